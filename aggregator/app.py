@@ -1,0 +1,128 @@
+"""Wiring: from a loaded config to the running parts, opened and closed together."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any, TypeVar
+
+from aggregator.config import Config, Settings
+from aggregator.feeds.refresh import Refresher
+from aggregator.feeds.sandbox import ParserPool
+from aggregator.feeds.schedule import SchedulePolicy
+from aggregator.logs import get_logger
+from aggregator.net.client import ClientSettings, HttpClient
+from aggregator.records import FeedToFetch, RefreshReport
+from aggregator.storage.store import Store
+
+T = TypeVar("T")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Database:
+    """Runs store calls on one thread: the event loop never waits on the database, and SQLite
+    sees a single writer."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aggregator-db")
+
+    async def run(self, fn: Callable[..., T], /, *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True)
+        self.store.close()
+
+
+def client_settings(settings: Settings) -> ClientSettings:
+    return ClientSettings(
+        contact_url=settings.contact_url,
+        allow_private_networks=settings.allow_private_networks,
+        max_connections=settings.max_connections,
+        per_host_connections=settings.per_host_connections,
+        per_host_gap=settings.per_host_gap,
+        max_body_bytes=settings.max_body_bytes,
+        deadline=settings.request_deadline,
+        max_redirects=settings.max_redirects,
+    )
+
+
+def schedule_policy(settings: Settings) -> SchedulePolicy:
+    return SchedulePolicy(
+        min_interval=settings.min_interval,
+        max_interval=settings.max_interval,
+        max_backoff=settings.max_backoff,
+        jitter=settings.jitter,
+    )
+
+
+class App:
+    """Everything a command or the service needs; `async with App(config) as app: ...`."""
+
+    def __init__(self, config: Config, clock: Callable[[], datetime] = utc_now) -> None:
+        self.config = config
+        self.settings = config.settings
+        self.clock = clock
+        self.log = get_logger("aggregator")
+        self.store = Store.open(self.settings.database_url)
+        self.db = Database(self.store)
+        self.http = HttpClient(client_settings(self.settings))
+        self.parser = ParserPool(
+            workers=self.settings.parse_workers,
+            time_budget=self.settings.parse_time_budget,
+            memory_budget_bytes=self.settings.parse_memory_mb * 1024 * 1024,
+        )
+        self.refresher = Refresher(
+            http=self.http,
+            parser=self.parser,
+            store=self.store,
+            db=self.db,
+            policy=schedule_policy(self.settings),
+            clock=clock,
+            spread=random.random,
+            log=self.log,
+        )
+
+    async def __aenter__(self) -> App:
+        await self.db.run(self.store.sync_feeds, self.config.feeds, self.clock())
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.http.aclose()
+        self.parser.close()
+        self.db.close()
+
+    async def select_feeds(
+        self, names: Sequence[str] = (), *, due_only: bool = True
+    ) -> list[FeedToFetch]:
+        return await self.db.run(
+            lambda: self.store.feeds_to_fetch(
+                self.clock(), self.settings.default_interval, names=names, due_only=due_only
+            )
+        )
+
+    async def fetch(
+        self,
+        names: Sequence[str] = (),
+        *,
+        due_only: bool = True,
+        on_report: Callable[[RefreshReport], None] | None = None,
+        on_selected: Callable[[int], None] | None = None,
+    ) -> list[RefreshReport]:
+        feeds = await self.select_feeds(names, due_only=due_only)
+        if on_selected is not None:
+            on_selected(len(feeds))
+        return await self.refresher.refresh_all(feeds, on_report)

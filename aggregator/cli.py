@@ -1,0 +1,193 @@
+"""The `aggregator` command. Imports are local to each command so that `--help` stays fast."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from aggregator.config import Config
+    from aggregator.records import RefreshReport
+
+
+class Context:
+    def __init__(self, config_option: str | None) -> None:
+        self.config_option = config_option
+
+    def config(self) -> Config:
+        from aggregator.config import config_path, load_config
+        from aggregator.errors import ConfigError
+
+        try:
+            return load_config(config_path(self.config_option, os.environ))
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_option",
+    metavar="PATH",
+    help="Config file (default: $AGGREGATOR_CONFIG, else config/feeds.toml).",
+)
+@click.option(
+    "--log-level",
+    type=click.Choice(["debug", "info", "warning", "error"]),
+    default=None,
+    help="Log level (default: warning for commands, info for `run`).",
+)
+@click.option("--log-json", is_flag=True, help="Write logs as JSON lines.")
+@click.version_option(package_name="aggregator")
+@click.pass_context
+def main(ctx: click.Context, config_option: str | None, log_level: str | None, log_json: bool) -> None:
+    """Watch news feeds and prepare drafts for a newsroom."""
+    from aggregator.logs import configure_logging
+
+    default = "info" if ctx.invoked_subcommand == "run" else "warning"
+    configure_logging(log_level or default, json=log_json)
+    ctx.obj = Context(config_option)
+
+
+@main.command("check-config")
+@pass_context
+def check_config(ctx: Context) -> None:
+    """Validate the config file without fetching anything."""
+    config = ctx.config()
+    enabled = sum(1 for f in config.feeds if f.enabled)
+    click.echo(f"{config.path}: ok ({len(config.feeds)} feeds, {enabled} enabled)")
+
+
+@main.command()
+@click.option("--all", "all_feeds", is_flag=True, help="Every enabled feed, due or not.")
+@click.option("--feed", "names", multiple=True, metavar="NAME", help="Only this feed (repeatable).")
+@pass_context
+def fetch(ctx: Context, all_feeds: bool, names: tuple[str, ...]) -> None:
+    """One pass over the feeds that are due (or --all, or --feed NAME)."""
+    config = ctx.config()
+    known = {f.name: f for f in config.feeds}
+    for name in names:
+        if name not in known:
+            raise click.BadParameter(f"no feed named {name!r} in {config.path}", param_hint="--feed")
+    started = time.perf_counter()
+    reports = asyncio.run(_fetch(config, names, due_only=not all_feeds))
+    click.echo(summary_line(reports, time.perf_counter() - started))
+
+
+async def _fetch(config: Config, names: Sequence[str], *, due_only: bool) -> list[RefreshReport]:
+    from aggregator.app import App
+    from aggregator.cli_output import progress
+
+    async with App(config) as app:
+        with progress(sys.stderr) as bar:
+            return await app.fetch(
+                names, due_only=due_only, on_selected=bar.start, on_report=bar.advance
+            )
+
+
+def summary_line(reports: Sequence[RefreshReport], seconds: float) -> str:
+    from collections import Counter
+
+    outcomes = Counter(r.outcome.value for r in reports)
+    new = sum(r.new_items for r in reports)
+    changed = sum(r.changed_items for r in reports)
+    parts = ", ".join(f"{n} {outcome.replace('_', ' ')}" for outcome, n in sorted(outcomes.items()))
+    line = (
+        f"{len(reports)} feeds in {seconds:.1f} s: {parts or 'none due'}; "
+        f"{new} new items, {changed} changed"
+    )
+    failed = [r for r in reports if r.error]
+    if failed:
+        shown = "; ".join(f"{r.feed}: {r.error}" for r in failed[:3])
+        more = f" (+{len(failed) - 3} more, see `aggregator feeds`)" if len(failed) > 3 else ""
+        line += f"\nerrors: {shown}{more}"
+    return line
+
+
+@main.command()
+@pass_context
+def feeds(ctx: Context) -> None:
+    """A table of the feeds: status, last success, items, errors, next check and why."""
+    from aggregator.cli_output import feeds_table
+    from aggregator.storage.store import Store
+
+    config = ctx.config()
+    store = Store.open(config.settings.database_url)
+    try:
+        store.sync_feeds(config.feeds, _now())
+        feeds_table(store.feed_rows(), sys.stdout)
+    finally:
+        store.close()
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="table")
+@click.option("--feed", "names", multiple=True, metavar="NAME", help="Only this feed (repeatable).")
+@pass_context
+def items(ctx: Context, fmt: str, names: tuple[str, ...]) -> None:
+    """The stored items, as JSON lines for scripts or a table for people."""
+    from aggregator.cli_output import items_table
+    from aggregator.storage.store import Store
+
+    store = Store.open(ctx.config().settings.database_url)
+    try:
+        rows = store.iter_items(names)
+        if fmt == "jsonl":
+            for row in rows:
+                sys.stdout.write(json.dumps(row, default=_json_default, ensure_ascii=False) + "\n")
+        else:
+            items_table(rows, sys.stdout)
+    finally:
+        store.close()
+
+
+@main.command()
+@click.argument("name")
+@pass_context
+def enable(ctx: Context, name: str) -> None:
+    """Re-enable a feed that was retired (HTTP 410); it is fetched on the next pass."""
+    from aggregator.storage.store import Store
+
+    store = Store.open(ctx.config().settings.database_url)
+    try:
+        if not store.enable_feed(name):
+            raise click.ClickException(f"no stored feed named {name!r}; run `aggregator fetch` first")
+    finally:
+        store.close()
+    click.echo(f"{name}: enabled, due now")
+
+
+@main.command()
+@pass_context
+def run(ctx: Context) -> None:
+    """Run the service: poll due feeds on a schedule until interrupted."""
+    from aggregator.service.scheduler import serve
+
+    asyncio.run(serve(ctx.config()))
+
+
+def _now() -> datetime:
+    from aggregator.app import utc_now
+
+    return utc_now()
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,127 @@
+"""What the CLI shows: rich progress and tables on a terminal, plain text when piped."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+from aggregator.records import RefreshReport
+from aggregator.storage.store import FeedRow
+
+
+class _Progress:
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.bar: Any = None
+        self.task: Any = None
+
+    def start(self, total: int) -> None:
+        if not self.stream.isatty() or total == 0:
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        self.bar = Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(file=self.stream),
+            transient=True,
+        )
+        self.bar.start()
+        self.task = self.bar.add_task("fetching", total=total)
+
+    def advance(self, report: RefreshReport) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, advance=1, description=report.feed[:30])
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@contextmanager
+def progress(stream: TextIO) -> Iterator[_Progress]:
+    bar = _Progress(stream)
+    try:
+        yield bar
+    finally:
+        bar.stop()
+
+
+def _ago(when: datetime | None, now: datetime) -> str:
+    if when is None:
+        return "-"
+    seconds = (when - now).total_seconds()
+    span = abs(seconds)
+    text = (
+        f"{span:.0f}s" if span < 90 else f"{span / 60:.0f}m" if span < 5400
+        else f"{span / 3600:.0f}h" if span < 172800 else f"{span / 86400:.0f}d"
+    )
+    return f"in {text}" if seconds > 0 else f"{text} ago"
+
+
+def feed_cells(row: FeedRow, now: datetime) -> dict[str, str]:
+    status = row.last_status or "never fetched"
+    if row.last_http_status and row.last_status != "not_modified":
+        status += f" ({row.last_http_status})"
+    if row.last_error:
+        status += f": {row.last_error}"
+    elif row.last_problem:
+        status += f" [malformed: {row.last_problem}]"
+    if row.retired_at is not None:
+        next_check = "retired (enable by hand)"
+    elif not row.enabled or not row.in_config:
+        next_check = "disabled" if row.in_config else "not in config"
+    else:
+        next_check = f"{_ago(row.next_check_at, now) if row.next_check_at else 'now'}"
+        if row.next_check_reason:
+            next_check += f": {row.next_check_reason}"
+    return {
+        "name": row.name,
+        "url": row.url,
+        "status": status,
+        "last success": _ago(row.last_success_at, now),
+        "items": str(row.items),
+        "errors": str(row.error_count),
+        "next check": next_check,
+    }
+
+
+def feeds_table(rows: Iterable[FeedRow], out: TextIO) -> None:
+    now = datetime.now(UTC)
+    _table([feed_cells(r, now) for r in rows], out, title="feeds")
+
+
+def items_table(rows: Iterable[Mapping[str, Any]], out: TextIO) -> None:
+    cells = [
+        {
+            "feed": str(r["feed"]),
+            "published": r["published"].isoformat(timespec="minutes") if r["published"] else "-",
+            "title": (r["title"] or "")[:80],
+            "url": r["url"] or "",
+        }
+        for r in rows
+    ]
+    _table(cells, out, title="items")
+
+
+def _table(cells: list[dict[str, str]], out: TextIO, title: str) -> None:
+    if not cells:
+        out.write(f"no {title}\n")
+        return
+    if not out.isatty():
+        out.write("\t".join(cells[0]) + "\n")
+        for row in cells:
+            out.write("\t".join(v.replace("\t", " ").replace("\n", " ") for v in row.values()) + "\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*cells[0], title=None, expand=False)
+    for row in cells:
+        table.add_row(*row.values())
+    Console(file=out).print(table)

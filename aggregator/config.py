@@ -1,0 +1,270 @@
+"""Reading and validating `config/feeds.toml`.
+
+Every error names the file, the place (`[settings].key` or `feeds[3] "name".key`) and what is
+expected, so that a typo can be fixed without reading code.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from aggregator.errors import ConfigError
+from aggregator.net.addresses import Network, is_refused_literal, parse_allowlist
+
+DEFAULT_CONFIG = Path("config/feeds.toml")
+CONFIG_ENV = "AGGREGATOR_CONFIG"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedConfig:
+    name: str
+    url: str
+    interval: int | None = None
+    language: str | None = None
+    tags: tuple[str, ...] = ()
+    enabled: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The `[settings]` table with defaults filled in. Times in seconds unless named minutes."""
+
+    database_url: str
+    contact_url: str = "https://github.com/aggregator/aggregator"
+    allow_private_networks: tuple[Network, ...] | bool = False
+    default_interval: int = 60
+    min_interval: int = 5
+    max_interval: int = 1440
+    max_backoff: int = 1440
+    jitter: float = 0.1
+    target_language: str = "en"
+    max_connections: int = 30
+    per_host_connections: int = 2
+    per_host_gap: float = 1.0
+    max_body_bytes: int = 10_000_000
+    request_deadline: float = 30.0
+    max_redirects: int = 5
+    parse_workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    parse_time_budget: float = 20.0
+    parse_memory_mb: int = 512
+    max_items_per_feed: int = 10_000
+    tick_seconds: int = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    path: Path
+    settings: Settings
+    feeds: tuple[FeedConfig, ...]
+
+
+def config_path(option: str | None, environ: Mapping[str, str]) -> Path:
+    """`--config PATH`, else `$AGGREGATOR_CONFIG`, else `config/feeds.toml`."""
+    if option:
+        return Path(option)
+    if environ.get(CONFIG_ENV):
+        return Path(environ[CONFIG_ENV])
+    return DEFAULT_CONFIG
+
+
+def load_config(path: Path) -> Config:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(
+            str(path), "", f"file not found; pass --config PATH or set {CONFIG_ENV}"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(str(path), "", f"cannot be read: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(str(path), "", "is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), "", f"is not valid TOML: {exc}") from None
+    return parse_config(data, path)
+
+
+def parse_config(data: Mapping[str, Any], path: Path) -> Config:
+    unknown = set(data) - {"settings", "feeds"}
+    if unknown:
+        raise ConfigError(
+            str(path), f"[{sorted(unknown)[0]}]", "unknown table; expected [settings] or [[feeds]]"
+        )
+    settings = _settings(_table(data.get("settings", {}), path, "[settings]"), path)
+    feeds_raw = data.get("feeds", [])
+    if not isinstance(feeds_raw, list):
+        raise ConfigError(str(path), "feeds", "expected [[feeds]] tables")
+    feeds: list[FeedConfig] = []
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(feeds_raw, start=1):
+        feed = _feed(_table(entry, path, f"feeds[{index}]"), path, index, settings)
+        if feed.name in seen:
+            raise ConfigError(
+                str(path),
+                f'feeds[{index}] "{feed.name}".name',
+                f"duplicate name (also feeds[{seen[feed.name]}]); feed names must be unique",
+            )
+        seen[feed.name] = index
+        feeds.append(feed)
+    return Config(path=path, settings=settings, feeds=tuple(feeds))
+
+
+def default_database_url(config_file: Path) -> str:
+    """SQLite under `var/` next to the project that holds the config (or the working directory)."""
+    root = config_file.resolve().parent
+    if root.name == "config":
+        root = root.parent
+    return f"sqlite:///{root / 'var' / 'aggregator.db'}"
+
+
+class _Reader:
+    """Typed access to one TOML table with errors that say where and what."""
+
+    def __init__(self, table: Mapping[str, Any], path: Path, where: str) -> None:
+        self.table, self.path, self.where = table, path, where
+
+    def fail(self, key: str, problem: str) -> ConfigError:
+        return ConfigError(str(self.path), f"{self.where}.{key}", problem)
+
+    def get(self, key: str, kind: type | tuple[type, ...], expected: str) -> Any:
+        value = self.table.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
+            raise self.fail(key, f"expected {expected}, got {value!r}")
+        if not isinstance(value, kind):
+            raise self.fail(key, f"expected {expected}, got {value!r}")
+        return value
+
+    def number(self, key: str, low: float, high: float, *, integer: bool = True) -> Any:
+        kind: tuple[type, ...] = (int,) if integer else (int, float)
+        what = "an integer" if integer else "a number"
+        value = self.get(key, kind, f"{what} between {low:g} and {high:g}")
+        if value is not None and not low <= value <= high:
+            raise self.fail(key, f"expected {what} between {low:g} and {high:g}, got {value!r}")
+        return value
+
+    def check_keys(self, allowed: set[str]) -> None:
+        for key in self.table:
+            if key not in allowed:
+                raise self.fail(key, f"unknown key; expected one of: {', '.join(sorted(allowed))}")
+
+
+def _table(value: Any, path: Path, where: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(str(path), where, "expected a table")
+    return value
+
+
+_NUMBERS: dict[str, tuple[float, float, bool]] = {
+    "default_interval": (1, 10_080, True),
+    "min_interval": (1, 10_080, True),
+    "max_interval": (1, 100_800, True),
+    "max_backoff": (1, 100_800, True),
+    "jitter": (0, 1, False),
+    "max_connections": (1, 1000, True),
+    "per_host_connections": (1, 100, True),
+    "per_host_gap": (0, 3600, False),
+    "max_body_bytes": (1024, 1 << 31, True),
+    "request_deadline": (1, 3600, False),
+    "max_redirects": (0, 20, True),
+    "parse_workers": (0, 64, True),
+    "parse_time_budget": (0.1, 3600, False),
+    "parse_memory_mb": (32, 1 << 16, True),
+    "max_items_per_feed": (1, 1_000_000, True),
+    "tick_seconds": (1, 3600, True),
+}
+
+
+def _settings(table: Mapping[str, Any], path: Path) -> Settings:
+    r = _Reader(table, path, "[settings]")
+    r.check_keys(
+        set(_NUMBERS) | {"database_url", "contact_url", "allow_private_networks", "target_language"}
+    )
+    values: dict[str, Any] = {}
+    for key, (low, high, integer) in _NUMBERS.items():
+        value = r.number(key, low, high, integer=integer)
+        if value is not None:
+            values[key] = float(value) if not integer else value
+    database_url = r.get("database_url", str, 'a SQLAlchemy URL such as "sqlite:///var/a.db"')
+    values["database_url"] = database_url or default_database_url(path)
+    if not values["database_url"].startswith(("sqlite:", "postgresql:", "postgresql+")):
+        raise r.fail("database_url", 'expected a "sqlite:///..." or "postgresql://..." URL')
+    contact = r.get("contact_url", str, "an https:// URL or a mailto: address")
+    if contact is not None:
+        if not contact.startswith(("http://", "https://", "mailto:")) or any(
+            c.isspace() or c in "()" for c in contact
+        ):
+            raise r.fail("contact_url", f"expected an http(s):// URL or mailto: address, got {contact!r}")
+        values["contact_url"] = contact
+    language = r.get("target_language", str, 'a language code such as "en"')
+    if language is not None:
+        values["target_language"] = language
+    allow = table.get("allow_private_networks")
+    if allow is not None:
+        values["allow_private_networks"] = _allowlist(allow, r)
+    return Settings(**values)
+
+
+def _allowlist(value: Any, r: _Reader) -> tuple[Network, ...] | bool:
+    if isinstance(value, bool):
+        return value
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise r.fail(
+            "allow_private_networks",
+            'expected true, false or a list of addresses and CIDR ranges like ["127.0.0.1/32"]',
+        )
+    try:
+        return parse_allowlist(value)
+    except ValueError as exc:
+        raise r.fail("allow_private_networks", f"{exc}; expected addresses or CIDR ranges") from None
+
+
+def _feed(table: Mapping[str, Any], path: Path, index: int, settings: Settings) -> FeedConfig:
+    name = table.get("name")
+    label = f'feeds[{index}] "{name}"' if isinstance(name, str) else f"feeds[{index}]"
+    r = _Reader(table, path, label)
+    r.check_keys({"name", "url", "interval", "language", "tags", "enabled"})
+    if not isinstance(name, str) or not name.strip():
+        raise r.fail("name", "required: a unique, non-empty name for this feed")
+    url = r.get("url", str, "an http:// or https:// URL")
+    if url is None:
+        raise r.fail("url", "required: the feed's http:// or https:// URL")
+    _check_url(url, r, settings.allow_private_networks)
+    tags = r.get("tags", list, "a list of strings")
+    if tags is not None and not all(isinstance(t, str) for t in tags):
+        raise r.fail("tags", "expected a list of strings")
+    enabled = r.get("enabled", bool, "true or false")
+    return FeedConfig(
+        name=name.strip(),
+        url=url.strip(),
+        interval=r.number("interval", 1, 100_800),
+        language=r.get("language", str, 'a language code such as "fr"'),
+        tags=tuple(tags or ()),
+        enabled=True if enabled is None else enabled,
+    )
+
+
+def _check_url(url: str, r: _Reader, allow: tuple[Network, ...] | bool) -> None:
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        raise r.fail("url", f"not a valid URL ({exc})") from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise r.fail("url", f"expected an http:// or https:// URL, got {url!r}")
+    if is_refused_literal(host, allow):
+        raise r.fail(
+            "url",
+            f"{host} is a private, loopback or reserved address; allow it explicitly with "
+            "[settings].allow_private_networks if it is really meant",
+        )
+

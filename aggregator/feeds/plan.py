@@ -1,0 +1,40 @@
+"""Which fetched items are new, which changed and which we already have: a pure decision."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from aggregator.feeds.identity import content_hash, item_identity
+from aggregator.records import ItemPlan, ItemRecord, ParsedItem
+
+
+def keyed(items: Iterable[ParsedItem]) -> list[ItemRecord]:
+    records = []
+    for item in items:
+        digest = content_hash(item)
+        records.append(ItemRecord(identity=item_identity(item, digest), content_hash=digest, item=item))
+    return records
+
+
+def plan_items(records: Iterable[ItemRecord], stored: Mapping[str, str]) -> ItemPlan:
+    """`stored` maps identity to content hash for the items of this feed already in the store.
+
+    An identity seen twice in one document is kept once (the first, as feeds list newest first).
+    """
+    new: list[ItemRecord] = []
+    changed: list[ItemRecord] = []
+    unchanged = duplicates = 0
+    seen: set[str] = set()
+    for record in records:
+        if record.identity in seen:
+            duplicates += 1
+            continue
+        seen.add(record.identity)
+        previous = stored.get(record.identity)
+        if previous is None:
+            new.append(record)
+        elif previous != record.content_hash:
+            changed.append(record)
+        else:
+            unchanged += 1
+    return ItemPlan(new=tuple(new), changed=tuple(changed), unchanged=unchanged, duplicates=duplicates)

@@ -1,0 +1,48 @@
+"""Pure interpretation of the response headers that steer when we come back."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+from aggregator.records import CacheHints
+
+_MAX_AGE = re.compile(r"(?:^|,)\s*(?:s-maxage|max-age)\s*=\s*\"?(\d{1,10})\"?", re.IGNORECASE)
+_NO_CACHE = re.compile(r"(?:^|,)\s*(?:no-cache|no-store)\b", re.IGNORECASE)
+
+
+def http_date(value: str | None) -> datetime | None:
+    """An HTTP-date (RFC 9110 IMF-fixdate and the two obsolete forms) as an aware UTC datetime."""
+    if not value:
+        return None
+    try:
+        parsed = parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def retry_after(value: str | None, now: datetime) -> datetime | None:
+    """When a `Retry-After` header (delay in seconds or an HTTP-date) tells us to come back."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return now + timedelta(seconds=min(int(value), 10**8))
+    return http_date(value)
+
+
+def cache_hints(cache_control: str | None, expires: str | None, now: datetime) -> CacheHints:
+    """`Cache-Control: max-age` (or s-maxage) and `Expires`, ignoring dates in the past."""
+    max_age = None
+    if cache_control and not _NO_CACHE.search(cache_control):
+        match = _MAX_AGE.search(cache_control)
+        if match:
+            max_age = int(match.group(1))
+    expires_at = http_date(expires)
+    if expires_at is not None and expires_at <= now:
+        expires_at = None
+    return CacheHints(max_age_seconds=max_age, expires=expires_at)

@@ -1,0 +1,337 @@
+"""Queries and units of work over the tables. Synchronous: callers run it off the event loop."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from aggregator.config import FeedConfig
+from aggregator.feeds.plan import plan_items
+from aggregator.records import FeedToFetch, FeedUpdate, ItemPlan, ItemRecord, Outcome
+from aggregator.storage.engine import WRITE_OPTION, create_engine, migrate
+from aggregator.storage.tables import feeds, item_changes, items
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRow:
+    """A feed as the `feeds` command shows it."""
+
+    name: str
+    url: str
+    enabled: bool
+    in_config: bool
+    title: str | None
+    last_status: str | None
+    last_http_status: int | None
+    last_error: str | None
+    last_problem: str | None
+    last_checked_at: datetime | None
+    last_success_at: datetime | None
+    error_count: int
+    retired_at: datetime | None
+    next_check_at: datetime | None
+    next_check_reason: str | None
+    items: int
+
+
+@dataclass(frozen=True, slots=True)
+class SavedRefresh:
+    plan: ItemPlan
+    new_item_ids: tuple[int, ...]
+
+
+def identity_hash(identity: str) -> str:
+    return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        engine = create_engine(url)
+        migrate(engine)
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def writing(self) -> Iterator[sa.Connection]:
+        """One write transaction: everything in it commits together or not at all."""
+        with self.engine.connect().execution_options(**{WRITE_OPTION: True}) as conn:
+            with conn.begin():
+                yield conn
+
+    # -- feeds ---------------------------------------------------------------------------
+
+    def sync_feeds(self, configured: Sequence[FeedConfig], now: datetime) -> None:
+        """Make the feeds table match the config. A changed URL in the config wins over a URL
+        learnt from a permanent redirect; feeds gone from the config are kept, but not polled."""
+        with self.writing() as conn:
+            existing = {
+                row.name: row
+                for row in conn.execute(
+                    sa.select(feeds.c.id, feeds.c.name, feeds.c.config_url, feeds.c.in_config)
+                )
+            }
+            for feed in configured:
+                values: dict[str, Any] = {
+                    "interval": feed.interval,
+                    "language": feed.language,
+                    "tags": list(feed.tags),
+                    "enabled": feed.enabled,
+                    "in_config": True,
+                }
+                row = existing.pop(feed.name, None)
+                if row is None:
+                    conn.execute(
+                        feeds.insert().values(
+                            name=feed.name,
+                            config_url=feed.url,
+                            url=feed.url,
+                            error_count=0,
+                            created_at=now,
+                            **values,
+                        )
+                    )
+                    continue
+                if row.config_url != feed.url:
+                    values.update(
+                        config_url=feed.url, url=feed.url, etag=None, last_modified=None,
+                        next_check_at=None, retired_at=None, retired_reason=None, error_count=0,
+                    )
+                conn.execute(feeds.update().where(feeds.c.id == row.id).values(**values))
+            for row in existing.values():
+                if row.in_config:
+                    conn.execute(
+                        feeds.update().where(feeds.c.id == row.id).values(in_config=False)
+                    )
+
+    def feeds_to_fetch(
+        self,
+        now: datetime,
+        default_interval: int,
+        *,
+        names: Sequence[str] = (),
+        due_only: bool = True,
+    ) -> list[FeedToFetch]:
+        """Enabled, not retired feeds of the config; only those due unless `due_only` is off."""
+        query = sa.select(feeds).where(
+            feeds.c.enabled, feeds.c.in_config, feeds.c.retired_at.is_(None)
+        )
+        if names:
+            query = query.where(feeds.c.name.in_(list(names)))
+        elif due_only:
+            query = query.where(
+                sa.or_(feeds.c.next_check_at.is_(None), feeds.c.next_check_at <= now)
+            )
+        query = query.order_by(feeds.c.next_check_at.is_not(None), feeds.c.next_check_at)
+        with self.engine.connect() as conn:
+            return [
+                FeedToFetch(
+                    feed_id=row.id,
+                    name=row.name,
+                    url=row.url,
+                    interval_minutes=row.interval or default_interval,
+                    etag=row.etag,
+                    last_modified=row.last_modified,
+                    error_count=row.error_count,
+                )
+                for row in conn.execute(query)
+            ]
+
+    def feed_names(self) -> dict[str, bool]:
+        """Every stored feed name, with whether it can be fetched now."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(feeds.c.name, feeds.c.enabled, feeds.c.in_config, feeds.c.retired_at)
+            )
+            return {r.name: bool(r.enabled and r.in_config and r.retired_at is None) for r in rows}
+
+    def enable_feed(self, name: str) -> bool:
+        """Undo a retirement (410) by hand; the feed is due at once."""
+        with self.writing() as conn:
+            result = conn.execute(
+                feeds.update()
+                .where(feeds.c.name == name)
+                .values(
+                    retired_at=None, retired_reason=None, error_count=0, next_check_at=None,
+                    next_check_reason="re-enabled by hand",
+                )
+            )
+            return bool(result.rowcount)
+
+    def feed_rows(self) -> list[FeedRow]:
+        counts = (
+            sa.select(items.c.feed_id, sa.func.count().label("n"))
+            .group_by(items.c.feed_id)
+            .subquery()
+        )
+        query = (
+            sa.select(feeds, sa.func.coalesce(counts.c.n, 0).label("item_count"))
+            .select_from(feeds.outerjoin(counts, counts.c.feed_id == feeds.c.id))
+            .order_by(feeds.c.name)
+        )
+        with self.engine.connect() as conn:
+            return [
+                FeedRow(
+                    name=r.name, url=r.url, enabled=r.enabled, in_config=r.in_config,
+                    title=r.title, last_status=r.last_status, last_http_status=r.last_http_status,
+                    last_error=r.last_error, last_problem=r.last_problem,
+                    last_checked_at=r.last_checked_at, last_success_at=r.last_success_at,
+                    error_count=r.error_count, retired_at=r.retired_at,
+                    next_check_at=r.next_check_at, next_check_reason=r.next_check_reason,
+                    items=r.item_count,
+                )
+                for r in conn.execute(query)
+            ]
+
+    # -- one refresh -----------------------------------------------------------------------
+
+    def save_refresh(
+        self, feed_id: int, update: FeedUpdate, records: Sequence[ItemRecord]
+    ) -> SavedRefresh:
+        """Items, validators, status and next check of one feed, in one transaction."""
+        with self.writing() as conn:
+            plan = ItemPlan()
+            new_ids: tuple[int, ...] = ()
+            if records:
+                stored = dict(
+                    conn.execute(
+                        sa.select(items.c.identity, items.c.content_hash).where(
+                            items.c.feed_id == feed_id
+                        )
+                    ).tuples()
+                )
+                plan = plan_items(records, stored)
+                new_ids = self._insert_items(conn, feed_id, plan.new, update.checked_at)
+                self._update_items(conn, feed_id, plan.changed, update.checked_at)
+            conn.execute(
+                feeds.update().where(feeds.c.id == feed_id).values(**_feed_values(update))
+            )
+            return SavedRefresh(plan=plan, new_item_ids=new_ids)
+
+    def _insert_items(
+        self, conn: sa.Connection, feed_id: int, records: Sequence[ItemRecord], now: datetime
+    ) -> tuple[int, ...]:
+        if not records:
+            return ()
+        rows = [
+            {
+                "feed_id": feed_id,
+                "identity": r.identity,
+                "identity_hash": identity_hash(r.identity),
+                "content_hash": r.content_hash,
+                "revision": 1,
+                "first_seen_at": now,
+                "last_changed_at": now,
+                **_item_values(r),
+            }
+            for r in records
+        ]
+        conn.execute(items.insert(), rows)
+        hashes = [row["identity_hash"] for row in rows]
+        found = dict(
+            conn.execute(
+                sa.select(items.c.identity_hash, items.c.id).where(
+                    items.c.feed_id == feed_id, items.c.identity_hash.in_(hashes)
+                )
+            ).tuples()
+        )
+        return tuple(found[h] for h in hashes)
+
+    def _update_items(
+        self, conn: sa.Connection, feed_id: int, records: Sequence[ItemRecord], now: datetime
+    ) -> None:
+        for r in records:
+            key = identity_hash(r.identity)
+            old = conn.execute(
+                sa.select(items.c.id, items.c.content_hash, items.c.title).where(
+                    items.c.feed_id == feed_id, items.c.identity_hash == key
+                )
+            ).one()
+            conn.execute(
+                item_changes.insert().values(
+                    item_id=old.id, changed_at=now, previous_hash=old.content_hash,
+                    content_hash=r.content_hash, previous_title=old.title,
+                )
+            )
+            conn.execute(
+                items.update()
+                .where(items.c.id == old.id)
+                .values(
+                    content_hash=r.content_hash, revision=items.c.revision + 1,
+                    last_changed_at=now, **_item_values(r),
+                )
+            )
+
+    # -- reading items -----------------------------------------------------------------------
+
+    def iter_items(self, feed_names: Sequence[str] = ()) -> Iterator[dict[str, Any]]:
+        query = (
+            sa.select(
+                feeds.c.name.label("feed"), items.c.guid, items.c.url, items.c.title,
+                items.c.author, items.c.published, items.c.updated, items.c.content_hash,
+                items.c.revision, items.c.first_seen_at, items.c.summary, items.c.content,
+            )
+            .select_from(items.join(feeds, feeds.c.id == items.c.feed_id))
+            .order_by(items.c.id)
+        )
+        if feed_names:
+            query = query.where(feeds.c.name.in_(list(feed_names)))
+        with self.engine.connect() as conn:
+            for row in conn.execute(query.execution_options(yield_per=500)):
+                yield row._asdict()
+
+
+def _item_values(record: ItemRecord) -> dict[str, Any]:
+    item = record.item
+    return {
+        "guid": item.guid,
+        "url": item.link,
+        "title": item.title,
+        "author": item.author,
+        "summary": item.summary,
+        "content": item.content,
+        "published": item.published,
+        "updated": item.updated,
+    }
+
+
+def _feed_values(update: FeedUpdate) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "last_checked_at": update.checked_at,
+        "last_status": update.outcome.value,
+        "last_http_status": update.http_status,
+        "last_error": update.error,
+        "last_problem": update.problem,
+        "error_count": update.error_count,
+        "next_check_at": update.next_check.at,
+        "next_check_reason": update.next_check.reason,
+    }
+    if update.outcome in (Outcome.OK, Outcome.NOT_MODIFIED):
+        values["last_success_at"] = update.checked_at
+    if update.outcome is Outcome.GONE:
+        values["retired_at"] = update.checked_at
+        values["retired_reason"] = update.next_check.reason
+    if update.outcome is Outcome.OK:
+        # A full response replaces the validators, also when it no longer sends them.
+        values["etag"] = update.etag
+        values["last_modified"] = update.last_modified
+    for key in ("etag", "last_modified", "title", "site_url"):
+        if getattr(update, key) is not None:
+            values[key] = getattr(update, key)
+    if update.language is not None:
+        values["feed_language"] = update.language
+    if update.moved_to is not None:
+        values["url"] = update.moved_to
+    return values

@@ -1,0 +1,111 @@
+"""The schema, as SQLAlchemy Core tables. Migrations in `migrations/versions` create the same."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """Aware UTC datetimes in and out, whatever the backend stores."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use an aware UTC datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+feeds = sa.Table(
+    "feeds",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False, unique=True),
+    sa.Column("config_url", sa.Text, nullable=False),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("interval", sa.Integer),
+    sa.Column("language", sa.Text),
+    sa.Column("tags", sa.JSON, nullable=False, default=list),
+    sa.Column("enabled", sa.Boolean, nullable=False, default=True),
+    sa.Column("in_config", sa.Boolean, nullable=False, default=True),
+    sa.Column("title", sa.Text),
+    sa.Column("site_url", sa.Text),
+    sa.Column("feed_language", sa.Text),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("last_checked_at", UTCDateTime),
+    sa.Column("last_success_at", UTCDateTime),
+    sa.Column("last_status", sa.Text),
+    sa.Column("last_http_status", sa.Integer),
+    sa.Column("last_error", sa.Text),
+    sa.Column("last_problem", sa.Text),
+    sa.Column("error_count", sa.Integer, nullable=False, default=0),
+    sa.Column("retired_at", UTCDateTime),
+    sa.Column("retired_reason", sa.Text),
+    sa.Column("next_check_at", UTCDateTime),
+    sa.Column("next_check_reason", sa.Text),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Index(None, "next_check_at"),
+)
+
+items = sa.Table(
+    "items",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "feed_id", sa.Integer, sa.ForeignKey("feeds.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("identity", sa.Text, nullable=False),
+    sa.Column("identity_hash", sa.String(64), nullable=False),
+    sa.Column("guid", sa.Text),
+    sa.Column("url", sa.Text),
+    sa.Column("title", sa.Text),
+    sa.Column("author", sa.Text),
+    sa.Column("summary", sa.Text),
+    sa.Column("content", sa.Text),
+    sa.Column("published", UTCDateTime),
+    sa.Column("updated", UTCDateTime),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False, default=1),
+    sa.Column("first_seen_at", UTCDateTime, nullable=False),
+    sa.Column("last_changed_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("feed_id", "identity_hash"),
+    sa.Index(None, "first_seen_at"),
+)
+
+item_changes = sa.Table(
+    "item_changes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "item_id", sa.Integer, sa.ForeignKey("items.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("changed_at", UTCDateTime, nullable=False),
+    sa.Column("previous_hash", sa.String(64), nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("previous_title", sa.Text),
+    sa.Index(None, "item_id"),
+)

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aggregator.config import Config, load_config
+from tests.loopback import Loopback
+
+
+@pytest.fixture
+def site() -> Iterator[Loopback]:
+    server = Loopback().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    return repr(value)
+
+
+def write_config(
+    path: Path, feeds: list[dict[str, Any]], settings: dict[str, Any] | None = None
+) -> Path:
+    lines = ["[settings]"]
+    for key, value in (settings or {}).items():
+        lines.append(f"{key} = {toml_value(value)}")
+    for feed in feeds:
+        lines.append("\n[[feeds]]")
+        lines += [f"{key} = {toml_value(value)}" for key, value in feed.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+TEST_SETTINGS: dict[str, Any] = {
+    "contact_url": "https://example.org/contact",
+    "allow_private_networks": ["127.0.0.1/32"],
+    "per_host_connections": 4,
+    "per_host_gap": 0.0,
+    "parse_workers": 0,
+    "request_deadline": 5,
+    "jitter": 0.0,
+}
+
+
+@pytest.fixture
+def make_config(tmp_path: Path) -> Callable[..., Config]:
+    """A real config file in tmp_path with a SQLite database beside it."""
+
+    def make(feeds: list[dict[str, Any]], **settings: Any) -> Config:
+        merged = {
+            "database_url": f"sqlite:///{tmp_path / 'aggregator.db'}",
+            **TEST_SETTINGS,
+            **settings,
+        }
+        return load_config(write_config(tmp_path / "feeds.toml", feeds, merged))
+
+    return make
