@@ -51,7 +51,9 @@ pass_context = click.make_pass_decorator(Context)
 @click.option("--log-json", is_flag=True, help="Write logs as JSON lines.")
 @click.version_option(package_name="aggregator")
 @click.pass_context
-def main(ctx: click.Context, config_option: str | None, log_level: str | None, log_json: bool) -> None:
+def main(
+    ctx: click.Context, config_option: str | None, log_level: str | None, log_json: bool
+) -> None:
     """Watch news feeds and prepare drafts for a newsroom."""
     from aggregator.logs import configure_logging
 
@@ -79,7 +81,9 @@ def fetch(ctx: Context, all_feeds: bool, names: tuple[str, ...]) -> None:
     known = {f.name: f for f in config.feeds}
     for name in names:
         if name not in known:
-            raise click.BadParameter(f"no feed named {name!r} in {config.path}", param_hint="--feed")
+            raise click.BadParameter(
+                f"no feed named {name!r} in {config.path}", param_hint="--feed"
+            )
     started = time.perf_counter()
     reports = asyncio.run(_fetch(config, names, due_only=not all_feeds))
     click.echo(summary_line(reports, time.perf_counter() - started))
@@ -162,7 +166,9 @@ def enable(ctx: Context, name: str) -> None:
     store = Store.open(ctx.config().settings.database_url)
     try:
         if not store.enable_feed(name):
-            raise click.ClickException(f"no stored feed named {name!r}; run `aggregator fetch` first")
+            raise click.ClickException(
+                f"no stored feed named {name!r}; run `aggregator fetch` first"
+            )
     finally:
         store.close()
     click.echo(f"{name}: enabled, due now")

@@ -58,8 +58,13 @@ def _ago(when: datetime | None, now: datetime) -> str:
     seconds = (when - now).total_seconds()
     span = abs(seconds)
     text = (
-        f"{span:.0f}s" if span < 90 else f"{span / 60:.0f}m" if span < 5400
-        else f"{span / 3600:.0f}h" if span < 172800 else f"{span / 86400:.0f}d"
+        f"{span:.0f}s"
+        if span < 90
+        else f"{span / 60:.0f}m"
+        if span < 5400
+        else f"{span / 3600:.0f}h"
+        if span < 172800
+        else f"{span / 86400:.0f}d"
     )
     return f"in {text}" if seconds > 0 else f"{text} ago"
 
@@ -116,7 +121,9 @@ def _table(cells: list[dict[str, str]], out: TextIO, title: str) -> None:
     if not out.isatty():
         out.write("\t".join(cells[0]) + "\n")
         for row in cells:
-            out.write("\t".join(v.replace("\t", " ").replace("\n", " ") for v in row.values()) + "\n")
+            out.write(
+                "\t".join(v.replace("\t", " ").replace("\n", " ") for v in row.values()) + "\n"
+            )
         return
     from rich.console import Console
     from rich.table import Table

@@ -202,7 +202,9 @@ def _settings(table: Mapping[str, Any], path: Path) -> Settings:
         if not contact.startswith(("http://", "https://", "mailto:")) or any(
             c.isspace() or c in "()" for c in contact
         ):
-            raise r.fail("contact_url", f"expected an http(s):// URL or mailto: address, got {contact!r}")
+            raise r.fail(
+                "contact_url", f"expected an http(s):// URL or mailto: address, got {contact!r}"
+            )
         values["contact_url"] = contact
     language = r.get("target_language", str, 'a language code such as "en"')
     if language is not None:
@@ -224,7 +226,9 @@ def _allowlist(value: Any, r: _Reader) -> tuple[Network, ...] | bool:
     try:
         return parse_allowlist(value)
     except ValueError as exc:
-        raise r.fail("allow_private_networks", f"{exc}; expected addresses or CIDR ranges") from None
+        raise r.fail(
+            "allow_private_networks", f"{exc}; expected addresses or CIDR ranges"
+        ) from None
 
 
 def _feed(table: Mapping[str, Any], path: Path, index: int, settings: Settings) -> FeedConfig:
@@ -267,4 +271,3 @@ def _check_url(url: str, r: _Reader, allow: tuple[Network, ...] | bool) -> None:
             f"{host} is a private, loopback or reserved address; allow it explicitly with "
             "[settings].allow_private_networks if it is really meant",
         )
-

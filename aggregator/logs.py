@@ -9,7 +9,9 @@ from typing import Any, TextIO
 import structlog
 
 
-def configure_logging(level: str = "info", *, json: bool = False, stream: TextIO | None = None) -> None:
+def configure_logging(
+    level: str = "info", *, json: bool = False, stream: TextIO | None = None
+) -> None:
     """Called once by the entry point; library code only asks for loggers."""
     renderer: Any = (
         structlog.processors.JSONRenderer()

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -120,7 +121,9 @@ class Loopback:
                 if reply.raw is not None:
                     data = reply.raw
                 else:
-                    length = len(reply.body) if reply.content_length is None else reply.content_length
+                    length = (
+                        len(reply.body) if reply.content_length is None else reply.content_length
+                    )
                     lines = [f"HTTP/1.1 {reply.status} {_reason(reply.status)}"]
                     headers = {"Content-Length": str(length), **reply.headers}
                     lines += [f"{k}: {v}" for k, v in headers.items()]
@@ -138,8 +141,6 @@ class Loopback:
 
 
 def _reason(status: int) -> str:
-    from http import HTTPStatus
-
     try:
         return HTTPStatus(status).phrase
     except ValueError:

@@ -10,8 +10,8 @@ from aggregator.errors import FetchError
 from aggregator.net.client import HttpClient, describe
 from aggregator.net.headers import cache_hints, retry_after
 from aggregator.records import (
-    Fetched,
     FeedToFetch,
+    Fetched,
     FetchFailed,
     FetchResult,
     Gone,

@@ -12,7 +12,9 @@ def keyed(items: Iterable[ParsedItem]) -> list[ItemRecord]:
     records = []
     for item in items:
         digest = content_hash(item)
-        records.append(ItemRecord(identity=item_identity(item, digest), content_hash=digest, item=item))
+        records.append(
+            ItemRecord(identity=item_identity(item, digest), content_hash=digest, item=item)
+        )
     return records
 
 
@@ -37,4 +39,6 @@ def plan_items(records: Iterable[ItemRecord], stored: Mapping[str, str]) -> Item
             changed.append(record)
         else:
             unchanged += 1
-    return ItemPlan(new=tuple(new), changed=tuple(changed), unchanged=unchanged, duplicates=duplicates)
+    return ItemPlan(
+        new=tuple(new), changed=tuple(changed), unchanged=unchanged, duplicates=duplicates
+    )

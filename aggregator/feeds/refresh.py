@@ -58,12 +58,12 @@ class Refresher:
         now = self.clock()
         try:
             update, records = await self._fetch_and_decide(feed, now)
-        except Exception as exc:  # noqa: BLE001 - one feed must never stop the batch
+        except Exception as exc:
             self.log.exception("feed.refresh_crashed", feed=feed.name)
             update, records = self._failure(feed, now, f"internal error: {exc!r}"[:300]), []
         try:
             saved = await self.db.run(self.store.save_refresh, feed.feed_id, update, records)
-        except Exception as exc:  # noqa: BLE001 - reported, and the feed stays due
+        except Exception as exc:
             self.log.exception("feed.save_failed", feed=feed.name)
             saved = None
             update = self._failure(feed, now, f"could not save: {exc!r}"[:300])

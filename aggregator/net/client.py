@@ -142,7 +142,9 @@ class HttpClient:
         self, url: str, headers: Mapping[str, str]
     ) -> tuple[int, str | None, HttpResponse | None]:
         request = self.client.build_request(
-            "GET", url, headers={k: v.encode("latin-1") for k, v in headers.items()}
+            "GET",
+            url,
+            headers={k.encode("latin-1"): v.encode("latin-1") for k, v in headers.items()},
         )
         response = await self.client.send(request, stream=True)
         try:

@@ -77,7 +77,9 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         await self.inner.sleep(seconds)
 
 
-def guarded_transport(allow: tuple[Network, ...] | bool, connections: int) -> httpx.AsyncHTTPTransport:
+def guarded_transport(
+    allow: tuple[Network, ...] | bool, connections: int
+) -> httpx.AsyncHTTPTransport:
     """An httpx transport whose connection pool uses `GuardedBackend`.
 
     httpx does not take a network backend as an argument, so the pool it builds is replaced by

@@ -31,7 +31,7 @@ class Service:
         started = time.perf_counter()
         try:
             reports = await self.app.fetch()
-        except Exception:  # noqa: BLE001 - the service outlives a bad tick
+        except Exception:
             self.log.exception("tick.failed")
             return
         finally:
@@ -77,7 +77,10 @@ async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
         )
         scheduler.start()
         service.log.info(
-            "service.started", feeds=len(config.feeds), database=_safe_url(config), tick=tick_seconds
+            "service.started",
+            feeds=len(config.feeds),
+            database=_safe_url(config),
+            tick=tick_seconds,
         )
         try:
             await stop.wait()

@@ -67,9 +67,11 @@ class Store:
     @contextmanager
     def writing(self) -> Iterator[sa.Connection]:
         """One write transaction: everything in it commits together or not at all."""
-        with self.engine.connect().execution_options(**{WRITE_OPTION: True}) as conn:
-            with conn.begin():
-                yield conn
+        with (
+            self.engine.connect().execution_options(**{WRITE_OPTION: True}) as conn,
+            conn.begin(),
+        ):
+            yield conn
 
     # -- feeds ---------------------------------------------------------------------------
 
@@ -106,15 +108,19 @@ class Store:
                     continue
                 if row.config_url != feed.url:
                     values.update(
-                        config_url=feed.url, url=feed.url, etag=None, last_modified=None,
-                        next_check_at=None, retired_at=None, retired_reason=None, error_count=0,
+                        config_url=feed.url,
+                        url=feed.url,
+                        etag=None,
+                        last_modified=None,
+                        next_check_at=None,
+                        retired_at=None,
+                        retired_reason=None,
+                        error_count=0,
                     )
                 conn.execute(feeds.update().where(feeds.c.id == row.id).values(**values))
             for row in existing.values():
                 if row.in_config:
-                    conn.execute(
-                        feeds.update().where(feeds.c.id == row.id).values(in_config=False)
-                    )
+                    conn.execute(feeds.update().where(feeds.c.id == row.id).values(in_config=False))
 
     def feeds_to_fetch(
         self,
@@ -164,7 +170,10 @@ class Store:
                 feeds.update()
                 .where(feeds.c.name == name)
                 .values(
-                    retired_at=None, retired_reason=None, error_count=0, next_check_at=None,
+                    retired_at=None,
+                    retired_reason=None,
+                    error_count=0,
+                    next_check_at=None,
                     next_check_reason="re-enabled by hand",
                 )
             )
@@ -184,12 +193,21 @@ class Store:
         with self.engine.connect() as conn:
             return [
                 FeedRow(
-                    name=r.name, url=r.url, enabled=r.enabled, in_config=r.in_config,
-                    title=r.title, last_status=r.last_status, last_http_status=r.last_http_status,
-                    last_error=r.last_error, last_problem=r.last_problem,
-                    last_checked_at=r.last_checked_at, last_success_at=r.last_success_at,
-                    error_count=r.error_count, retired_at=r.retired_at,
-                    next_check_at=r.next_check_at, next_check_reason=r.next_check_reason,
+                    name=r.name,
+                    url=r.url,
+                    enabled=r.enabled,
+                    in_config=r.in_config,
+                    title=r.title,
+                    last_status=r.last_status,
+                    last_http_status=r.last_http_status,
+                    last_error=r.last_error,
+                    last_problem=r.last_problem,
+                    last_checked_at=r.last_checked_at,
+                    last_success_at=r.last_success_at,
+                    error_count=r.error_count,
+                    retired_at=r.retired_at,
+                    next_check_at=r.next_check_at,
+                    next_check_reason=r.next_check_reason,
                     items=r.item_count,
                 )
                 for r in conn.execute(query)
@@ -205,19 +223,17 @@ class Store:
             plan = ItemPlan()
             new_ids: tuple[int, ...] = ()
             if records:
-                stored = dict(
+                stored: dict[str, str] = dict(
                     conn.execute(
                         sa.select(items.c.identity, items.c.content_hash).where(
                             items.c.feed_id == feed_id
                         )
-                    ).tuples()
+                    ).all()
                 )
                 plan = plan_items(records, stored)
                 new_ids = self._insert_items(conn, feed_id, plan.new, update.checked_at)
                 self._update_items(conn, feed_id, plan.changed, update.checked_at)
-            conn.execute(
-                feeds.update().where(feeds.c.id == feed_id).values(**_feed_values(update))
-            )
+            conn.execute(feeds.update().where(feeds.c.id == feed_id).values(**_feed_values(update)))
             return SavedRefresh(plan=plan, new_item_ids=new_ids)
 
     def _insert_items(
@@ -240,12 +256,12 @@ class Store:
         ]
         conn.execute(items.insert(), rows)
         hashes = [row["identity_hash"] for row in rows]
-        found = dict(
+        found: dict[str, int] = dict(
             conn.execute(
                 sa.select(items.c.identity_hash, items.c.id).where(
                     items.c.feed_id == feed_id, items.c.identity_hash.in_(hashes)
                 )
-            ).tuples()
+            ).all()
         )
         return tuple(found[h] for h in hashes)
 
@@ -261,16 +277,21 @@ class Store:
             ).one()
             conn.execute(
                 item_changes.insert().values(
-                    item_id=old.id, changed_at=now, previous_hash=old.content_hash,
-                    content_hash=r.content_hash, previous_title=old.title,
+                    item_id=old.id,
+                    changed_at=now,
+                    previous_hash=old.content_hash,
+                    content_hash=r.content_hash,
+                    previous_title=old.title,
                 )
             )
             conn.execute(
                 items.update()
                 .where(items.c.id == old.id)
                 .values(
-                    content_hash=r.content_hash, revision=items.c.revision + 1,
-                    last_changed_at=now, **_item_values(r),
+                    content_hash=r.content_hash,
+                    revision=items.c.revision + 1,
+                    last_changed_at=now,
+                    **_item_values(r),
                 )
             )
 
@@ -279,9 +300,18 @@ class Store:
     def iter_items(self, feed_names: Sequence[str] = ()) -> Iterator[dict[str, Any]]:
         query = (
             sa.select(
-                feeds.c.name.label("feed"), items.c.guid, items.c.url, items.c.title,
-                items.c.author, items.c.published, items.c.updated, items.c.content_hash,
-                items.c.revision, items.c.first_seen_at, items.c.summary, items.c.content,
+                feeds.c.name.label("feed"),
+                items.c.guid,
+                items.c.url,
+                items.c.title,
+                items.c.author,
+                items.c.published,
+                items.c.updated,
+                items.c.content_hash,
+                items.c.revision,
+                items.c.first_seen_at,
+                items.c.summary,
+                items.c.content,
             )
             .select_from(items.join(feeds, feeds.c.id == items.c.feed_id))
             .order_by(items.c.id)

@@ -75,9 +75,7 @@ items = sa.Table(
     "items",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "feed_id", sa.Integer, sa.ForeignKey("feeds.id", ondelete="CASCADE"), nullable=False
-    ),
+    sa.Column("feed_id", sa.Integer, sa.ForeignKey("feeds.id", ondelete="CASCADE"), nullable=False),
     sa.Column("identity", sa.Text, nullable=False),
     sa.Column("identity_hash", sa.String(64), nullable=False),
     sa.Column("guid", sa.Text),
@@ -100,9 +98,7 @@ item_changes = sa.Table(
     "item_changes",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "item_id", sa.Integer, sa.ForeignKey("items.id", ondelete="CASCADE"), nullable=False
-    ),
+    sa.Column("item_id", sa.Integer, sa.ForeignKey("items.id", ondelete="CASCADE"), nullable=False),
     sa.Column("changed_at", UTCDateTime, nullable=False),
     sa.Column("previous_hash", sa.String(64), nullable=False),
     sa.Column("content_hash", sa.String(64), nullable=False),

@@ -1,0 +1,255 @@
+"""Feed refreshes end to end over loopback HTTP into a real SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from aggregator.app import App
+from aggregator.config import Config
+from aggregator.records import Outcome, ParsedFeed, RefreshReport
+from aggregator.storage.store import FeedRow
+from tests.loopback import Loopback, Reply, Request
+
+
+def rss(entries: Sequence[tuple[str, str]], extra: str = "") -> bytes:
+    items = "".join(
+        f"<item><guid>{guid}</guid><title>{title}</title>"
+        f"<link>http://example.org/{guid}</link><description>About {title}</description></item>"
+        for guid, title in entries
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>Test feed</title><link>http://example.org/</link>{extra}{items}"
+        "</channel></rss>"
+    ).encode()
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+class CountingParser:
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.calls = 0
+
+    async def parse(self, body: bytes, *, url: str, content_type: str | None) -> ParsedFeed:
+        self.calls += 1
+        result: ParsedFeed = await self.inner.parse(body, url=url, content_type=content_type)
+        return result
+
+
+def conditional(body: bytes, etag: str = '"v1"') -> Callable[[Request], Reply]:
+    def handler(request: Request) -> Reply:
+        if request.headers.get("if-none-match") == etag:
+            return Reply(304, {"ETag": etag})
+        return Reply(200, {"ETag": etag, "Content-Type": "application/rss+xml"}, body)
+
+    return handler
+
+
+class Harness:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.clock = Clock()
+
+    def fetch(self, names: Sequence[str] = (), *, due_only: bool = False) -> list[RefreshReport]:
+        async def go() -> list[RefreshReport]:
+            async with App(self.config, clock=self.clock) as app:
+                return await app.fetch(names, due_only=due_only)
+
+        return asyncio.run(go())
+
+    def fetch_counting(self) -> tuple[list[RefreshReport], int]:
+        async def go() -> tuple[list[RefreshReport], int]:
+            async with App(self.config, clock=self.clock) as app:
+                counting = CountingParser(app.parser)
+                app.refresher = dataclasses.replace(app.refresher, parser=counting)
+                return await app.fetch(due_only=False), counting.calls
+
+        return asyncio.run(go())
+
+    def rows(self) -> dict[str, FeedRow]:
+        async def go() -> list[FeedRow]:
+            async with App(self.config, clock=self.clock) as app:
+                return app.store.feed_rows()
+
+        return {row.name: row for row in asyncio.run(go())}
+
+
+@pytest.fixture
+def harness(site: Loopback, make_config: Callable[..., Config]) -> Callable[..., Harness]:
+    def make(*paths: str, **settings: Any) -> Harness:
+        feeds = [{"name": p.strip("/"), "url": site.url(p)} for p in paths]
+        return Harness(make_config(feeds, **settings))
+
+    return make
+
+
+def test_conditional_get_and_304_without_parsing(
+    site: Loopback, harness: Callable[..., Harness]
+) -> None:
+    site.route("/f", conditional(rss([("a", "A"), ("b", "B")])))
+    h = harness("/f")
+    (first,), parsed_first = h.fetch_counting()
+    (second,), parsed_second = h.fetch_counting()
+    assert (first.outcome, first.new_items, parsed_first) == (Outcome.OK, 2, 1)
+    assert (second.outcome, second.new_items, parsed_second) == (Outcome.NOT_MODIFIED, 0, 0)
+    assert site.hits("/f")[1].headers["if-none-match"] == '"v1"'
+
+
+def test_changed_item_is_recorded_as_an_update(
+    site: Loopback, harness: Callable[..., Harness]
+) -> None:
+    bodies = [rss([("a", "A")]), rss([("a", "A, corrected"), ("b", "B")])]
+    site.route("/f", lambda _r: Reply(body=bodies.pop(0)))
+    h = harness("/f")
+    h.fetch()
+    (report,) = h.fetch()
+    assert (report.new_items, report.changed_items) == (1, 1)
+    assert h.rows()["f"].items == 2
+
+
+def test_retry_after_is_honoured_and_not_counted_as_an_error(
+    site: Loopback, harness: Callable[..., Harness]
+) -> None:
+    site.route("/f", Reply(429, {"Retry-After": "7200"}))
+    h = harness("/f")
+    (report,) = h.fetch()
+    row = h.rows()["f"]
+    assert report.outcome is Outcome.RETRY_LATER
+    assert row.error_count == 0
+    assert row.next_check_at == h.clock.now + timedelta(hours=2)
+    assert h.fetch(due_only=True) == []
+
+
+def test_retry_after_as_http_date_on_503(site: Loopback, harness: Callable[..., Harness]) -> None:
+    site.route("/f", Reply(503, {"Retry-After": "Sun, 29 Nov 2026 15:00:00 GMT"}))
+    h = harness("/f")
+    (report,) = h.fetch()
+    assert report.outcome is Outcome.RETRY_LATER
+    assert h.rows()["f"].next_check_at == datetime(2026, 11, 29, 15, 0, tzinfo=UTC)
+
+
+def test_error_backoff_grows_and_resets_on_success(
+    site: Loopback, harness: Callable[..., Harness]
+) -> None:
+    replies = [Reply(500), Reply(500), Reply(500), Reply(body=rss([("a", "A")]))]
+    site.route("/f", lambda _r: replies.pop(0))
+    h = harness("/f", default_interval=30)
+    delays = []
+    for _ in range(3):
+        h.fetch()
+        row = h.rows()["f"]
+        assert row.next_check_at is not None
+        delays.append((row.next_check_at - h.clock.now) / timedelta(minutes=1))
+    assert delays == [60, 120, 240]
+    assert h.rows()["f"].error_count == 3
+    h.fetch()
+    row = h.rows()["f"]
+    assert (row.error_count, row.last_status) == (0, "ok")
+    assert row.next_check_at == h.clock.now + timedelta(minutes=30)
+
+
+@pytest.mark.parametrize(
+    ("status", "moves"), [(301, True), (308, True), (302, False), (307, False)]
+)
+def test_permanent_redirects_update_the_stored_url(
+    site: Loopback, harness: Callable[..., Harness], status: int, moves: bool
+) -> None:
+    site.route("/old", Reply(status, {"Location": "/new"}))
+    site.route("/new", Reply(body=rss([("a", "A")])))
+    h = harness("/old")
+    (report,) = h.fetch()
+    assert report.outcome is Outcome.OK
+    assert h.rows()["old"].url == site.url("/new" if moves else "/old")
+    h.fetch()
+    assert len(site.hits("/old")) == (1 if moves else 2)
+
+
+def test_410_retires_the_feed_visibly_until_re_enabled(
+    site: Loopback, harness: Callable[..., Harness]
+) -> None:
+    site.route("/f", Reply(410))
+    h = harness("/f")
+    (report,) = h.fetch()
+    row = h.rows()["f"]
+    assert report.outcome is Outcome.GONE
+    assert row.retired_at is not None
+    assert row.next_check_at is None
+    assert h.fetch() == []
+
+    async def enable() -> bool:
+        async with App(h.config, clock=h.clock) as app:
+            return app.store.enable_feed("f")
+
+    assert asyncio.run(enable())
+    assert len(h.fetch(due_only=True)) == 1
+
+
+def test_one_bad_feed_never_stops_the_others(
+    site: Loopback, harness: Callable[..., Harness]
+) -> None:
+    site.route("/good", Reply(body=rss([("a", "A")])))
+    site.route("/html", Reply(body=b"<html><body><p>Not a feed</p></body></html>"))
+    site.route("/slow", Reply(body=rss([]), delay=3))
+    site.route("/broken", Reply(raw=b"garbage\r\n\r\n"))
+    h = harness("/good", "/html", "/slow", "/broken", request_deadline=1)
+    reports = {r.feed: r for r in h.fetch()}
+    assert reports["good"].outcome is Outcome.OK
+    assert reports["good"].new_items == 1
+    for name in ("html", "slow", "broken"):
+        assert reports[name].outcome is Outcome.ERROR
+        assert reports[name].error
+    rows = h.rows()
+    assert "unreadable feed" in (rows["html"].last_error or "")
+    assert "within 1 s" in (rows["slow"].last_error or "")
+    assert rows["good"].items == 1
+
+
+def test_malformed_but_readable_feed_is_accepted_and_flagged(
+    site: Loopback, harness: Callable[..., Harness]
+) -> None:
+    body = rss([("a", "A & B")]).replace(b"</channel></rss>", b"")
+    site.route("/f", Reply(body=body))
+    h = harness("/f")
+    (report,) = h.fetch()
+    assert report.outcome is Outcome.OK
+    assert report.new_items == 1
+    assert h.rows()["f"].last_problem
+
+
+def test_ttl_is_honoured_and_a_restart_causes_no_burst(
+    site: Loopback, harness: Callable[..., Harness]
+) -> None:
+    site.route("/f", Reply(body=rss([("a", "A")], extra="<ttl>240</ttl>")))
+    h = harness("/f")
+    h.fetch()
+    assert h.rows()["f"].next_check_at == h.clock.now + timedelta(minutes=240)
+    assert h.fetch(due_only=True) == []
+    h.clock.advance(minutes=241)
+    assert len(h.fetch(due_only=True)) == 1
+    assert len(site.hits("/f")) == 2
+
+
+def test_private_destination_is_recorded_as_the_feed_error(
+    site: Loopback, harness: Callable[..., Harness]
+) -> None:
+    site.route("/f", Reply(302, {"Location": f"http://127.0.0.2:{site.port}/f"}))
+    h = harness("/f")
+    (report,) = h.fetch()
+    assert report.outcome is Outcome.ERROR
+    assert "127.0.0.2" in (report.error or "")
