@@ -35,6 +35,17 @@ class Context:
 pass_context = click.make_pass_decorator(Context)
 
 
+def main() -> None:
+    """Entry point: errors aggregator raises on purpose end the command with their message."""
+    from aggregator.errors import AggregatorError
+
+    try:
+        cli.main(prog_name="aggregator")
+    except AggregatorError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--config",
@@ -51,7 +62,7 @@ pass_context = click.make_pass_decorator(Context)
 @click.option("--log-json", is_flag=True, help="Write logs as JSON lines.")
 @click.version_option(package_name="aggregator")
 @click.pass_context
-def main(
+def cli(
     ctx: click.Context, config_option: str | None, log_level: str | None, log_json: bool
 ) -> None:
     """Watch news feeds and prepare drafts for a newsroom."""
@@ -62,7 +73,7 @@ def main(
     ctx.obj = Context(config_option)
 
 
-@main.command("check-config")
+@cli.command("check-config")
 @pass_context
 def check_config(ctx: Context) -> None:
     """Validate the config file without fetching anything."""
@@ -71,7 +82,7 @@ def check_config(ctx: Context) -> None:
     click.echo(f"{config.path}: ok ({len(config.feeds)} feeds, {enabled} enabled)")
 
 
-@main.command()
+@cli.command()
 @click.option("--all", "all_feeds", is_flag=True, help="Every enabled feed, due or not.")
 @click.option("--feed", "names", multiple=True, metavar="NAME", help="Only this feed (repeatable).")
 @pass_context
@@ -119,7 +130,7 @@ def summary_line(reports: Sequence[RefreshReport], seconds: float) -> str:
     return line
 
 
-@main.command()
+@cli.command()
 @pass_context
 def feeds(ctx: Context) -> None:
     """A table of the feeds: status, last success, items, errors, next check and why."""
@@ -135,7 +146,7 @@ def feeds(ctx: Context) -> None:
         store.close()
 
 
-@main.command()
+@cli.command()
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="table")
 @click.option("--feed", "names", multiple=True, metavar="NAME", help="Only this feed (repeatable).")
 @pass_context
@@ -156,7 +167,7 @@ def items(ctx: Context, fmt: str, names: tuple[str, ...]) -> None:
         store.close()
 
 
-@main.command()
+@cli.command()
 @click.argument("name")
 @pass_context
 def enable(ctx: Context, name: str) -> None:
@@ -174,7 +185,7 @@ def enable(ctx: Context, name: str) -> None:
     click.echo(f"{name}: enabled, due now")
 
 
-@main.command()
+@cli.command()
 @pass_context
 def run(ctx: Context) -> None:
     """Run the service: poll due feeds on a schedule until interrupted."""

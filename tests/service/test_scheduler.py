@@ -1,0 +1,85 @@
+"""The service's whole tick against loopback servers, in-process and as a real process."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from aggregator.config import Config
+from aggregator.service.scheduler import serve
+from aggregator.storage.store import Store
+from tests.feeds.test_refresh import rss
+from tests.loopback import Loopback, Reply
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.05)
+
+
+def feeds_on(site: Loopback, count: int) -> list[dict[str, Any]]:
+    for i in range(count):
+        site.route(f"/f{i}", Reply(body=rss([(f"urn:{i}:{j}", f"Item {j}") for j in range(3)])))
+    return [{"name": f"f{i}", "url": site.url(f"/f{i}")} for i in range(count)]
+
+
+def item_count(config: Config) -> int:
+    store = Store.open(config.settings.database_url)
+    try:
+        return sum(row.items for row in store.feed_rows())
+    finally:
+        store.close()
+
+
+def test_a_tick_fetches_every_due_feed_once(
+    site: Loopback, make_config: Callable[..., Config]
+) -> None:
+    config = make_config(feeds_on(site, 5), tick_seconds=1)
+
+    async def scenario() -> None:
+        stop = asyncio.Event()
+        service = asyncio.create_task(serve(config, stop))
+        while len(site.requests) < 5:
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(2.5)  # two more ticks: nothing is due again
+        stop.set()
+        await asyncio.wait_for(service, 10)
+
+    asyncio.run(scenario())
+    assert sorted(r.path for r in site.requests) == [f"/f{i}" for i in range(5)]
+    assert item_count(config) == 15
+
+
+def test_sigterm_drains_the_running_tick(
+    site: Loopback, make_config: Callable[..., Config]
+) -> None:
+    feeds = feeds_on(site, 2)
+    site.route("/slow", Reply(body=rss([("urn:slow", "Slow")]), delay=1.5))
+    config = make_config([*feeds, {"name": "slow", "url": site.url("/slow")}])
+    env = {**os.environ, "PYTHONWARNINGS": "error"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "aggregator", "--config", str(config.path), "run"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        wait_for(lambda: len(site.hits("/slow")) == 1)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=20)
+    finally:
+        process.kill()
+    assert process.returncode == 0, stderr
+    assert "service.draining" in stderr
+    assert "service.stopped" in stderr
+    assert item_count(config) == 7
