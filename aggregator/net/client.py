@@ -26,6 +26,7 @@ from aggregator.net.limiter import HostLimiter
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})
 ACCEPT_ENCODING = "gzip, deflate"
+DRAIN_LIMIT = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +155,7 @@ class HttpClient:
             }
             location = raw_headers.get("location")
             if response.status_code in REDIRECTS and location:
+                await _drain(response)
                 return response.status_code, location.strip(), None
             body = b""
             if response.status_code == 200:
@@ -163,6 +165,8 @@ class HttpClient:
                 async for chunk in response.aiter_raw():
                     decoder.feed(chunk)
                 body = decoder.body()
+            else:
+                await _drain(response)
             return (
                 response.status_code,
                 None,
@@ -170,6 +174,16 @@ class HttpClient:
             )
         finally:
             await response.aclose()
+
+
+async def _drain(response: httpx.Response) -> None:
+    """Read a small unwanted body (304, redirect, error page) to its end, so the connection can
+    be reused; a large one is abandoned and the connection closed instead."""
+    seen = 0
+    async for chunk in response.aiter_raw():
+        seen += len(chunk)
+        if seen > DRAIN_LIMIT:
+            return
 
 
 def describe(exc: Exception) -> str:

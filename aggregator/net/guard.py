@@ -10,14 +10,57 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import select
 import socket
+import ssl
 from collections.abc import Iterable
+from typing import Any
 
 import httpcore
 import httpx
 
 from aggregator.errors import BlockedAddress
 from aggregator.net.addresses import Network, is_allowed
+from aggregator.net.pool import ConnectionPool
+
+
+class _Stream(httpcore.AsyncNetworkStream):
+    """Delegates to the anyio stream, answering the pool's frequent "is_readable" cheaply.
+
+    httpcore asks every idle connection whether its socket is readable each time it assigns a
+    request; anyio answers by building a dict of all socket attributes (with a getpeername
+    call) every time. Here the answer is one poll on a poll object made once.
+    """
+
+    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+        self.inner = inner
+        self.poller: Any = None
+        sock = inner.get_extra_info("socket")
+        if sock is not None and hasattr(select, "poll"):
+            self.poller = select.poll()
+            self.poller.register(sock.fileno(), select.POLLIN)
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self.inner.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self.inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        return _Stream(await self.inner.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable" and self.poller is not None:
+            return bool(self.poller.poll(0))
+        return self.inner.get_extra_info(info)
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):
@@ -57,7 +100,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             if peer is not None and not is_allowed(ipaddress.ip_address(peer[0]), self.allow):
                 await stream.aclose()
                 raise BlockedAddress(f"{host} connected to {peer[0]}, which is not allowed")
-            return stream
+            return _Stream(stream)
         if failure is not None:
             raise failure
         raise BlockedAddress(
@@ -86,7 +129,7 @@ def guarded_transport(
     an equivalent one that does; tests over loopback servers pin this behaviour.
     """
     transport = httpx.AsyncHTTPTransport(retries=0, http1=True, http2=False, trust_env=False)
-    transport._pool = httpcore.AsyncConnectionPool(
+    transport._pool = ConnectionPool(
         ssl_context=httpx.create_ssl_context(trust_env=False),
         max_connections=connections,
         max_keepalive_connections=connections,
