@@ -1,0 +1,171 @@
+"""ParserPool: parsing in worker processes within time and memory budgets, and recovering."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from aggregator.errors import ParseBudgetExceeded, ParseError
+from aggregator.feeds.parse import parse_feed
+from aggregator.feeds.sandbox import ParserPool
+from aggregator.records import ParsedFeed
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "feeds"
+URL = "https://harbour.example/feeds/main.xml"
+MiB = 1024 * 1024
+
+
+def rss_with_items(count: int) -> bytes:
+    items = b"".join(
+        b"<item><title>t%d</title><guid>g%d</guid><description>&lt;p&gt;d&lt;/p&gt;</description></item>"
+        % (i, i)
+        for i in range(count)
+    )
+    return b'<rss version="2.0"><channel><title>x</title>' + items + b"</channel></rss>"
+
+
+def huge_title(size: int) -> bytes:
+    return b'<rss version="2.0"><channel><title>' + b"a" * size + b"</title></channel></rss>"
+
+
+def parse(pool: ParserPool, body: bytes, url: str = URL) -> ParsedFeed:
+    async def run() -> ParsedFeed:
+        return await pool.parse(body, url=url, content_type="application/rss+xml")
+
+    return asyncio.run(run())
+
+
+def test_pool_parses_like_in_process() -> None:
+    body = (DATA / "rss20.xml").read_bytes()
+    with_pool = ParserPool(workers=2, time_budget=10, memory_budget_bytes=256 * MiB)
+    try:
+        assert parse(with_pool, body) == parse_feed(body, url=URL)
+        with pytest.raises(ParseError, match="looks like HTML"):
+            parse(with_pool, b"<html><body>no feed</body></html>")
+    finally:
+        with_pool.close()
+
+
+def test_concurrent_parses() -> None:
+    body = (DATA / "atom10.xml").read_bytes()
+
+    async def run(pool: ParserPool) -> list[ParsedFeed]:
+        async with pool:
+            return await asyncio.gather(*(pool.parse(body, url=URL) for _ in range(20)))
+
+    results = asyncio.run(run(ParserPool(workers=2, time_budget=10, memory_budget_bytes=256 * MiB)))
+    assert len({result.title for result in results}) == 1
+    assert all(result == results[0] for result in results)
+
+
+def test_in_process_pool() -> None:
+    pool = ParserPool(workers=0, time_budget=1, memory_budget_bytes=MiB)
+    body = (DATA / "rss20.xml").read_bytes()
+    assert parse(pool, body) == parse_feed(body, url=URL)
+    pool.close()
+
+
+def test_time_budget_and_recovery() -> None:
+    pool = ParserPool(workers=1, time_budget=0.3, memory_budget_bytes=512 * MiB)
+    try:
+        assert parse(pool, rss_with_items(10)).title == "x"
+        start = time.monotonic()
+        with pytest.raises(ParseBudgetExceeded, match=r"0\.3 s time budget"):
+            parse(pool, rss_with_items(40_000))
+        assert time.monotonic() - start < 3
+        assert len(parse(pool, rss_with_items(10)).items) == 10
+    finally:
+        pool.close()
+
+
+def test_memory_budget_and_recovery() -> None:
+    pool = ParserPool(workers=1, time_budget=10, memory_budget_bytes=64 * MiB)
+    try:
+        assert parse(pool, huge_title(1_000_000)).title == "a" * 1_000_000
+        with pytest.raises(ParseBudgetExceeded, match="64 MiB memory budget"):
+            parse(pool, huge_title(24 * MiB))
+        assert len(parse(pool, rss_with_items(10)).items) == 10
+    finally:
+        pool.close()
+
+
+def test_body_larger_than_the_budget_kills_the_worker_and_the_pool_recovers() -> None:
+    pool = ParserPool(workers=1, time_budget=10, memory_budget_bytes=32 * MiB)
+    try:
+        with pytest.raises(ParseBudgetExceeded):
+            parse(pool, huge_title(96 * MiB))
+        assert len(parse(pool, rss_with_items(3)).items) == 3
+    finally:
+        pool.close()
+
+
+def test_a_worker_killed_mid_parse_is_replaced_and_the_parse_retried() -> None:
+    pool = ParserPool(workers=1, time_budget=30, memory_budget_bytes=512 * MiB)
+    body = rss_with_items(8000)
+
+    async def run() -> ParsedFeed:
+        await pool.parse(b'<rss version="2.0"><channel><title>w</title></channel></rss>', url=URL)
+        executor = pool._executor
+        assert executor is not None
+        pids = list(executor._processes)
+        task = asyncio.ensure_future(pool.parse(body, url=URL))
+        await asyncio.sleep(0.2)
+        assert not task.done()
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
+        result = await task
+        assert pool._executor is not executor
+        return result
+
+    try:
+        assert len(asyncio.run(run()).items) == 8000
+    finally:
+        pool.close()
+
+
+def test_backstop_kills_a_worker_that_ignores_its_alarm() -> None:
+    pool = ParserPool(workers=1, time_budget=30, memory_budget_bytes=512 * MiB)
+    try:
+        parse(pool, rss_with_items(1))
+        pool._backstop = 0.2
+        with pytest.raises(ParseBudgetExceeded, match="the parser was killed"):
+            parse(pool, rss_with_items(40_000))
+        pool._backstop = 30
+        assert len(parse(pool, rss_with_items(2)).items) == 2
+    finally:
+        pool.close()
+
+
+def test_documents_waiting_for_a_worker_do_not_count_against_the_backstop() -> None:
+    pool = ParserPool(workers=1, time_budget=30, memory_budget_bytes=512 * MiB)
+    body = rss_with_items(500)
+
+    async def run() -> list[ParsedFeed]:
+        await pool.parse(body, url=URL)
+        pool._backstop = 0.6
+        return await asyncio.gather(*(pool.parse(body, url=URL) for _ in range(12)))
+
+    try:
+        assert [len(feed.items) for feed in asyncio.run(run())] == [500] * 12
+    finally:
+        pool.close()
+
+
+def test_closed_pool_refuses_work() -> None:
+    pool = ParserPool(workers=1, time_budget=1, memory_budget_bytes=64 * MiB)
+    pool.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        parse(pool, rss_with_items(1))
+
+
+@pytest.mark.parametrize(
+    ("workers", "time_budget", "memory"), [(-1, 1.0, MiB), (1, 0.0, MiB), (1, 1.0, 0)]
+)
+def test_invalid_settings(workers: int, time_budget: float, memory: int) -> None:
+    with pytest.raises(ValueError, match="must be"):
+        ParserPool(workers=workers, time_budget=time_budget, memory_budget_bytes=memory)
