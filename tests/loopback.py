@@ -38,6 +38,8 @@ class Reply:
     """Bytes written to the socket instead of a generated response."""
     content_length: int | None = None
     """A Content-Length to announce (lying is allowed); None sends the true length."""
+    hang_up: bool = False
+    """Close the connection after this response without saying so (no `Connection: close`)."""
 
 
 Handler = Callable[[Request], Reply]
@@ -53,6 +55,7 @@ class Loopback:
         self.requests: list[Request] = []
         self.lock = threading.Lock()
         self.active = 0
+        self.connections: set[tuple[str, int]] = set()
         self.max_active = 0
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self.server.daemon_threads = True
@@ -103,6 +106,7 @@ class Loopback:
                 )
                 with site.lock:
                     site.requests.append(request)
+                    site.connections.add(self.client_address)
                     site.active += 1
                     site.max_active = max(site.max_active, site.active)
                 try:
@@ -111,6 +115,8 @@ class Loopback:
                     if reply.delay:
                         time.sleep(reply.delay)
                     self._send(reply)
+                    if reply.hang_up:
+                        self.close_connection = True
                 except (BrokenPipeError, ConnectionResetError):
                     pass
                 finally:

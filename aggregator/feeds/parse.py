@@ -61,10 +61,14 @@ def harden_feedparser() -> None:
     """Make feedparser safe for hostile documents; idempotent, cheap enough to call every time.
 
     Only expat is allowed as SAX driver (libxml2's resolves external entities), and DTD entity
-    declarations are dropped before either parser sees them.
+    declarations are dropped before either parser sees them. Guids are kept as written:
+    feedparser would resolve `<guid>1</guid>` against the feed's URL, so an item's identity
+    would change whenever the feed moves.
     """
-    feedparser.api.PREFERRED_XML_PARSERS = ["xml.sax.expatreader"]
+    feedparser.api.PREFERRED_XML_PARSERS = ["aggregator.feeds.expat"]
     feedparser.api.replace_doctype = _replace_doctype_without_entities
+    mixin = feedparser.mixin._FeedParserMixin
+    mixin.can_be_relative_uri = frozenset(mixin.can_be_relative_uri) - {"id"}
 
 
 def _xml_content_type(content_type: str | None) -> str:

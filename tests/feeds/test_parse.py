@@ -250,8 +250,24 @@ def test_harden_feedparser_is_idempotent() -> None:
     first = feedparser.api.replace_doctype
     harden_feedparser()
     assert feedparser.api.replace_doctype is first
-    assert feedparser.api.PREFERRED_XML_PARSERS == ["xml.sax.expatreader"]
+    assert feedparser.api.PREFERRED_XML_PARSERS == ["aggregator.feeds.expat"]
     version, data, entities = first(b'<!DOCTYPE rss [\n<!ENTITY a "b">\n]>\n<rss/>')
     assert entities == {}
     assert b"ENTITY" not in data
     assert version is None
+
+
+def test_relative_guids_are_kept_as_written() -> None:
+    body = (
+        b'<rss version="2.0"><channel><title>t</title><link>http://example.org/</link>'
+        b"<item><guid>42</guid><title>a</title></item></channel></rss>"
+    )
+    for url in ("http://example.org/feed", "https://moved.example/rss"):
+        assert parse_feed(body, url=url).items[0].guid == "42"
+
+
+def test_character_data_arrives_in_one_piece_whatever_the_line_breaks() -> None:
+    title = "\n".join(f"line {i} &amp; more" for i in range(200))
+    body = f'<rss version="2.0"><channel><title>{title}</title></channel></rss>'.encode()
+    parsed = parse_feed(body, url="http://example.org/feed")
+    assert parsed.title == " ".join(f"line {i} & more" for i in range(200))
