@@ -15,8 +15,9 @@ _BUFFER = 1 << 20
 class BufferedExpatParser(ExpatParser):
     def reset(self) -> None:
         super().reset()
-        self._parser.buffer_text = True
-        self._parser.buffer_size = _BUFFER
+        parser = self._parser  # type: ignore[attr-defined]  # set by ExpatParser.reset
+        parser.buffer_text = True
+        parser.buffer_size = _BUFFER
 
 
 def create_parser() -> BufferedExpatParser:
