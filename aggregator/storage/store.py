@@ -41,6 +41,11 @@ class FeedRow:
     items: int
 
 
+# Statements built once: SQLAlchemy then reuses their compiled form from its cache.
+_INSERT_ITEMS = items.insert().returning(items.c.id, sort_by_parameter_order=True)
+_UPDATE_FEED = feeds.update().where(feeds.c.id == sa.bindparam("feed_id"))
+
+
 @dataclass(frozen=True, slots=True)
 class SavedRefresh:
     plan: ItemPlan
@@ -233,7 +238,7 @@ class Store:
                 plan = plan_items(records, stored)
                 new_ids = self._insert_items(conn, feed_id, plan.new, update.checked_at)
                 self._update_items(conn, feed_id, plan.changed, update.checked_at)
-            conn.execute(feeds.update().where(feeds.c.id == feed_id).values(**_feed_values(update)))
+            conn.execute(_UPDATE_FEED, {"feed_id": feed_id, **_feed_values(update)})
             return SavedRefresh(plan=plan, new_item_ids=new_ids)
 
     def _insert_items(
@@ -254,16 +259,8 @@ class Store:
             }
             for r in records
         ]
-        conn.execute(items.insert(), rows)
-        hashes = [row["identity_hash"] for row in rows]
-        found: dict[str, int] = dict(
-            conn.execute(
-                sa.select(items.c.identity_hash, items.c.id).where(
-                    items.c.feed_id == feed_id, items.c.identity_hash.in_(hashes)
-                )
-            ).all()
-        )
-        return tuple(found[h] for h in hashes)
+        inserted = conn.execute(_INSERT_ITEMS, rows)
+        return tuple(inserted.scalars())
 
     def _update_items(
         self, conn: sa.Connection, feed_id: int, records: Sequence[ItemRecord], now: datetime
