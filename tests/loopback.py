@@ -7,12 +7,14 @@ bytes slowly, lie about its length or be raw bytes written to the socket as they
 from __future__ import annotations
 
 import gzip
+import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,13 @@ def gzipped(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=9)
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client hanging up on purpose (deadline, byte cap) is part of the tests.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class Loopback:
     def __init__(self) -> None:
         self.routes: dict[str, Handler] = {}
@@ -57,7 +66,7 @@ class Loopback:
         self.active = 0
         self.connections: set[tuple[str, int]] = set()
         self.max_active = 0
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self.server = _Server(("127.0.0.1", 0), self._handler_class())
         self.server.daemon_threads = True
         self.thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True

@@ -135,3 +135,24 @@ def test_an_unusable_database_is_a_clear_failure(tmp_path: Path, site: Loopback)
     result = aggregator("fetch", config=config)
     assert result.returncode == 1
     assert result.stderr.startswith("error: cannot create")
+
+
+def test_concurrent_fetches_never_store_an_item_twice(site: Loopback, tmp_path: Path) -> None:
+    feeds: list[dict[str, Any]] = []
+    for i in range(20):
+        site.route(f"/f{i}", Reply(body=rss([(f"urn:{i}:{j}", f"T{j}") for j in range(10)])))
+        feeds.append({"name": f"f{i}", "url": site.url(f"/f{i}")})
+    config = tmp_path / "feeds.toml"
+    from tests.conftest import TEST_SETTINGS, write_config
+
+    write_config(config, feeds, {**TEST_SETTINGS, "database_url": f"sqlite:///{tmp_path / 'a.db'}"})
+    env = {**os.environ, "PYTHONWARNINGS": "error"}
+    command = [sys.executable, "-m", "aggregator", "--config", str(config), "fetch", "--all"]
+    runs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) for _ in range(3)]
+    outputs = [run.communicate(timeout=60)[0] for run in runs]
+    assert all(run.returncode == 0 for run in runs), outputs
+    result = aggregator("items", "--format", "jsonl", config=config)
+    guids = [json.loads(line)["guid"] for line in result.stdout.splitlines()]
+    assert len(guids) == 200
+    assert len(set(guids)) == 200
+    assert sum(int(o.split("; ")[1].split()[0]) for o in outputs) == 200

@@ -253,3 +253,35 @@ def test_private_destination_is_recorded_as_the_feed_error(
     (report,) = h.fetch()
     assert report.outcome is Outcome.ERROR
     assert "127.0.0.2" in (report.error or "")
+
+
+def test_cache_control_max_age_lengthens_the_interval(
+    site: Loopback, harness: Callable[..., Harness]
+) -> None:
+    site.route("/f", Reply(body=rss([("a", "A")]), headers={"Cache-Control": "max-age=10800"}))
+    h = harness("/f")
+    h.fetch()
+    row = h.rows()["f"]
+    assert row.next_check_at == h.clock.now + timedelta(hours=3)
+    assert row.next_check_reason == "Cache-Control max-age"
+
+
+def test_items_without_guid_are_identified_by_normalised_link(
+    site: Loopback, harness: Callable[..., Harness]
+) -> None:
+    def feed(query: str) -> bytes:
+        return (
+            '<rss version="2.0"><channel><title>t</title>'
+            f"<item><title>A</title><link>http://example.org/a{query}</link></item>"
+            "<item><title>No link, no guid</title><description>Only text</description></item>"
+            "</channel></rss>"
+        ).encode()
+
+    bodies = [feed(""), feed("?utm_source=rss&amp;utm_medium=feed")]
+    site.route("/f", lambda _r: Reply(body=bodies.pop(0)))
+    h = harness("/f")
+    (first,) = h.fetch()
+    (second,) = h.fetch()
+    assert first.new_items == 2
+    assert (second.new_items, second.changed_items) == (0, 1)
+    assert h.rows()["f"].items == 2
