@@ -131,3 +131,14 @@ def test_config_changes_are_synced(store: Store) -> None:
     assert (one.url, one.etag) == ("https://e.org/edited", None), "an edited config URL wins"
     assert [r.name for r in store.feed_rows() if not r.in_config] == ["two"]
     assert [f.name for f in store.feeds_to_fetch(NOW, 60, due_only=False)] == ["one"]
+
+
+def test_schema_revision_is_the_newest_migration() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from aggregator.storage.engine import MIGRATIONS, SCHEMA_REVISION
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_current_head() == SCHEMA_REVISION
