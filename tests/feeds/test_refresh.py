@@ -285,3 +285,18 @@ def test_items_without_guid_are_identified_by_normalised_link(
     assert first.new_items == 2
     assert (second.new_items, second.changed_items) == (0, 1)
     assert h.rows()["f"].items == 2
+
+
+def test_worker_processes_parse_each_feed(site: Loopback, harness: Callable[..., Harness]) -> None:
+    for i in range(6):
+        site.route(f"/f{i}", Reply(body=rss([(f"urn:{i}:{j}", f"T{j}") for j in range(4)])))
+    site.route("/bad", Reply(body=b"<html><p>no feed</p></html>"))
+    h = harness(*[f"/f{i}" for i in range(6)], "/bad", parse_workers=2)
+    reports = {r.feed: r for r in h.fetch()}
+    assert all(reports[f"f{i}"].new_items == 4 for i in range(6))
+    assert reports["bad"].outcome is Outcome.ERROR
+    rows = h.rows()
+    assert sum(row.items for row in rows.values()) == 24
+    assert "not a feed" in (rows["bad"].last_error or "")
+    (again,) = h.fetch(["f0"])
+    assert (again.outcome, again.new_items) == (Outcome.OK, 0)
