@@ -200,3 +200,47 @@ class RefreshReport:
     moved_to: str | None = None
     seconds: float = 0.0
     new_item_ids: tuple[int, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedPage:
+    """What one extractor (a site rule or the generic one) found in a page: raw, not cleaned."""
+
+    text: str
+    html: str
+    title: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Quality:
+    """How far an extracted article can be trusted; `score` in [0, 1], 1 the best.
+
+    `length_ratio` is the article's length over the feed summary's (None without a summary);
+    `wall` names a detected paywall or consent wall; `notes` say what lowered the score.
+    """
+
+    score: float
+    length_ratio: float | None = None
+    link_density: float = 0.0
+    language: str | None = None
+    language_matches: bool | None = None
+    wall: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """The stored form of an item's article: plain text, sanitised HTML and what made them."""
+
+    method: str
+    text: str
+    html: str
+    quality: Quality
+    content_hash: str
+    title: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    language: str | None = None
+    reason: str | None = None
