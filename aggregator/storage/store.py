@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,8 +14,10 @@ from sqlalchemy.engine import Engine
 from aggregator.config import FeedConfig
 from aggregator.feeds.plan import plan_items
 from aggregator.records import FeedToFetch, FeedUpdate, ItemPlan, ItemRecord, Outcome
+from aggregator.storage.articles import enqueue_articles
 from aggregator.storage.engine import WRITE_OPTION, create_engine, migrate
-from aggregator.storage.tables import feeds, item_changes, items
+from aggregator.storage.items import insert_items, update_items
+from aggregator.storage.tables import feeds, items
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +43,6 @@ class FeedRow:
 
 
 # Statements built once: SQLAlchemy then reuses their compiled form from its cache.
-_INSERT_ITEMS = items.insert().returning(items.c.id, sort_by_parameter_order=True)
 _UPDATE_FEED = feeds.update().where(feeds.c.id == sa.bindparam("feed_id"))
 
 
@@ -50,10 +50,6 @@ _UPDATE_FEED = feeds.update().where(feeds.c.id == sa.bindparam("feed_id"))
 class SavedRefresh:
     plan: ItemPlan
     new_item_ids: tuple[int, ...]
-
-
-def identity_hash(identity: str) -> str:
-    return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class Store:
@@ -236,61 +232,11 @@ class Store:
                     ).all()
                 )
                 plan = plan_items(records, stored)
-                new_ids = self._insert_items(conn, feed_id, plan.new, update.checked_at)
-                self._update_items(conn, feed_id, plan.changed, update.checked_at)
+                new_ids = insert_items(conn, feed_id, plan.new, update.checked_at)
+                changed_ids = update_items(conn, feed_id, plan.changed, update.checked_at)
+                enqueue_articles(conn, (*new_ids, *changed_ids), update.checked_at)
             conn.execute(_UPDATE_FEED, {"feed_id": feed_id, **_feed_values(update)})
             return SavedRefresh(plan=plan, new_item_ids=new_ids)
-
-    def _insert_items(
-        self, conn: sa.Connection, feed_id: int, records: Sequence[ItemRecord], now: datetime
-    ) -> tuple[int, ...]:
-        if not records:
-            return ()
-        rows = [
-            {
-                "feed_id": feed_id,
-                "identity": r.identity,
-                "identity_hash": identity_hash(r.identity),
-                "content_hash": r.content_hash,
-                "revision": 1,
-                "first_seen_at": now,
-                "last_changed_at": now,
-                **_item_values(r),
-            }
-            for r in records
-        ]
-        inserted = conn.execute(_INSERT_ITEMS, rows)
-        return tuple(inserted.scalars())
-
-    def _update_items(
-        self, conn: sa.Connection, feed_id: int, records: Sequence[ItemRecord], now: datetime
-    ) -> None:
-        for r in records:
-            key = identity_hash(r.identity)
-            old = conn.execute(
-                sa.select(items.c.id, items.c.content_hash, items.c.title).where(
-                    items.c.feed_id == feed_id, items.c.identity_hash == key
-                )
-            ).one()
-            conn.execute(
-                item_changes.insert().values(
-                    item_id=old.id,
-                    changed_at=now,
-                    previous_hash=old.content_hash,
-                    content_hash=r.content_hash,
-                    previous_title=old.title,
-                )
-            )
-            conn.execute(
-                items.update()
-                .where(items.c.id == old.id)
-                .values(
-                    content_hash=r.content_hash,
-                    revision=items.c.revision + 1,
-                    last_changed_at=now,
-                    **_item_values(r),
-                )
-            )
 
     # -- reading items -----------------------------------------------------------------------
 
@@ -318,20 +264,6 @@ class Store:
         with self.engine.connect() as conn:
             for row in conn.execute(query.execution_options(yield_per=500)):
                 yield row._asdict()
-
-
-def _item_values(record: ItemRecord) -> dict[str, Any]:
-    item = record.item
-    return {
-        "guid": item.guid,
-        "url": item.link,
-        "title": item.title,
-        "author": item.author,
-        "summary": item.summary,
-        "content": item.content,
-        "published": item.published,
-        "updated": item.updated,
-    }
 
 
 def _feed_values(update: FeedUpdate) -> dict[str, Any]:

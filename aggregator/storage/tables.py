@@ -105,3 +105,33 @@ item_changes = sa.Table(
     sa.Column("previous_title", sa.Text),
     sa.Index(None, "item_id"),
 )
+
+articles = sa.Table(
+    "articles",
+    metadata,
+    sa.Column(
+        "item_id",
+        sa.Integer,
+        sa.ForeignKey("items.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("state", sa.Text, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("next_attempt_at", UTCDateTime),
+    sa.Column("last_error", sa.Text),
+    sa.Column("url", sa.Text),
+    sa.Column("method", sa.Text),
+    sa.Column("reason", sa.Text),
+    sa.Column("text", sa.Text),
+    sa.Column("html", sa.Text),
+    sa.Column("title", sa.Text),
+    sa.Column("author", sa.Text),
+    sa.Column("published", UTCDateTime),
+    sa.Column("language", sa.Text),
+    sa.Column("quality", sa.Float),
+    sa.Column("quality_details", sa.JSON),
+    sa.Column("content_hash", sa.String(64)),
+    sa.Column("queued_at", UTCDateTime, nullable=False),
+    sa.Column("extracted_at", UTCDateTime),
+    sa.Index(None, "state", "next_attempt_at"),
+)

@@ -51,7 +51,7 @@ def test_migrations_create_the_database_and_are_idempotent(tmp_path: Path) -> No
     store = Store.open(url)
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0001"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"
 
 
 def test_items_are_stored_exactly_once(store: Store) -> None:
@@ -142,3 +142,33 @@ def test_schema_revision_is_the_newest_migration() -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     assert ScriptDirectory.from_config(config).get_current_head() == SCHEMA_REVISION
+
+
+def test_migrations_match_the_tables(tmp_path: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from aggregator.storage.tables import metadata
+
+    store = Store.open(f"sqlite:///{tmp_path / 'm.db'}")
+    with store.engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert differences == []
+
+
+def test_new_and_changed_items_are_queued_for_extraction(store: Store) -> None:
+    from aggregator.storage.articles import ArticleQueue
+
+    fid = feed_id(store, "one")
+    store.save_refresh(
+        fid, update(), keyed([ParsedItem(guid="g", link="https://e.org/a", title="a")])
+    )
+    queue = ArticleQueue(store)
+    (pending,) = queue.claim_due(NOW, 10, timedelta(minutes=5))
+    assert (pending.item.link, pending.feed, pending.attempts) == ("https://e.org/a", "one", 0)
+    assert queue.claim_due(NOW, 10, timedelta(minutes=5)) == [], "leased"
+    assert len(queue.claim_due(NOW + timedelta(minutes=6), 10, timedelta(minutes=5))) == 1
+    changed = keyed([ParsedItem(guid="g", link="https://e.org/a", title="a, corrected")])
+    store.save_refresh(fid, update(), changed)
+    assert queue.counts() == {"pending": 1}
+    assert len(queue.claim_due(NOW, 10, timedelta(minutes=5))) == 1
