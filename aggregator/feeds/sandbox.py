@@ -15,13 +15,17 @@ import resource
 import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable
 from types import FrameType, TracebackType
+from typing import Any, TypeVar
 
 from aggregator.errors import ParseBudgetExceeded
 from aggregator.feeds.parse import harden_feedparser, parse_feed
 from aggregator.records import ParsedFeed
 
 __all__ = ["ParserPool"]
+
+T = TypeVar("T")
 
 # After the first alarm, keep firing: parser code that swallows the first exception with a broad
 # `except` must not get to run on unbounded.
@@ -86,6 +90,19 @@ def _parse_task(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
     raise ParseBudgetExceeded(f"parsing needed more than the {mib:g} MiB memory budget")
 
 
+def _budgeted(fn: Callable[..., T], *args: Any) -> T:
+    """Runs in a worker: any CPU-bound task (extracting an article) under the same alarm."""
+    signal.setitimer(signal.ITIMER_REAL, _time_budget, _ALARM_REPEAT)
+    try:
+        return fn(*args)
+    except MemoryError:
+        pass
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    mib = _memory_budget / (1024 * 1024)
+    raise ParseBudgetExceeded(f"the task needed more than the {mib:g} MiB memory budget")
+
+
 def _start_method() -> str:
     # Not fork: the parent runs threads (event loop helpers, database), and fork copies their locks.
     methods = multiprocessing.get_all_start_methods()
@@ -142,12 +159,32 @@ class ParserPool:
             self._slots, self._slots_loop = asyncio.Semaphore(2 * self.workers), loop
         return self._slots
 
+    async def call(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a module-level function in a worker under the time and memory budgets.
+
+        With `workers=0` it runs in a thread of this process, without budgets."""
+        if self.workers == 0:
+            return await asyncio.to_thread(fn, *args)
+        try:
+            return await self._submit(_budgeted, fn, *args)
+        except BrokenProcessPool:
+            pass
+        try:
+            return await self._submit(_budgeted, fn, *args)
+        except BrokenProcessPool:
+            raise ParseBudgetExceeded(
+                "the worker process died (most likely over its memory budget)"
+            ) from None
+
     async def _run(self, body: bytes, url: str, content_type: str | None) -> ParsedFeed:
+        return await self._submit(_parse_task, body, url, content_type)
+
+    async def _submit(self, fn: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()
         async with self._slots_for(loop):
             executor = self._pool()
             try:
-                future = loop.run_in_executor(executor, _parse_task, body, url, content_type)
+                future = loop.run_in_executor(executor, fn, *args)
                 return await asyncio.wait_for(future, self._backstop)
             except TimeoutError:
                 self._discard(executor)

@@ -169,3 +169,33 @@ def test_closed_pool_refuses_work() -> None:
 def test_invalid_settings(workers: int, time_budget: float, memory: int) -> None:
     with pytest.raises(ValueError, match="must be"):
         ParserPool(workers=workers, time_budget=time_budget, memory_budget_bytes=memory)
+
+
+def _square(n: int) -> int:
+    return n * n
+
+
+def _spin(seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+
+def test_call_runs_any_task_under_the_budget() -> None:
+    async def go() -> None:
+        async with ParserPool(workers=1, time_budget=0.5, memory_budget_bytes=256 << 20) as pool:
+            assert await pool.call(_square, 7) == 49
+            with pytest.raises(ParseBudgetExceeded):
+                await pool.call(_spin, 5.0)
+            assert await pool.call(_square, 3) == 9
+
+    asyncio.run(go())
+
+
+def test_call_in_process_without_workers() -> None:
+    async def go() -> int:
+        return await ParserPool(workers=0, time_budget=1, memory_budget_bytes=1 << 20).call(
+            _square, 5
+        )
+
+    assert asyncio.run(go()) == 25
