@@ -1,3 +1,14 @@
 """aggregator: watches news feeds and prepares drafts for a newsroom."""
 
 __version__ = "0.1.0"
+
+
+def extract_text(html: str, url: str | None = None) -> str:
+    """The article text of `html` by the generic extractor, or "" when none is found.
+
+    The extractor is imported here so that `import aggregator` stays light.
+    """
+    from aggregator.articles.generic import extract_generic
+
+    page = extract_generic(html, url)
+    return page.text if page is not None else ""

@@ -10,13 +10,16 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, TypeVar
 
+from aggregator.articles.worker import ArticleWorker, ExtractionReport
 from aggregator.config import Config, Settings
 from aggregator.feeds.refresh import Refresher
 from aggregator.feeds.sandbox import ParserPool
 from aggregator.feeds.schedule import SchedulePolicy
 from aggregator.logs import get_logger
 from aggregator.net.client import ClientSettings, HttpClient
+from aggregator.net.robots import RobotsCache
 from aggregator.records import FeedToFetch, RefreshReport
+from aggregator.storage.articles import ArticleQueue
 from aggregator.storage.store import Store
 
 T = TypeVar("T")
@@ -90,6 +93,19 @@ class App:
             spread=random.random,
             log=self.log,
         )
+        self.robots = RobotsCache(self.http)
+        self.articles = ArticleWorker(
+            http=self.http,
+            robots=self.robots,
+            pool=self.parser,
+            queue=ArticleQueue(self.store),
+            db=self.db,
+            rules=config.rules,
+            clock=clock,
+            log=get_logger("aggregator.articles"),
+            max_attempts=self.settings.extract_attempts,
+            concurrency=self.settings.extract_concurrency,
+        )
 
     async def __aenter__(self) -> App:
         await self.db.run(self.store.sync_feeds, self.config.feeds, self.clock())
@@ -126,3 +142,7 @@ class App:
         if on_selected is not None:
             on_selected(len(feeds))
         return await self.refresher.refresh_all(feeds, on_report)
+
+    async def extract(self) -> ExtractionReport:
+        """Extract every article that is due: the items just fetched and those to retry."""
+        return await self.articles.run_due()

@@ -9,11 +9,13 @@ import sys
 import time
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 if TYPE_CHECKING:
+    from aggregator.articles.worker import ExtractionReport
     from aggregator.config import Config
     from aggregator.records import RefreshReport
 
@@ -96,19 +98,31 @@ def fetch(ctx: Context, all_feeds: bool, names: tuple[str, ...]) -> None:
                 f"no feed named {name!r} in {config.path}", param_hint="--feed"
             )
     started = time.perf_counter()
-    reports = asyncio.run(_fetch(config, names, due_only=not all_feeds))
+    reports, articles = asyncio.run(_fetch(config, names, due_only=not all_feeds))
     click.echo(summary_line(reports, time.perf_counter() - started))
+    click.echo(articles_line(articles))
 
 
-async def _fetch(config: Config, names: Sequence[str], *, due_only: bool) -> list[RefreshReport]:
+async def _fetch(
+    config: Config, names: Sequence[str], *, due_only: bool
+) -> tuple[list[RefreshReport], ExtractionReport]:
     from aggregator.app import App
     from aggregator.cli_output import progress
 
     async with App(config) as app:
         with progress(sys.stderr) as bar:
-            return await app.fetch(
+            reports = await app.fetch(
                 names, due_only=due_only, on_selected=bar.start, on_report=bar.advance
             )
+        return reports, await app.extract()
+
+
+def articles_line(report: ExtractionReport) -> str:
+    methods = ", ".join(f"{n} {method}" for method, n in sorted(report.methods.items()))
+    line = f"{report.stored} articles extracted" + (f" ({methods})" if methods else "")
+    if report.retrying:
+        line += f"; {report.retrying} to retry later"
+    return line
 
 
 def summary_line(reports: Sequence[RefreshReport], seconds: float) -> str:
@@ -165,6 +179,46 @@ def items(ctx: Context, fmt: str, names: tuple[str, ...]) -> None:
             items_table(rows, sys.stdout)
     finally:
         store.close()
+
+
+@cli.command()
+@click.argument("source", metavar="URL_OR_FILE")
+@click.option(
+    "--url", "page_url", metavar="URL", help="The page's address, for a FILE (rules, links)."
+)
+@pass_context
+def extract(ctx: Context, source: str, page_url: str | None) -> None:
+    """Print the article text of a page (a URL, or a saved HTML file) and the method used."""
+    from aggregator.articles.chain import extract_article
+    from aggregator.articles.pages import Page, decode_html
+
+    config = ctx.config()
+    if source.startswith(("http://", "https://")):
+        page = asyncio.run(_fetch_page(config, source))
+        if not isinstance(page, Page):
+            raise click.ClickException(f"{source}: {page.reason}")
+        html, url = page.html, page.url
+    else:
+        try:
+            html = decode_html(Path(source).read_bytes(), None)
+        except OSError as exc:
+            raise click.ClickException(f"{source}: {exc.strerror}") from None
+        url = page_url or Path(source).resolve().as_uri()
+    article = extract_article(html, url, rules=config.rules, feed_item=None, feed_language=None)
+    click.echo(f"method: {article.method}" + (f" ({article.reason})" if article.reason else ""))
+    click.echo(f"quality: {article.quality.score:.2f}; language: {article.language or '-'}")
+    if article.title:
+        click.echo(f"title: {article.title}")
+    click.echo("")
+    click.echo(article.text)
+
+
+async def _fetch_page(config: Config, url: str) -> Any:
+    from aggregator.app import App
+    from aggregator.articles.pages import fetch_page
+
+    async with App(config) as app:
+        return await fetch_page(app.http, app.robots, url)
 
 
 @cli.command()

@@ -6,6 +6,7 @@ expected, so that a typo can be fixed without reading code.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
 from collections.abc import Mapping
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from aggregator.articles.rules import SiteRule, builtin_rules, parse_rule
 from aggregator.errors import ConfigError
 from aggregator.net.addresses import Network, is_refused_literal, parse_allowlist
 
@@ -29,6 +31,7 @@ class FeedConfig:
     language: str | None = None
     tags: tuple[str, ...] = ()
     enabled: bool = True
+    rule: SiteRule | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,8 @@ class Settings:
     parse_memory_mb: int = 512
     max_items_per_feed: int = 10_000
     tick_seconds: int = 30
+    extract_attempts: int = 5
+    extract_concurrency: int = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +67,13 @@ class Config:
     path: Path
     settings: Settings
     feeds: tuple[FeedConfig, ...]
+    site_rules: tuple[SiteRule, ...] = ()
+
+    @property
+    def rules(self) -> tuple[SiteRule, ...]:
+        """Every extraction rule: per feed, then `[[rules]]`, then the shipped ones."""
+        per_feed = tuple(f.rule for f in self.feeds if f.rule is not None)
+        return per_feed + self.site_rules + builtin_rules()
 
 
 def config_path(option: str | None, environ: Mapping[str, str]) -> Path:
@@ -92,10 +104,12 @@ def load_config(path: Path) -> Config:
 
 
 def parse_config(data: Mapping[str, Any], path: Path) -> Config:
-    unknown = set(data) - {"settings", "feeds"}
+    unknown = set(data) - {"settings", "feeds", "rules"}
     if unknown:
         raise ConfigError(
-            str(path), f"[{sorted(unknown)[0]}]", "unknown table; expected [settings] or [[feeds]]"
+            str(path),
+            f"[{sorted(unknown)[0]}]",
+            "unknown table; expected [settings], [[feeds]] or [[rules]]",
         )
     settings = _settings(_table(data.get("settings", {}), path, "[settings]"), path)
     feeds_raw = data.get("feeds", [])
@@ -113,7 +127,14 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
             )
         seen[feed.name] = index
         feeds.append(feed)
-    return Config(path=path, settings=settings, feeds=tuple(feeds))
+    rules_raw = data.get("rules", [])
+    if not isinstance(rules_raw, list):
+        raise ConfigError(str(path), "rules", "expected [[rules]] tables")
+    site_rules = tuple(
+        _rule(_table(entry, path, f"rules[{index}]"), path, f"rules[{index}]", ())
+        for index, entry in enumerate(rules_raw, start=1)
+    )
+    return Config(path=path, settings=settings, feeds=tuple(feeds), site_rules=site_rules)
 
 
 def default_database_url(config_file: Path) -> str:
@@ -180,6 +201,8 @@ _NUMBERS: dict[str, tuple[float, float, bool]] = {
     "parse_memory_mb": (32, 1 << 16, True),
     "max_items_per_feed": (1, 1_000_000, True),
     "tick_seconds": (1, 3600, True),
+    "extract_attempts": (1, 100, True),
+    "extract_concurrency": (1, 256, True),
 }
 
 
@@ -235,7 +258,7 @@ def _feed(table: Mapping[str, Any], path: Path, index: int, settings: Settings) 
     name = table.get("name")
     label = f'feeds[{index}] "{name}"' if isinstance(name, str) else f"feeds[{index}]"
     r = _Reader(table, path, label)
-    r.check_keys({"name", "url", "interval", "language", "tags", "enabled"})
+    r.check_keys({"name", "url", "interval", "language", "tags", "enabled", "rule"})
     if not isinstance(name, str) or not name.strip():
         raise r.fail("name", "required: a unique, non-empty name for this feed")
     url = r.get("url", str, "an http:// or https:// URL")
@@ -246,6 +269,11 @@ def _feed(table: Mapping[str, Any], path: Path, index: int, settings: Settings) 
     if tags is not None and not all(isinstance(t, str) for t in tags):
         raise r.fail("tags", "expected a list of strings")
     enabled = r.get("enabled", bool, "true or false")
+    rule = None
+    if "rule" in table:
+        host = urlsplit(url.strip()).hostname or ""
+        rule_table = _table(table["rule"], path, f"{label}.rule")
+        rule = _rule(rule_table, path, f"{label}.rule", (host,), name=f"feed {name.strip()}")
     return FeedConfig(
         name=name.strip(),
         url=url.strip(),
@@ -253,7 +281,23 @@ def _feed(table: Mapping[str, Any], path: Path, index: int, settings: Settings) 
         language=r.get("language", str, 'a language code such as "fr"'),
         tags=tuple(tags or ()),
         enabled=True if enabled is None else enabled,
+        rule=rule,
     )
+
+
+def _rule(
+    table: Mapping[str, Any],
+    path: Path,
+    where: str,
+    default_hosts: tuple[str, ...],
+    name: str | None = None,
+) -> SiteRule:
+    """An extraction rule; per-feed rules apply to the feed's host unless they say otherwise."""
+    try:
+        rule = parse_rule(table, default_hosts=default_hosts)
+    except ValueError as exc:
+        raise ConfigError(str(path), where, str(exc)) from None
+    return dataclasses.replace(rule, name=name) if name and "name" not in table else rule
 
 
 def _check_url(url: str, r: _Reader, allow: tuple[Network, ...] | bool) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -8,6 +9,22 @@ import pytest
 
 from aggregator.config import Config, load_config
 from tests.loopback import Loopback
+
+_LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1"}
+
+
+@pytest.fixture(autouse=True)
+def no_network_beyond_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests talk to 127.0.0.1 only: any other name lookup fails loudly instead of leaving."""
+    real = socket.getaddrinfo
+
+    def loopback_only(host: Any, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        if name not in _LOOPBACK_NAMES and not name.startswith("127."):
+            raise socket.gaierror(socket.EAI_NONAME, f"tests may not resolve {name!r}")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
 
 
 @pytest.fixture
@@ -26,6 +43,8 @@ def toml_value(value: Any) -> str:
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }"
     return repr(value)
 
 

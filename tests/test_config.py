@@ -100,3 +100,34 @@ def test_unreadable_files_are_explained(tmp_path: Path) -> None:
     bad.write_text("[settings\n")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(bad)
+
+
+def test_extraction_rules_per_feed_and_per_site(tmp_path: Path) -> None:
+    path = tmp_path / "rules.toml"
+    path.write_text(
+        "[[feeds]]\n"
+        'name = "paper"\n'
+        'url = "https://news.example/rss"\n'
+        'rule = { body = "div.story", drop = [".share", "aside"] }\n'
+        "\n[[rules]]\n"
+        'hosts = ["blog.example"]\n'
+        'body = ["article .content", "main"]\n'
+    )
+    config = load_config(path)
+    feed_rule = config.feeds[0].rule
+    assert feed_rule is not None
+    assert (feed_rule.name, feed_rule.hosts, feed_rule.body) == (
+        "feed paper",
+        ("news.example",),
+        ("div.story",),
+    )
+    assert config.rules[0] is feed_rule
+    assert config.rules[1].hosts == ("blog.example",)
+    assert any("globalvoices.org" in r.hosts for r in config.rules)
+
+
+def test_a_broken_selector_is_a_config_error(tmp_path: Path) -> None:
+    path = tmp_path / "rules.toml"
+    path.write_text('[[rules]]\nhosts = ["a.example"]\nbody = "div[class="\n')
+    with pytest.raises(ConfigError, match=r"rules\[1\]: body"):
+        load_config(path)

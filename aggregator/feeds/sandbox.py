@@ -13,9 +13,9 @@ import asyncio
 import multiprocessing
 import resource
 import signal
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from collections.abc import Callable
 from types import FrameType, TracebackType
 from typing import Any, TypeVar
 

@@ -31,18 +31,21 @@ class Service:
         started = time.perf_counter()
         try:
             reports = await self.app.fetch()
-        except Exception:
+            articles = await self.app.extract()
+        except Exception:  # the service outlives a bad tick
             self.log.exception("tick.failed")
             return
         finally:
             self.running.discard(task)
-        if reports:
+        if reports or articles.stored or articles.retrying:
             outcomes = Counter(r.outcome.value for r in reports)
             self.log.info(
                 "tick.done",
                 feeds=len(reports),
                 new=sum(r.new_items for r in reports),
                 changed=sum(r.changed_items for r in reports),
+                articles=articles.stored,
+                articles_to_retry=articles.retrying,
                 seconds=round(time.perf_counter() - started, 3),
                 **outcomes,
             )

@@ -65,7 +65,12 @@ def migrate(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     try:
-        with engine.begin() as connection:
+        # A write transaction from the start: several processes starting on a new database
+        # queue on the lock instead of failing, and the second finds the work done.
+        with (
+            engine.connect().execution_options(**{WRITE_OPTION: True}) as connection,
+            connection.begin(),
+        ):
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except sa.exc.SQLAlchemyError as exc:

@@ -17,7 +17,7 @@ from aggregator.records import FeedToFetch, FeedUpdate, ItemPlan, ItemRecord, Ou
 from aggregator.storage.articles import enqueue_articles
 from aggregator.storage.engine import WRITE_OPTION, create_engine, migrate
 from aggregator.storage.items import insert_items, update_items
-from aggregator.storage.tables import feeds, items
+from aggregator.storage.tables import articles, feeds, items
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,8 +255,18 @@ class Store:
                 items.c.first_seen_at,
                 items.c.summary,
                 items.c.content,
+                articles.c.text,
+                articles.c.method.label("extraction_method"),
+                articles.c.reason.label("extraction_reason"),
+                articles.c.quality,
+                articles.c.language,
+                articles.c.state.label("extraction_state"),
             )
-            .select_from(items.join(feeds, feeds.c.id == items.c.feed_id))
+            .select_from(
+                items.join(feeds, feeds.c.id == items.c.feed_id).outerjoin(
+                    articles, articles.c.item_id == items.c.id
+                )
+            )
             .order_by(items.c.id)
         )
         if feed_names:

@@ -18,9 +18,10 @@ from tests.loopback import Loopback, Reply, Request
 
 
 def rss(entries: Sequence[tuple[str, str]], extra: str = "") -> bytes:
+    """A feed whose item links are relative, so they lead back to the loopback site."""
     items = "".join(
         f"<item><guid>{guid}</guid><title>{title}</title>"
-        f"<link>http://example.org/{guid}</link><description>About {title}</description></item>"
+        f"<link>/item/{guid}</link><description>About {title}</description></item>"
         for guid, title in entries
     )
     return (

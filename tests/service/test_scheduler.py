@@ -45,18 +45,23 @@ def test_a_tick_fetches_every_due_feed_once(
 ) -> None:
     config = make_config(feeds_on(site, 5), tick_seconds=1)
 
+    def feed_requests() -> list[str]:
+        return [r.path for r in site.requests if r.path.startswith("/f")]
+
     async def scenario() -> None:
         stop = asyncio.Event()
         service = asyncio.create_task(serve(config, stop))
-        while len(site.requests) < 5:
+        while len(feed_requests()) < 5:
             await asyncio.sleep(0.05)
         await asyncio.sleep(2.5)  # two more ticks: nothing is due again
         stop.set()
         await asyncio.wait_for(service, 10)
 
     asyncio.run(scenario())
-    assert sorted(r.path for r in site.requests) == [f"/f{i}" for i in range(5)]
+    assert sorted(feed_requests()) == [f"/f{i}" for i in range(5)]
     assert item_count(config) == 15
+    pages = [r.path for r in site.requests if r.path.startswith("/item/")]
+    assert len(pages) == len(set(pages)) == 15, "every item's page fetched once"
 
 
 def test_sigterm_drains_the_running_tick(

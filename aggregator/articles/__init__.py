@@ -1,0 +1,1 @@
+"""Article extraction: turning a fetched page into its article text."""

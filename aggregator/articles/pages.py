@@ -1,0 +1,78 @@
+"""Fetch an article page: robots.txt first, then the page, decoded to text.
+
+Failures are values, marked transient (worth another try later: timeouts, 5xx, 429, robots.txt
+unreachable) or permanent (404, not HTML, refused address, disallowed by robots.txt).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+from bs4 import UnicodeDammit
+
+from aggregator.errors import DeadlineExceeded, FetchError
+from aggregator.net.client import HttpClient, describe
+from aggregator.net.robots import RobotsCache, Verdict
+
+ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
+_TRANSIENT_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    url: str
+    html: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageFailed:
+    reason: str
+    transient: bool
+
+
+async def fetch_page(client: HttpClient, robots: RobotsCache, url: str) -> Page | PageFailed:
+    if urlsplit(url).scheme not in ("http", "https"):
+        return PageFailed(f"not an http(s) link: {url[:100]}", transient=False)
+    verdict = await robots.verdict(url)
+    if verdict is Verdict.DISALLOWED:
+        return PageFailed("disallowed by the site's robots.txt", transient=False)
+    if verdict is Verdict.UNAVAILABLE:
+        return PageFailed("the site's robots.txt could not be read", transient=True)
+    try:
+        response = await client.get(url, {"Accept": ACCEPT})
+    except DeadlineExceeded as exc:
+        return PageFailed(str(exc), transient=True)
+    except FetchError as exc:
+        return PageFailed(describe(exc), transient=False)
+    except (httpx.HTTPError, OSError) as exc:
+        return PageFailed(describe(exc), transient=True)
+    if response.status != 200:
+        return PageFailed(f"HTTP {response.status}", response.status in _TRANSIENT_STATUS)
+    content_type = response.headers.get("content-type", "")
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    if media_type not in _HTML_TYPES:
+        return PageFailed(f"not an HTML page ({media_type})", transient=False)
+    return Page(url=response.url, html=decode_html(response.body, content_type))
+
+
+def decode_html(body: bytes, content_type: str | None) -> str:
+    """The charset of the Content-Type header if it works, else the page's own declaration,
+    else a guess; undecodable bytes become U+FFFD rather than an error."""
+    declared = _charset(content_type)
+    dammit = UnicodeDammit(
+        body, known_definite_encodings=[declared] if declared else [], is_html=True
+    )
+    if dammit.unicode_markup is not None:
+        return dammit.unicode_markup
+    return body.decode("utf-8", "replace")
+
+
+def _charset(content_type: str | None) -> str | None:
+    for param in (content_type or "").split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip("\"'") or None
+    return None

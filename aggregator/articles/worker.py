@@ -1,0 +1,161 @@
+"""Extract the articles waiting in the queue: each one its own unit of work.
+
+For each claimed item: fetch its page (politely, robots.txt first), run the extraction chain in
+the worker pool (CPU-bound, under a time and memory budget), store the article. A transient
+failure is retried with exponential backoff; a permanent one, or too many transient ones, keeps
+the item with its feed content and the reason. One article's trouble never stops the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol, TypeVar
+
+from aggregator.articles.chain import extract_article, feed_article
+from aggregator.articles.pages import Page, fetch_page
+from aggregator.articles.rules import SiteRule
+from aggregator.errors import AggregatorError
+from aggregator.net.client import HttpClient
+from aggregator.net.robots import RobotsCache
+from aggregator.records import Article
+from aggregator.storage.articles import ArticleQueue, PendingArticle
+
+T = TypeVar("T")
+
+LEASE = timedelta(minutes=10)
+MAX_BACKOFF = timedelta(hours=6)
+
+
+class Pool(Protocol):
+    async def call(self, fn: Callable[..., T], *args: Any) -> T: ...
+
+
+class Database(Protocol):
+    async def run(self, fn: Callable[..., T], /, *args: Any) -> T: ...
+
+
+@dataclass
+class ExtractionReport:
+    """What a pass did: articles stored by method, and how many wait for another try."""
+
+    methods: Counter[str] = field(default_factory=Counter)
+    retrying: int = 0
+
+    @property
+    def stored(self) -> int:
+        return sum(self.methods.values())
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1, 2, 4, 8 ... minutes after the first, second, third failure; at most six hours."""
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+@dataclass(frozen=True)
+class ArticleWorker:
+    http: HttpClient
+    robots: RobotsCache
+    pool: Pool
+    queue: ArticleQueue
+    db: Database
+    rules: Sequence[SiteRule]
+    clock: Callable[[], datetime]
+    log: Any
+    max_attempts: int = 5
+    concurrency: int = 16
+
+    async def run_due(self) -> ExtractionReport:
+        """Work through every article due now, in leased batches."""
+        report = ExtractionReport()
+        while True:
+            batch = await self.db.run(self.queue.claim_due, self.clock(), self.concurrency, LEASE)
+            if not batch:
+                return report
+            outcomes = await asyncio.gather(*(self.extract(p) for p in batch))
+            for outcome in outcomes:
+                if outcome == "retry":
+                    report.retrying += 1
+                else:
+                    report.methods[outcome] += 1
+
+    async def extract(self, pending: PendingArticle) -> str:
+        """Returns the method used ("rule", "generic", "feed"), or "retry"."""
+        started = time.perf_counter()
+        url = pending.item.link
+        try:
+            if url is None:
+                page: Page | str = "the item has no link"
+            else:
+                page = await self._page(pending, url)
+            if page == "retry":
+                return "retry"
+            article = await self._article(pending, page)
+            await self.db.run(self.queue.save, pending.item_id, article, url, self.clock())
+        except Exception as exc:  # one article must never stop the others
+            self.log.exception("article.failed", item=pending.item_id, feed=pending.feed)
+            await self._retry(pending, f"internal error: {exc!r}"[:300])
+            return "retry"
+        self.log.info(
+            "article.extracted",
+            item=pending.item_id,
+            feed=pending.feed,
+            url=url,
+            method=article.method,
+            reason=article.reason,
+            quality=round(article.quality.score, 2),
+            chars=len(article.text),
+            seconds=round(time.perf_counter() - started, 3),
+        )
+        return article.method
+
+    async def _page(self, pending: PendingArticle, url: str) -> Page | str:
+        """The page, or why we keep the feed's content, or "retry"."""
+        page = await fetch_page(self.http, self.robots, url)
+        if isinstance(page, Page):
+            return page
+        if page.transient and pending.attempts + 1 < self.max_attempts:
+            await self._retry(pending, page.reason)
+            return "retry"
+        if page.transient:
+            return f"{page.reason} (gave up after {pending.attempts + 1} attempts)"
+        return page.reason
+
+    async def _article(self, pending: PendingArticle, page: Page | str) -> Article:
+        if isinstance(page, str):
+            return feed_article(
+                pending.item, pending.item.link, reason=page, feed_language=pending.feed_language
+            )
+        task = functools.partial(
+            extract_article,
+            page.html,
+            page.url,
+            rules=tuple(self.rules),
+            feed_item=pending.item,
+            feed_language=pending.feed_language,
+        )
+        try:
+            return await self.pool.call(task)
+        except AggregatorError as exc:
+            return feed_article(
+                pending.item,
+                page.url,
+                reason=f"extraction failed: {exc}",
+                feed_language=pending.feed_language,
+            )
+
+    async def _retry(self, pending: PendingArticle, reason: str) -> None:
+        at = self.clock() + retry_delay(pending.attempts + 1)
+        await self.db.run(self.queue.retry_later, pending.item_id, reason, at)
+        self.log.info(
+            "article.retry",
+            item=pending.item_id,
+            feed=pending.feed,
+            reason=reason,
+            at=at.isoformat(),
+        )
