@@ -87,9 +87,14 @@ def check_config(ctx: Context) -> None:
 @cli.command()
 @click.option("--all", "all_feeds", is_flag=True, help="Every enabled feed, due or not.")
 @click.option("--feed", "names", multiple=True, metavar="NAME", help="Only this feed (repeatable).")
+@click.option(
+    "--no-extract",
+    is_flag=True,
+    help="Only the feeds: leave new articles queued for a later pass or the service.",
+)
 @pass_context
-def fetch(ctx: Context, all_feeds: bool, names: tuple[str, ...]) -> None:
-    """One pass over the feeds that are due (or --all, or --feed NAME)."""
+def fetch(ctx: Context, all_feeds: bool, names: tuple[str, ...], no_extract: bool) -> None:
+    """One pass over the feeds that are due (or --all, or --feed NAME), then their articles."""
     config = ctx.config()
     known = {f.name: f for f in config.feeds}
     for name in names:
@@ -98,14 +103,17 @@ def fetch(ctx: Context, all_feeds: bool, names: tuple[str, ...]) -> None:
                 f"no feed named {name!r} in {config.path}", param_hint="--feed"
             )
     started = time.perf_counter()
-    reports, articles = asyncio.run(_fetch(config, names, due_only=not all_feeds))
+    reports, articles = asyncio.run(
+        _fetch(config, names, due_only=not all_feeds, extract=not no_extract)
+    )
     click.echo(summary_line(reports, time.perf_counter() - started))
-    click.echo(articles_line(articles))
+    if articles is not None:
+        click.echo(articles_line(articles))
 
 
 async def _fetch(
-    config: Config, names: Sequence[str], *, due_only: bool
-) -> tuple[list[RefreshReport], ExtractionReport]:
+    config: Config, names: Sequence[str], *, due_only: bool, extract: bool
+) -> tuple[list[RefreshReport], ExtractionReport | None]:
     from aggregator.app import App
     from aggregator.cli_output import progress
 
@@ -114,7 +122,7 @@ async def _fetch(
             reports = await app.fetch(
                 names, due_only=due_only, on_selected=bar.start, on_report=bar.advance
             )
-        return reports, await app.extract()
+        return reports, (await app.extract()) if extract else None
 
 
 def articles_line(report: ExtractionReport) -> str:

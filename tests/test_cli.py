@@ -184,3 +184,12 @@ def test_items_carry_their_article(two_feeds: Config, site: Loopback) -> None:
     assert items["urn:x:a"]["language"] == "en"
     assert 0 <= items["urn:x:a"]["quality"] <= 1
     assert items["urn:x:b"]["extraction_method"] == "feed"
+
+
+def test_fetch_without_extraction_leaves_articles_queued(two_feeds: Config, site: Loopback) -> None:
+    result = aggregator("fetch", "--no-extract", config=two_feeds.path)
+    assert result.returncode == 0, result.stderr
+    assert "articles extracted" not in result.stdout
+    assert [r.path for r in site.requests if r.path.startswith("/item/")] == []
+    items = aggregator("items", "--format", "jsonl", config=two_feeds.path).stdout
+    assert {json.loads(line)["extraction_state"] for line in items.splitlines()} == {"pending"}
