@@ -6,7 +6,8 @@ __version__ = "0.1.0"
 def extract_text(html: str, url: str | None = None) -> str:
     """The article text of `html` by the generic extractor, or "" when none is found.
 
-    The extractor is imported here so that `import aggregator` stays light.
+    No site rule and no network: this is what `bench/extract.py` measures. The extractor is
+    imported here so that `import aggregator` stays light.
     """
     from aggregator.articles.generic import extract_generic
 

@@ -1,19 +1,21 @@
 """The generic article extractor: trafilatura in precision mode, then a boilerplate pass.
 
 Why this shape (measured with `bench/extract.py`, see docs/design.md): trafilatura is the best
-of the extractors we tried, and its precision mode without its backup algorithms (`fast`) is both
-more precise and faster than its defaults. That mode sometimes keeps only a scrap of the page, so
-a short result is retried once with the backup algorithms. What trafilatura still lets through is
-mostly news furniture that is easy to recognise as a whole block: the headline again, "Related:"
-teasers, links standing alone, newsletter and follow prompts, credit and date lines. Removing
-those blocks raises precision without touching the article's own paragraphs.
+extractor we measured, and its precision mode without its backup algorithms (`fast`) is both
+more precise and faster than its defaults. That mode sometimes keeps only a scrap of the page,
+so a short result is retried once with the backup algorithms. What trafilatura still lets
+through is mostly news furniture that is recognisable a paragraph at a time: the headline
+again, "Related:" teasers, lone links, newsletter and follow prompts, credit, byline and date
+lines. Dropping those paragraphs raises precision without touching the article's prose, since
+paragraphs longer than `MAX_BOILERPLATE_WORDS` are never judged.
 
-No per-site rule lives here and nothing touches the network. Input beyond `MAX_HTML_CHARS` is
-truncated before parsing, which bounds the time and memory one hostile page can take.
+No per-site rule lives here and nothing touches the network; `extract_generic` says how the
+cost of a hostile page is bounded.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -26,24 +28,37 @@ from lxml.html import HtmlElement
 from aggregator.records import ExtractedPage
 
 MAX_HTML_CHARS = 2_000_000
+# Ten times the largest page of the benchmark: about two seconds of extraction at worst.
+MAX_ELEMENTS = 15_000
 # Below this many characters the fast result is suspect and the backup algorithms get a say.
 SHORT_TEXT_CHARS = 500
-# Blocks longer than this many words are taken as prose: the boilerplate rules leave them alone.
+# Longer paragraphs are taken as prose: the boilerplate rules never look at them.
 MAX_BOILERPLATE_WORDS = 40
 
+_Titles = dict[tuple[str, ...], str]
+_Links = set[tuple[str, ...]]
 _WORD = re.compile(r"\w+")
 _SPACE = re.compile(r"\s+")
+_URL = re.compile(r"https?://\S+")
+_CODE_START = re.compile(r"<(script|style)\b([^<>]*)", re.IGNORECASE)
+_CODE_END = {tag: re.compile(rf"</{tag}\s*>", re.IGNORECASE) for tag in ("script", "style")}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _BLOCKS = ("p", "head", "item", "quote")
-_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·•»]+\s+")
-
-# Teaser labels: "Related: ...", "READ MORE: ...", "See also - ...", "Tags: ...".
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-\u2013\u2014·•»]+\s+")
+# Teaser labels: "Related: ...", "READ MORE: ...", "Lire aussi : ...", "Tags: ...".
 _LABEL = re.compile(
     r"^(related( \w+)?|read more|see more|see also|also read|read also|more( on this)?|"
     r"don'?t miss|recommended( reading)?|further reading|more from \w+|trending|popular|"
-    r"tags?|topics|keywords|categor(y|ies)|categorias?|schlagw(ö|oe)rter)\s*[:|»>–—-]",
+    r"tags?|topics|keywords|categor(y|ies)|categorias?|schlagw(ö|oe)rter|(à )?lire aussi|"
+    r"voir aussi|leia (também|mais)|veja também|saiba mais|lesen sie (auch|mehr)|mehr zum thema|"
+    r"lee (también|más)|leer más|ver también|leggi anche)\s*[:|»>\u2013\u2014-]",
     re.IGNORECASE,
 )
 _TAGS_LABEL = re.compile(r"^(tags?|topics|keywords|schlagw(ö|oe)rter)\W*$", re.IGNORECASE)
+# "By Jane Doe and John Roe": case matters, "By the end of the day" is prose.
+_BYLINE = re.compile(
+    r"^(By|BY|Por|Von|Par)\s+[A-Z][\w.'-]*(\s+(and|&|e|y|und|et|[A-Z][\w.'-]*),?){0,5}$"
+)
 _RULES = tuple(
     re.compile(rule, re.IGNORECASE)
     for rule in (
@@ -57,14 +72,14 @@ _RULES = tuple(
         r"\b(sign up|subscribe)\b.*\b(inbox|newsletters?|today|free|daily)\b"
         r"|\bnewsletters?\b.*\b(inbox|sign up|subscribe)\b|^[\w ]{0,40}\bnewsletters?\W*$"
         r"|\bclick here\b|\bsubscriptions? service\b",
-        # contact and follow prompts; a paragraph made mostly of web addresses
+        # contact and follow prompts
         r"\b(follow|reach|email|e-mail|contact|tip\?|tips)\b.*(@\w|twitter|facebook|instagram)"
-        r"|^follow \w+\W? (full )?coverage\b|^(\W*\S+\W*){0,6}(https?://\S+\W*){1,}$",
+        r"|^follow \S+ (full )?coverage\b",
         # credits, bylines, copyright and reading time
         r"^\(?(additional )?(reporting|writing|editing|compiled|produced) by\b"
         r"|contributed (to )?(this|the) (report|story|article)\W*$"
         r"|^(photo|image|picture|credit|source)s?\s*:|\((photo|image)?\s*credit\b|©|\bcopyright\b"
-        r"|^\W*(\d[\d/.-]*\s*[-–|]\s*)?(posted|published|written|publicado|escrito|postado|"
+        r"|^\W*(\d[\d/.-]*\s*[-\u2013|]\s*)?(posted|published|written|publicado|escrito|postado|"
         r"publié|veröffentlicht)\s+(by|por|par|von)\b"
         r"|^(reading time|tempo de leitura|temps de lecture|tiempo de lectura|lesezeit)\b"
         r"|^\d+\s*min(ute)?s?( read)?\W*$",
@@ -72,13 +87,8 @@ _RULES = tuple(
         r"\[[A-Z]{3,}\]\W*$",
     )
 )
-# "By Jane Doe and John Roe": case matters, "By the end of the day" is prose.
-_BYLINE = re.compile(
-    r"^(By|BY|Por|Von|Par)\s+[A-Z][\w.'-]*(\s+(and|&|e|y|und|et|[A-Z][\w.'-]*),?){0,5}$"
-)
 # Words a date-and-time line is made of, in the languages most often met in feeds.
-_DATE_WORDS = frozenset(
-    """
+_DATE_TEXT = """
     jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july
     august september october november december mon tue wed thu fri sat sun monday tuesday
     wednesday thursday friday saturday sunday am pm a p m at on by updated published posted the of
@@ -86,40 +96,96 @@ _DATE_WORDS = frozenset(
     segunda terça quarta quinta sexta sábado domingo feira de às em atualizado publicado
     enero febrero marzo mayo junio julio septiembre octubre noviembre diciembre lunes martes
     miércoles jueves viernes el del janvier février mars avril mai juin juillet août septembre
-    octobre décembre le à januar februar märz juni juli oktober dezember um uhr am
+    octobre décembre le à januar februar märz juni juli oktober dezember um uhr
     utc gmt est edt cst cdt pst pdt bst cet cest amt ist jst kst
-    """.split()
-)
+"""
+_DATE_WORDS = frozenset(_DATE_TEXT.split())
+_META_DATES = "article:published_time datepublished pubdate publishdate date dcterms.date"
+_META_AUTHORS = "author article:author dcterms.creator parsely-author sailthru.author"
 
 
 def extract_generic(html: str, url: str | None = None) -> ExtractedPage | None:
     """The article of `html`, or None when the page has none.
 
-    HTML beyond `MAX_HTML_CHARS` (2 MB) is cut off first: a real article fits well within it and
-    this keeps a hostile page from costing seconds. `text` is the body's paragraphs separated
-    by blank lines; `html` is the body as simple HTML, not sanitised; `published` is aware UTC.
+    `text` is the body's paragraphs separated by blank lines; `html` is the body as simple
+    HTML, not sanitised; `published` is aware UTC. The str is parsed as is, whatever charset
+    the page declares. Hostile pages are bounded, and a real article fits well within the
+    bounds: a page over `MAX_HTML_CHARS` (2 MB) loses its scripts and styles, then whatever is
+    still beyond the limit; the parsed tree loses all that follows its `MAX_ELEMENTS`th
+    element, because extraction time grows faster than the element count. libxml2 itself
+    stops at a nesting depth of 256. A page that control characters make unreadable for
+    trafilatura is retried without them.
     """
-    from trafilatura.utils import load_html
+    html = _without_code(html)[:MAX_HTML_CHARS] if len(html) > MAX_HTML_CHARS else html
+    page = _extract(html, url)
+    if page is None and _CONTROL.search(html):
+        page = _extract(_CONTROL.sub("", html), url)
+    return page
 
-    tree = load_html(html[:MAX_HTML_CHARS])
+
+def _without_code(html: str) -> str:
+    """`html` without its scripts (JSON-LD aside) and styles, in one linear pass: megabytes of
+    inline code must not push the article past the cut. An unclosed one swallows the rest."""
+    pieces, pos = [], 0
+    while found := _CODE_START.search(html, pos):
+        end = _CODE_END[found.group(1).lower()].search(html, found.end())
+        keep = "ld+json" in found.group(2).lower()
+        pieces.append(html[pos : end.end() if keep and end else found.start()])
+        if end is None:
+            return "".join(pieces)
+        pos = end.end()
+    return "".join(pieces) + html[pos:]
+
+
+def _extract(html: str, url: str | None) -> ExtractedPage | None:
+    tree = _parse(html)
     if tree is None:
         return None
+    metas, ld = _metas(tree), list(_ld_articles(tree))
+    _bound(tree)
     body = _article_body(tree, url)
     if body is None:
         return None
-    titles = _title_candidates(tree)
+    title, titles = _titles(tree, metas, ld)
     _drop_boilerplate(body, titles, _link_texts(tree))
-    text = _text_of(body)
-    if not text:
+    if not (text := _text_of(body)):
         return None
-    ld = _json_ld(tree)
     return ExtractedPage(
         text=text,
         html=_html_of(body),
-        title=next(iter(titles.values()), None),
-        author=_author(tree, ld),
-        published=_published(tree, ld),
+        title=title,
+        author=_author(tree, metas, ld),
+        published=_published(tree, metas, ld),
     )
+
+
+def _parse(html: str) -> HtmlElement | None:
+    """The page's tree. UTF-8 bytes parse faster than a str and make libxml2 ignore a declared
+    charset that no longer applies; trafilatura's loader handles whatever that cannot."""
+    from lxml.html import fromstring
+    from trafilatura.utils import HTML_PARSER, load_html
+
+    try:
+        tree = fromstring(html.encode("utf-8", "replace"), parser=HTML_PARSER)
+    except (etree.ParserError, ValueError):
+        tree = None
+    return tree if tree is not None and len(tree) else load_html(html)
+
+
+def _bound(tree: HtmlElement) -> None:
+    """Drop code (trafilatura would) but JSON-LD, then all that follows the `MAX_ELEMENTS`th."""
+    from trafilatura.xml import delete_element
+
+    etree.strip_elements(tree, "style", "svg", "noscript", with_tail=False)
+    for script in list(tree.iter("script")):
+        if script.get("type") != "application/ld+json":
+            delete_element(script)
+    last = next(itertools.islice(tree.iter(), MAX_ELEMENTS, None), None)
+    if last is not None:
+        for element in (last, *last.iterancestors()):
+            for sibling in list(element.itersiblings()):
+                delete_element(sibling, keep_tail=False)
+        delete_element(last, keep_tail=False)
 
 
 def _article_body(tree: HtmlElement, url: str | None) -> etree._Element | None:
@@ -148,37 +214,69 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(text.lower()))
 
 
-def _title_candidates(tree: HtmlElement) -> dict[tuple[str, ...], str]:
-    """The page's headline in its usual places, keyed by its lower-case tokens, best first."""
-    found: list[str] = []
-    for xpath in (
-        '//meta[@property="og:title"]/@content',
-        '//meta[@name="twitter:title"]/@content',
-        "//h1",
-        "//title",
-    ):
-        for value in tree.xpath(xpath)[:3]:
-            text = _norm(value if isinstance(value, str) else value.text_content())
-            if text:
-                found.append(text)
-                found.append(_TITLE_SEPARATORS.split(text)[0])
-    return {_tokens(text): text for text in found if _tokens(text)}
+def _metas(tree: HtmlElement) -> dict[str, str]:
+    """The page's `<meta>` contents by lower-case property, name or itemprop; first one wins."""
+    found: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        key, content = (
+            meta.get("property") or meta.get("name") or meta.get("itemprop"),
+            meta.get("content"),
+        )
+        if key and content and content.strip():
+            found.setdefault(key.lower(), _norm(content))
+    return found
 
 
-def _link_texts(tree: HtmlElement) -> set[tuple[str, ...]]:
-    """Token sequences of the page's links: a block that is only a link is a teaser."""
-    texts = set()
-    for anchor in tree.iter("a"):
-        tokens = _tokens(anchor.text_content())
-        if len(tokens) >= 2:
-            texts.add(tokens)
-    return texts
+def _ld_articles(tree: HtmlElement) -> Iterator[dict[str, object]]:
+    """The page's JSON-LD objects typed as articles, out of lists and `@graph`s."""
+    pending: list[object] = []
+    for script in tree.iterfind('.//script[@type="application/ld+json"]'):
+        try:
+            pending.append(json.loads(script.text or ""))
+        except ValueError:
+            continue
+    for _ in range(1000):  # bounded: a page cannot make us walk forever
+        if not pending:
+            return
+        item = pending.pop(0)
+        if isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, dict):
+            pending.extend(v for k, v in item.items() if k == "@graph")
+            kinds = item.get("@type")
+            for kind in kinds if isinstance(kinds, list) else [kinds]:
+                if isinstance(kind, str) and ("Article" in kind or kind == "BlogPosting"):
+                    yield item
+                    break
+
+
+def _titles(
+    tree: HtmlElement, metas: dict[str, str], ld: list[dict[str, object]]
+) -> tuple[str | None, _Titles]:
+    """The headline, and every form of it the page shows, keyed by lower-case tokens (a
+    paragraph repeating one is dropped). Without a meta or JSON-LD headline, the first `<h1>`
+    is the headline unless it is the shorter part of a "Site name | Headline" `<title>`."""
+    found = [metas.get("og:title"), metas.get("twitter:title"), *(a.get("headline") for a in ld)]
+    declared = [_norm(t) for t in found if isinstance(t, str) and _norm(t)]
+    h1s = [_norm(h.text_content()) for h in itertools.islice(tree.iterfind(".//h1"), 3)]
+    title = next((_norm(t.text_content()) for t in tree.iterfind(".//title")), "")
+    parts = [p for p in _TITLE_SEPARATORS.split(title) if p]
+    longest = max(parts, key=len, default=None)
+    h1 = next((h for h in h1s if h), None)
+    shown = h1 if h1 and (h1 not in parts or h1 == longest) else longest
+    texts = [*declared, *h1s, title, *parts]
+    texts += [_TITLE_SEPARATORS.split(t)[0] for t in declared]
+    return next(iter(declared), shown), {tokens: t for t in texts if (tokens := _tokens(t))}
+
+
+def _link_texts(tree: HtmlElement) -> _Links:
+    """Token sequences of the page's links: a paragraph that is only a link is a teaser."""
+    return {t for a in tree.iter("a") if len(t := _tokens(a.text_content())) >= 2}
 
 
 def _segments(body: etree._Element) -> list[tuple[etree._Element, bool]]:
-    """The body's paragraphs in document order: (element, False) for an innermost block and
-    (element, True) for the loose text that trafilatura left in its tail (or in the body's text).
-    """
+    """The body's paragraphs in order: (element, False) for an innermost block, (element, True)
+    for loose text trafilatura left in the element's tail (in its text for the body itself)."""
     found: list[tuple[etree._Element, bool]] = [(body, True)] if body.text else []
     for element in body.iter():
         if element is body or next(element.iterancestors(*_BLOCKS), None) is not None:
@@ -190,28 +288,31 @@ def _segments(body: etree._Element) -> list[tuple[etree._Element, bool]]:
     return found
 
 
-def _is_boilerplate(
-    text: str, titles: dict[tuple[str, ...], str], links: set[tuple[str, ...]]
-) -> bool:
-    """True for a paragraph that belongs to the page's furniture, judged on its text alone."""
+def _is_boilerplate(text: str, titles: _Titles, links: _Links) -> bool:
+    """True for a paragraph of the page's furniture, judged on its text alone; the length
+    check comes first so that no rule ever runs on a long string."""
+    if len(text) > 15 * MAX_BOILERPLATE_WORDS:
+        return False
     tokens = _tokens(text)
-    if not tokens:
-        return True
     if len(tokens) > MAX_BOILERPLATE_WORDS:
         return False
+    if not tokens or tokens in titles or tokens in links:
+        return True
     unlabelled = _tokens(_LABEL.sub("", text, count=1))
-    if tokens in titles or tokens in links or (unlabelled != tokens and unlabelled in links):
+    if unlabelled != tokens and unlabelled in links:
         return True
     if _BYLINE.match(text) or any(rule.search(text) for rule in _RULES):
         return True
+    if _URL.search(text) and len(_WORD.findall(_URL.sub("", text))) <= 6:
+        return True  # made of web addresses: "More coverage: https://..."
     has_date = any(t.isdigit() and len(t) in (2, 4) for t in tokens)
     return has_date and all(t.isdigit() or t in _DATE_WORDS for t in tokens)
 
 
-def _drop_boilerplate(
-    body: etree._Element, titles: dict[tuple[str, ...], str], links: set[tuple[str, ...]]
-) -> None:
+def _drop_boilerplate(body: etree._Element, titles: _Titles, links: _Links) -> None:
     """Remove the furniture paragraphs, the tag list after a "Tags" label, then empty lists."""
+    from trafilatura.xml import delete_element
+
     removals: list[etree._Element] = []
     after_tags = False
     for element, loose in _segments(body):
@@ -219,8 +320,7 @@ def _drop_boilerplate(
         lines = raw.splitlines() if raw is not None else ["".join(element.itertext())]
         kept = []
         for line in lines:
-            text = _norm(line)
-            if not text:
+            if not (text := _norm(line)):
                 continue
             tag_list = after_tags and "," in text and not text.endswith((".", "!", "?"))
             after_tags = bool(_TAGS_LABEL.match(text))
@@ -229,34 +329,19 @@ def _drop_boilerplate(
         if not loose and not kept:
             removals.append(element)
         elif loose and len(kept) < len(lines):
-            value = "\n".join(kept) or None
             if element is body:
-                body.text = value
+                body.text = "\n".join(kept) or None
             else:
-                element.tail = value
+                element.tail = "\n".join(kept) or None
     for element in removals:
-        _remove(element)
+        delete_element(element)
     for element in list(body.iter("list", "quote")):
         if not _norm("".join(element.itertext())):
-            _remove(element)
-
-
-def _remove(element: etree._Element) -> None:
-    """Detach `element`, keeping its tail text in the tree."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    if element.tail and element.tail.strip():
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.tail
-        else:
-            parent.text = (parent.text or "") + element.tail
-    parent.remove(element)
+            delete_element(element)
 
 
 def _text_of(body: etree._Element) -> str:
-    """The body as plain text, one paragraph per block, blank lines between paragraphs."""
+    """The body as plain text, one paragraph a line block, blank lines between paragraphs."""
     from trafilatura.xml import xmltotxt
 
     lines = (_norm(line) for line in xmltotxt(body, False).splitlines())
@@ -264,72 +349,39 @@ def _text_of(body: etree._Element) -> str:
 
 
 def _html_of(body: etree._Element) -> str:
-    """The body as simple HTML (p, h2, ul/li, blockquote...); the caller sanitises it."""
+    """The body as simple HTML (p, h2, ul/li, blockquote...); a later stage sanitises it."""
     from trafilatura.htmlprocessing import convert_to_html
 
     converted = convert_to_html(body)
     return "".join(etree.tostring(child, encoding="unicode") for child in converted[0])
 
 
-def _json_ld(tree: HtmlElement) -> list[dict[str, object]]:
-    """The JSON-LD objects of the page, flattened out of lists and `@graph`s."""
-    found: list[dict[str, object]] = []
-    pending: list[object] = []
-    for script in tree.xpath('//script[@type="application/ld+json"]'):
-        try:
-            pending.append(json.loads(script.text or ""))
-        except ValueError:
-            continue
-    while pending and len(found) < 100:
-        item = pending.pop()
-        if isinstance(item, list):
-            pending.extend(item)
-        elif isinstance(item, dict):
-            found.append(item)
-            pending.extend(v for k, v in item.items() if k == "@graph")
-    return found
-
-
-def _ld_articles(ld: list[dict[str, object]]) -> Iterator[dict[str, object]]:
-    for item in ld:
-        kind = item.get("@type")
-        kinds = kind if isinstance(kind, list) else [kind]
-        if any(isinstance(k, str) and ("Article" in k or k == "BlogPosting") for k in kinds):
-            yield item
-
-
-def _author(tree: HtmlElement, ld: list[dict[str, object]]) -> str | None:
-    """The author's name: JSON-LD first, then the usual meta tags and byline markup."""
-    for article in _ld_articles(ld):
+def _author(tree: HtmlElement, metas: dict[str, str], ld: list[dict[str, object]]) -> str | None:
+    """The author's name: JSON-LD first, then the usual meta tags, then byline markup."""
+    for article in ld:
         authors = article.get("author")
         people = authors if isinstance(authors, list) else [authors]
         names = [p.get("name") if isinstance(p, dict) else p for p in people]
-        joined = ", ".join(_norm(n) for n in names if isinstance(n, str) and _norm(n))
-        if joined:
+        if joined := ", ".join(_norm(n) for n in names if isinstance(n, str) and _norm(n)):
             return joined[:200]
-    for xpath in (
-        '//meta[@name="author" or @property="author" or @name="dcterms.creator"]/@content',
-        '//meta[@property="article:author" or @name="parsely-author"]/@content',
-        '//*[@rel="author" or @itemprop="author"]',
-    ):
-        for value in tree.xpath(xpath)[:1]:
-            text = _norm(value if isinstance(value, str) else value.text_content())
-            text = re.sub(r"^by\s+", "", text, flags=re.IGNORECASE)
-            if text and not text.startswith("http") and len(text) <= 200:
-                return text
+    found = [metas.get(key) for key in _META_AUTHORS.split()]
+    found += [e.text_content() for e in tree.xpath('//*[@rel="author" or @itemprop="author"]')[:1]]
+    for value in found:
+        text = re.sub(r"^by\s+", "", _norm(value or ""), flags=re.IGNORECASE)
+        if text and not text.startswith("http") and len(text) <= 200:
+            return text
     return None
 
 
-def _published(tree: HtmlElement, ld: list[dict[str, object]]) -> datetime | None:
-    """The publication date in UTC; a date without a zone is taken as UTC."""
-    values = [a.get("datePublished") for a in _ld_articles(ld)]
-    values += tree.xpath(
-        '//meta[@property="article:published_time" or @itemprop="datePublished" or '
-        '@name="pubdate" or @name="publishdate" or @name="dcterms.date" or @name="date" or '
-        '@name="DC.date.issued" or @name="sailthru.date"]/@content'
-        '|//*[@itemprop="datePublished"]/@datetime|//time[@pubdate]/@datetime'
-    )
-    for value in values:
+def _published(
+    tree: HtmlElement, metas: dict[str, str], ld: list[dict[str, object]]
+) -> datetime | None:
+    """The publication date in UTC; a date without a time zone is taken as UTC."""
+    found = [a.get("datePublished") for a in ld] + [metas.get(key) for key in _META_DATES.split()]
+    for value in found:
+        if isinstance(value, str) and (parsed := _parse_date(value.strip())):
+            return parsed
+    for value in tree.xpath('//*[@itemprop="datePublished"]/@datetime|//time[@pubdate]/@datetime'):
         if isinstance(value, str) and (parsed := _parse_date(value.strip())):
             return parsed
     return None
