@@ -107,11 +107,24 @@ def items_table(rows: Iterable[Mapping[str, Any]], out: TextIO) -> None:
             "feed": str(r["feed"]),
             "published": r["published"].isoformat(timespec="minutes") if r["published"] else "-",
             "title": (r["title"] or "")[:80],
+            "article": _article_cell(r),
             "url": r["url"] or "",
         }
         for r in rows
     ]
     _table(cells, out, title="items")
+
+
+def _article_cell(row: Mapping[str, Any]) -> str:
+    """Method, quality and language, so that weak extractions stand out."""
+    if row.get("extraction_method") is None:
+        return row.get("extraction_state") or "-"
+    quality = row.get("quality")
+    return (
+        f"{row['extraction_method']} q={quality:.2f} {row.get('language') or '?'}"
+        if quality is not None
+        else str(row["extraction_method"])
+    )
 
 
 def _table(cells: list[dict[str, str]], out: TextIO, title: str) -> None:

@@ -31,6 +31,9 @@ def configure_logging(
         logger_factory=structlog.PrintLoggerFactory(stream or sys.stderr),
         cache_logger_on_first_use=False,
     )
+    # trafilatura warns through the standard library for every page without an article; the
+    # article's own event already says so.
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 
 def get_logger(name: str) -> Any:

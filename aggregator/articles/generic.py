@@ -1,9 +1,9 @@
 """The generic article extractor: trafilatura in precision mode, then a boilerplate pass.
 
 Why this shape (measured with `bench/extract.py`, see docs/design.md): trafilatura is the best
-extractor we measured, and its precision mode without its backup algorithms (`fast`) is both
-more precise and faster than its defaults. That mode sometimes keeps only a scrap of the page,
-so a short result is retried once with the backup algorithms. What trafilatura still lets
+extractor we measured; its precision mode is more precise than its defaults, and without its
+backup algorithms (`fast`) it is faster too. That mode sometimes keeps only a scrap of the
+page, so a short result is retried once with the backup algorithms. What trafilatura still lets
 through is mostly news furniture that is recognisable a paragraph at a time: the headline
 again, "Related:" teasers, lone links, newsletter and follow prompts, credit, byline and date
 lines. Dropping those paragraphs raises precision without touching the article's prose, since
@@ -176,16 +176,19 @@ def _bound(tree: HtmlElement) -> None:
     """Drop code (trafilatura would) but JSON-LD, then all that follows the `MAX_ELEMENTS`th."""
     from trafilatura.xml import delete_element
 
-    etree.strip_elements(tree, "style", "svg", "noscript", with_tail=False)
-    for script in list(tree.iter("script")):
-        if script.get("type") != "application/ld+json":
-            delete_element(script)
-    last = next(itertools.islice(tree.iter(), MAX_ELEMENTS, None), None)
-    if last is not None:
-        for element in (last, *last.iterancestors()):
-            for sibling in list(element.itersiblings()):
-                delete_element(sibling, keep_tail=False)
-        delete_element(last, keep_tail=False)
+    json_ld = tree.xpath('//script[@type="application/ld+json"]')
+    for script in json_ld:
+        script.tag = "json-ld"
+    etree.strip_elements(tree, "script", "style", "svg", "noscript", with_tail=False)
+    for script in json_ld:
+        script.tag = "script"
+    if tree.xpath("count(//*)") <= MAX_ELEMENTS:
+        return
+    last = next(itertools.islice(tree.iter(), MAX_ELEMENTS, None))
+    for element in (last, *last.iterancestors()):
+        for sibling in list(element.itersiblings()):
+            delete_element(sibling, keep_tail=False)
+    delete_element(last, keep_tail=False)
 
 
 def _article_body(tree: HtmlElement, url: str | None) -> etree._Element | None:
@@ -341,7 +344,7 @@ def _drop_boilerplate(body: etree._Element, titles: _Titles, links: _Links) -> N
 
 
 def _text_of(body: etree._Element) -> str:
-    """The body as plain text, one paragraph a line block, blank lines between paragraphs."""
+    """The body as plain text: each line of trafilatura's text a paragraph, blank lines between."""
     from trafilatura.xml import xmltotxt
 
     lines = (_norm(line) for line in xmltotxt(body, False).splitlines())
