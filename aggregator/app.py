@@ -100,7 +100,7 @@ class App:
             pool=self.parser,
             queue=ArticleQueue(self.store),
             db=self.db,
-            rules=config.rules,
+            rules=lambda: config.rules,
             clock=clock,
             log=get_logger("aggregator.articles"),
             max_attempts=self.settings.extract_attempts,

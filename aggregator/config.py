@@ -12,12 +12,14 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from aggregator.articles.rules import SiteRule, builtin_rules, parse_rule
 from aggregator.errors import ConfigError
 from aggregator.net.addresses import Network, is_refused_literal, parse_allowlist
+
+if TYPE_CHECKING:
+    from aggregator.articles.rules import SiteRule
 
 DEFAULT_CONFIG = Path("config/feeds.toml")
 CONFIG_ENV = "AGGREGATOR_CONFIG"
@@ -72,6 +74,8 @@ class Config:
     @property
     def rules(self) -> tuple[SiteRule, ...]:
         """Every extraction rule: per feed, then `[[rules]]`, then the shipped ones."""
+        from aggregator.articles.rules import builtin_rules
+
         per_feed = tuple(f.rule for f in self.feeds if f.rule is not None)
         return per_feed + self.site_rules + builtin_rules()
 
@@ -292,7 +296,10 @@ def _rule(
     default_hosts: tuple[str, ...],
     name: str | None = None,
 ) -> SiteRule:
-    """An extraction rule; per-feed rules apply to the feed's host unless they say otherwise."""
+    """An extraction rule; per-feed rules apply to the feed's host unless they say otherwise.
+    (The rules module, with its CSS engine, is loaded only when a config has rules.)"""
+    from aggregator.articles.rules import parse_rule
+
     try:
         rule = parse_rule(table, default_hosts=default_hosts)
     except ValueError as exc:

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
-from bs4 import UnicodeDammit
 
 from aggregator.errors import DeadlineExceeded, FetchError
 from aggregator.net.client import HttpClient, describe
@@ -61,6 +60,8 @@ async def fetch_page(client: HttpClient, robots: RobotsCache, url: str) -> Page 
 def decode_html(body: bytes, content_type: str | None) -> str:
     """The charset of the Content-Type header if it works, else the page's own declaration,
     else a guess; undecodable bytes become U+FFFD rather than an error."""
+    from bs4 import UnicodeDammit  # loaded with the first page, not with every command
+
     declared = _charset(content_type)
     dammit = UnicodeDammit(
         body, known_definite_encodings=[declared] if declared else [], is_html=True

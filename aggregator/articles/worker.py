@@ -15,16 +15,17 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from aggregator.articles.chain import extract_article, feed_article
 from aggregator.articles.pages import Page, fetch_page
-from aggregator.articles.rules import SiteRule
 from aggregator.errors import AggregatorError
 from aggregator.net.client import HttpClient
 from aggregator.net.robots import RobotsCache
 from aggregator.records import Article
 from aggregator.storage.articles import ArticleQueue, PendingArticle
+
+if TYPE_CHECKING:
+    from aggregator.articles.rules import SiteRule
 
 T = TypeVar("T")
 
@@ -64,7 +65,8 @@ class ArticleWorker:
     pool: Pool
     queue: ArticleQueue
     db: Database
-    rules: Sequence[SiteRule]
+    rules: Callable[[], Sequence[SiteRule]]
+    """Called when an article is made: the rules module loads only when there is work."""
     clock: Callable[[], datetime]
     log: Any
     max_attempts: int = 5
@@ -127,6 +129,10 @@ class ArticleWorker:
         return page.reason
 
     async def _article(self, pending: PendingArticle, page: Page | str) -> Article:
+        # The chain pulls in trafilatura and lxml: loaded when there is an article to make,
+        # not by every command that opens the app.
+        from aggregator.articles.chain import extract_article, feed_article
+
         if isinstance(page, str):
             return feed_article(
                 pending.item, pending.item.link, reason=page, feed_language=pending.feed_language
@@ -135,7 +141,7 @@ class ArticleWorker:
             extract_article,
             page.html,
             page.url,
-            rules=tuple(self.rules),
+            rules=tuple(self.rules()),
             feed_item=pending.item,
             feed_language=pending.feed_language,
         )

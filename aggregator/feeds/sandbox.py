@@ -10,6 +10,7 @@ overruns (stuck in C code that never returns to the interpreter) is killed by th
 from __future__ import annotations
 
 import asyncio
+import functools
 import multiprocessing
 import resource
 import signal
@@ -77,21 +78,13 @@ def _init_worker(time_budget: float, memory_budget_bytes: int) -> None:
 
 
 def _parse_task(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
-    """Runs in a worker: one parse under the alarm; running out of memory is reported as such."""
-    signal.setitimer(signal.ITIMER_REAL, _time_budget, _ALARM_REPEAT)
-    try:
-        return parse_feed(body, url=url, content_type=content_type)
-    except MemoryError:
-        pass
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-    # Raised outside the handler, once the traceback holding the big objects is gone.
-    mib = _memory_budget / (1024 * 1024)
-    raise ParseBudgetExceeded(f"parsing needed more than the {mib:g} MiB memory budget")
+    """Runs in a worker: one parse under the budgets."""
+    return _budgeted(functools.partial(parse_feed, body, url=url, content_type=content_type))
 
 
 def _budgeted(fn: Callable[..., T], *args: Any) -> T:
-    """Runs in a worker: any CPU-bound task (extracting an article) under the same alarm."""
+    """Runs in a worker: a CPU-bound task (a parse, an extraction) under the alarm; running
+    out of memory is reported as such."""
     signal.setitimer(signal.ITIMER_REAL, _time_budget, _ALARM_REPEAT)
     try:
         return fn(*args)
@@ -99,6 +92,7 @@ def _budgeted(fn: Callable[..., T], *args: Any) -> T:
         pass
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
+    # Raised outside the handler, once the traceback holding the big objects is gone.
     mib = _memory_budget / (1024 * 1024)
     raise ParseBudgetExceeded(f"the task needed more than the {mib:g} MiB memory budget")
 

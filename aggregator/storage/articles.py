@@ -33,25 +33,28 @@ class PendingArticle:
     attempts: int
 
 
-def enqueue_articles(conn: sa.Connection, item_ids: Sequence[int], now: datetime) -> None:
-    """Queue (again) the articles of these items; part of the caller's transaction."""
-    if not item_ids:
-        return
-    ids = list(item_ids)
-    existing = set(
-        conn.execute(sa.select(articles.c.item_id).where(articles.c.item_id.in_(ids))).scalars()
-    )
-    if existing:
-        conn.execute(
-            articles.update()
-            .where(articles.c.item_id.in_(list(existing)))
-            .values(state=PENDING, attempts=0, next_attempt_at=now, last_error=None, queued_at=now)
+def enqueue_articles(
+    conn: sa.Connection, new_ids: Sequence[int], changed_ids: Sequence[int], now: datetime
+) -> None:
+    """Queue the articles of new items, and queue again those of changed items; part of the
+    caller's transaction. New items cannot have an article row yet, so they are inserted
+    without looking."""
+    queued = {"state": PENDING, "attempts": 0, "next_attempt_at": now, "queued_at": now}
+    existing: set[int] = set()
+    if changed_ids:
+        changed = list(changed_ids)
+        existing = set(
+            conn.execute(
+                sa.select(articles.c.item_id).where(articles.c.item_id.in_(changed))
+            ).scalars()
         )
-    fresh = [
-        {"item_id": i, "state": PENDING, "attempts": 0, "next_attempt_at": now, "queued_at": now}
-        for i in ids
-        if i not in existing
-    ]
+        if existing:
+            conn.execute(
+                articles.update()
+                .where(articles.c.item_id.in_(list(existing)))
+                .values(last_error=None, **queued)
+            )
+    fresh = [{"item_id": i, **queued} for i in (*new_ids, *changed_ids) if i not in existing]
     if fresh:
         conn.execute(articles.insert(), fresh)
 

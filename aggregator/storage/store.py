@@ -234,7 +234,7 @@ class Store:
                 plan = plan_items(records, stored)
                 new_ids = insert_items(conn, feed_id, plan.new, update.checked_at)
                 changed_ids = update_items(conn, feed_id, plan.changed, update.checked_at)
-                enqueue_articles(conn, (*new_ids, *changed_ids), update.checked_at)
+                enqueue_articles(conn, new_ids, changed_ids, update.checked_at)
             conn.execute(_UPDATE_FEED, {"feed_id": feed_id, **_feed_values(update)})
             return SavedRefresh(plan=plan, new_item_ids=new_ids)
 
