@@ -16,15 +16,12 @@ cost of a hostile page is bounded.
 from __future__ import annotations
 
 import itertools
-import json
 import re
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 from lxml import etree
 from lxml.html import HtmlElement
 
+from aggregator.articles.pagemeta import author, ld_articles, meta_tags, norm, published
 from aggregator.records import ExtractedPage
 
 MAX_HTML_CHARS = 2_000_000
@@ -38,7 +35,6 @@ MAX_BOILERPLATE_WORDS = 40
 _Titles = dict[tuple[str, ...], str]
 _Links = set[tuple[str, ...]]
 _WORD = re.compile(r"\w+")
-_SPACE = re.compile(r"\s+")
 _URL = re.compile(r"https?://\S+")
 _CODE_START = re.compile(r"<(script|style)\b([^<>]*)", re.IGNORECASE)
 _CODE_END = {tag: re.compile(rf"</{tag}\s*>", re.IGNORECASE) for tag in ("script", "style")}
@@ -100,8 +96,6 @@ _DATE_TEXT = """
     utc gmt est edt cst cdt pst pdt bst cet cest amt ist jst kst
 """
 _DATE_WORDS = frozenset(_DATE_TEXT.split())
-_META_DATES = "article:published_time datepublished pubdate publishdate date dcterms.date"
-_META_AUTHORS = "author article:author dcterms.creator parsely-author sailthru.author"
 
 
 def extract_generic(html: str, url: str | None = None) -> ExtractedPage | None:
@@ -141,7 +135,7 @@ def _extract(html: str, url: str | None) -> ExtractedPage | None:
     tree = _parse(html)
     if tree is None:
         return None
-    metas, ld = _metas(tree), list(_ld_articles(tree))
+    metas, ld = meta_tags(tree), list(ld_articles(tree))
     _bound(tree)
     body = _article_body(tree, url)
     if body is None:
@@ -154,8 +148,8 @@ def _extract(html: str, url: str | None) -> ExtractedPage | None:
         text=text,
         html=_html_of(body),
         title=title,
-        author=_author(tree, metas, ld),
-        published=_published(tree, metas, ld),
+        author=author(tree, metas, ld),
+        published=published(tree, metas, ld),
     )
 
 
@@ -209,48 +203,8 @@ def _article_body(tree: HtmlElement, url: str | None) -> etree._Element | None:
     return best
 
 
-def _norm(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
-
-
 def _tokens(text: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(text.lower()))
-
-
-def _metas(tree: HtmlElement) -> dict[str, str]:
-    """The page's `<meta>` contents by lower-case property, name or itemprop; first one wins."""
-    found: dict[str, str] = {}
-    for meta in tree.iter("meta"):
-        key, content = (
-            meta.get("property") or meta.get("name") or meta.get("itemprop"),
-            meta.get("content"),
-        )
-        if key and content and content.strip():
-            found.setdefault(key.lower(), _norm(content))
-    return found
-
-
-def _ld_articles(tree: HtmlElement) -> Iterator[dict[str, object]]:
-    """The page's JSON-LD objects typed as articles, out of lists and `@graph`s."""
-    pending: list[object] = []
-    for script in tree.iterfind('.//script[@type="application/ld+json"]'):
-        try:
-            pending.append(json.loads(script.text or ""))
-        except ValueError:
-            continue
-    for _ in range(1000):  # bounded: a page cannot make us walk forever
-        if not pending:
-            return
-        item = pending.pop(0)
-        if isinstance(item, list):
-            pending.extend(item)
-        elif isinstance(item, dict):
-            pending.extend(v for k, v in item.items() if k == "@graph")
-            kinds = item.get("@type")
-            for kind in kinds if isinstance(kinds, list) else [kinds]:
-                if isinstance(kind, str) and ("Article" in kind or kind == "BlogPosting"):
-                    yield item
-                    break
 
 
 def _titles(
@@ -260,9 +214,9 @@ def _titles(
     paragraph repeating one is dropped). Without a meta or JSON-LD headline, the first `<h1>`
     is the headline unless it is the shorter part of a "Site name | Headline" `<title>`."""
     found = [metas.get("og:title"), metas.get("twitter:title"), *(a.get("headline") for a in ld)]
-    declared = [_norm(t) for t in found if isinstance(t, str) and _norm(t)]
-    h1s = [_norm(h.text_content()) for h in itertools.islice(tree.iterfind(".//h1"), 3)]
-    title = next((_norm(t.text_content()) for t in tree.iterfind(".//title")), "")
+    declared = [norm(t) for t in found if isinstance(t, str) and norm(t)]
+    h1s = [norm(h.text_content()) for h in itertools.islice(tree.iterfind(".//h1"), 3)]
+    title = next((norm(t.text_content()) for t in tree.iterfind(".//title")), "")
     parts = [p for p in _TITLE_SEPARATORS.split(title) if p]
     longest = max(parts, key=len, default=None)
     h1 = next((h for h in h1s if h), None)
@@ -323,7 +277,7 @@ def _drop_boilerplate(body: etree._Element, titles: _Titles, links: _Links) -> N
         lines = raw.splitlines() if raw is not None else ["".join(element.itertext())]
         kept = []
         for line in lines:
-            if not (text := _norm(line)):
+            if not (text := norm(line)):
                 continue
             tag_list = after_tags and "," in text and not text.endswith((".", "!", "?"))
             after_tags = bool(_TAGS_LABEL.match(text))
@@ -339,7 +293,7 @@ def _drop_boilerplate(body: etree._Element, titles: _Titles, links: _Links) -> N
     for element in removals:
         delete_element(element)
     for element in list(body.iter("list", "quote")):
-        if not _norm("".join(element.itertext())):
+        if not norm("".join(element.itertext())):
             delete_element(element)
 
 
@@ -347,7 +301,7 @@ def _text_of(body: etree._Element) -> str:
     """The body as plain text: each line of trafilatura's text a paragraph, blank lines between."""
     from trafilatura.xml import xmltotxt
 
-    lines = (_norm(line) for line in xmltotxt(body, False).splitlines())
+    lines = (norm(line) for line in xmltotxt(body, False).splitlines())
     return "\n\n".join(line for line in lines if line)
 
 
@@ -357,47 +311,3 @@ def _html_of(body: etree._Element) -> str:
 
     converted = convert_to_html(body)
     return "".join(etree.tostring(child, encoding="unicode") for child in converted[0])
-
-
-def _author(tree: HtmlElement, metas: dict[str, str], ld: list[dict[str, object]]) -> str | None:
-    """The author's name: JSON-LD first, then the usual meta tags, then byline markup."""
-    for article in ld:
-        authors = article.get("author")
-        people = authors if isinstance(authors, list) else [authors]
-        names = [p.get("name") if isinstance(p, dict) else p for p in people]
-        if joined := ", ".join(_norm(n) for n in names if isinstance(n, str) and _norm(n)):
-            return joined[:200]
-    found = [metas.get(key) for key in _META_AUTHORS.split()]
-    found += [e.text_content() for e in tree.xpath('//*[@rel="author" or @itemprop="author"]')[:1]]
-    for value in found:
-        text = re.sub(r"^by\s+", "", _norm(value or ""), flags=re.IGNORECASE)
-        if text and not text.startswith("http") and len(text) <= 200:
-            return text
-    return None
-
-
-def _published(
-    tree: HtmlElement, metas: dict[str, str], ld: list[dict[str, object]]
-) -> datetime | None:
-    """The publication date in UTC; a date without a time zone is taken as UTC."""
-    found = [a.get("datePublished") for a in ld] + [metas.get(key) for key in _META_DATES.split()]
-    for value in found:
-        if isinstance(value, str) and (parsed := _parse_date(value.strip())):
-            return parsed
-    for value in tree.xpath('//*[@itemprop="datePublished"]/@datetime|//time[@pubdate]/@datetime'):
-        if isinstance(value, str) and (parsed := _parse_date(value.strip())):
-            return parsed
-    return None
-
-
-def _parse_date(value: str) -> datetime | None:
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC) if 1990 <= parsed.year <= 2100 else None
