@@ -13,7 +13,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Sequence
 
-from aggregator.articles.clean import article_text, clean_article_html, content_hash
+from aggregator.articles.clean import article_text, clean_article_html, content_hash, strip_code
 from aggregator.articles.language import detect_language
 from aggregator.articles.quality import assess
 from aggregator.articles.rules import SiteRule, apply_rule, match_rule
@@ -33,35 +33,6 @@ MIN_LANGUAGE_PROBABILITY = 0.5
 
 
 _TAG_START = re.compile(r"<[A-Za-z]")
-# Code, not text: dropped before parsing, so a page of megabytes of script parses in no time.
-# JSON-LD stays, the generic extractor reads its metadata.
-_CODE_START = re.compile(r"<!--|<(script|style|template|svg)\b([^<>]*)>?", re.IGNORECASE)
-_CODE_END = {
-    tag: re.compile(rf"</{tag}\b[^<>]*>?" if tag else "-->", re.IGNORECASE)
-    for tag in ("", "script", "style", "template", "svg")
-}
-
-
-def _strip_code(html: str) -> str:
-    """Remove comments, scripts, styles, templates and inline SVG, in one linear pass.
-
-    An unclosed one swallows the rest of the page, as it would in a browser.
-    """
-    pieces, pos = [], 0
-    while (found := _CODE_START.search(html, pos)) is not None:
-        tag = (found.group(1) or "").lower()
-        closing = _CODE_END[tag].search(html, found.end())
-        if tag == "script" and "ld+json" in (found.group(2) or "").lower():
-            keep_to = closing.start() if closing else len(html)
-            pieces.append(html[pos:keep_to])
-            pos = keep_to
-            continue
-        pieces.append(html[pos : found.start()])
-        if closing is None:
-            return "".join(pieces)
-        pos = closing.end()
-    pieces.append(html[pos:])
-    return "".join(pieces)
 
 
 def _bounded_page(html: str) -> tuple[str, list[str]]:
@@ -74,7 +45,7 @@ def _bounded_page(html: str) -> tuple[str, list[str]]:
     if len(html) > MAX_SCAN_CHARS:
         html = html[:MAX_SCAN_CHARS]
         cuts.append(f"page truncated to {MAX_SCAN_CHARS:,} characters")
-    html = _strip_code(strip_control_chars(html))
+    html = strip_code(strip_control_chars(html))
     if len(html) > MAX_PAGE_CHARS:
         html = html[:MAX_PAGE_CHARS]
         cuts[:] = [f"page truncated to {MAX_PAGE_CHARS:,} characters"]

@@ -90,3 +90,34 @@ def normalised_text(text: str) -> str:
 def content_hash(text: str) -> str:
     """SHA-256 hex of the normalised text: re-wrapping or re-spacing does not change it."""
     return hashlib.sha256(normalised_text(text).encode("utf-8")).hexdigest()
+
+
+# Code, not text: dropped before parsing, so a page of megabytes of script parses in no time.
+# JSON-LD stays, the generic extractor reads its metadata.
+_CODE_START = re.compile(r"<!--|<(script|style|template|svg)\b([^<>]*)>?", re.IGNORECASE)
+_CODE_END = {
+    tag: re.compile(rf"</{tag}\b[^<>]*>?" if tag else "-->", re.IGNORECASE)
+    for tag in ("", "script", "style", "template", "svg")
+}
+
+
+def strip_code(html: str) -> str:
+    """Remove comments, scripts, styles, templates and inline SVG, in one linear pass.
+
+    An unclosed one swallows the rest of the page, as it would in a browser.
+    """
+    pieces, pos = [], 0
+    while (found := _CODE_START.search(html, pos)) is not None:
+        tag = (found.group(1) or "").lower()
+        closing = _CODE_END[tag].search(html, found.end())
+        if tag == "script" and "ld+json" in (found.group(2) or "").lower():
+            keep_to = closing.start() if closing else len(html)
+            pieces.append(html[pos:keep_to])
+            pos = keep_to
+            continue
+        pieces.append(html[pos : found.start()])
+        if closing is None:
+            return "".join(pieces)
+        pos = closing.end()
+    pieces.append(html[pos:])
+    return "".join(pieces)

@@ -21,6 +21,7 @@ import re
 from lxml import etree
 from lxml.html import HtmlElement
 
+from aggregator.articles.clean import strip_code
 from aggregator.articles.pagemeta import author, ld_articles, meta_tags, norm, published
 from aggregator.records import ExtractedPage
 
@@ -36,8 +37,6 @@ _Titles = dict[tuple[str, ...], str]
 _Links = set[tuple[str, ...]]
 _WORD = re.compile(r"\w+")
 _URL = re.compile(r"https?://\S+")
-_CODE_START = re.compile(r"<(script|style)\b([^<>]*)", re.IGNORECASE)
-_CODE_END = {tag: re.compile(rf"</{tag}\s*>", re.IGNORECASE) for tag in ("script", "style")}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _BLOCKS = ("p", "head", "item", "quote")
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-\u2013\u2014·•»]+\s+")
@@ -110,25 +109,11 @@ def extract_generic(html: str, url: str | None = None) -> ExtractedPage | None:
     stops at a nesting depth of 256. A page that control characters make unreadable for
     trafilatura is retried without them.
     """
-    html = _without_code(html)[:MAX_HTML_CHARS] if len(html) > MAX_HTML_CHARS else html
+    html = strip_code(html)[:MAX_HTML_CHARS] if len(html) > MAX_HTML_CHARS else html
     page = _extract(html, url)
     if page is None and _CONTROL.search(html):
         page = _extract(_CONTROL.sub("", html), url)
     return page
-
-
-def _without_code(html: str) -> str:
-    """`html` without its scripts (JSON-LD aside) and styles, in one linear pass: megabytes of
-    inline code must not push the article past the cut. An unclosed one swallows the rest."""
-    pieces, pos = [], 0
-    while found := _CODE_START.search(html, pos):
-        end = _CODE_END[found.group(1).lower()].search(html, found.end())
-        keep = "ld+json" in found.group(2).lower()
-        pieces.append(html[pos : end.end() if keep and end else found.start()])
-        if end is None:
-            return "".join(pieces)
-        pos = end.end()
-    return "".join(pieces) + html[pos:]
 
 
 def _extract(html: str, url: str | None) -> ExtractedPage | None:
