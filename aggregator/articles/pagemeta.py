@@ -6,9 +6,10 @@ costs about a third of the generic extractor's time budget.
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -91,14 +92,59 @@ def published(
     return None
 
 
-def parse_date(value: str) -> datetime | None:
+_MONTH_NAMES = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTH_NAMES |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
+_MONTH_NAMES["sept"] = 9
+_MONTH = "|".join(sorted(_MONTH_NAMES, key=len, reverse=True))
+_TIME = r"(?:\D{1,6}?(?P<hour>\d{1,2}):(?P<minute>\d{2}))?"
+_MONTH_FIRST = re.compile(
+    rf"\b(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}}){_TIME}",
+    re.IGNORECASE,
+)
+_DAY_FIRST = re.compile(
+    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_MONTH})\.?,?\s+(?P<year>\d{{4}}){_TIME}",
+    re.IGNORECASE,
+)
+
+
+def _prose_date(value: str) -> datetime | None:
+    found = _MONTH_FIRST.search(value) or _DAY_FIRST.search(value)
+    if found is None:
+        return None
+    day = (int(found["year"]), _MONTH_NAMES[found["month"].lower()], int(found["day"]))
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return datetime(*day, int(found["hour"] or 0), int(found["minute"] or 0))
     except ValueError:
+        return None
+
+
+_DATE_PARSERS: tuple[Callable[[str], datetime | None], ...] = (
+    datetime.fromisoformat,
+    parsedate_to_datetime,
+    _prose_date,
+)
+
+
+def parse_date(value: str) -> datetime | None:
+    """A publication date as written in a page: ISO 8601, RFC 2822 or English prose.
+
+    "Thursday, June 11th, 2009 @ 10:57 UTC" is how Global Voices wrote it in 2009. A date
+    without a zone is taken as UTC, and every result is converted to UTC.
+    """
+    value = " ".join(value.split())[:200]
+    if not value:
+        return None
+    parsed: datetime | None = None
+    for parse in _DATE_PARSERS:
         try:
-            parsed = parsedate_to_datetime(value)
+            parsed = parse(value)
         except (TypeError, ValueError, IndexError):
-            return None
+            continue
+        if parsed is not None:
+            break
+    if parsed is None:
+        return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC) if 1990 <= parsed.year <= 2100 else None
+    # Placeholder and mistyped years are no date at all.
+    return parsed.astimezone(UTC) if 1970 <= parsed.year <= 2100 else None

@@ -9,13 +9,10 @@ which lets one rule cover a site's old and new layouts at once.
 
 from __future__ import annotations
 
-import calendar
-import email.utils
 import functools
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,6 +20,7 @@ import soupsieve
 from bs4 import BeautifulSoup, Tag
 
 from aggregator.articles.clean import article_text
+from aggregator.articles.pagemeta import parse_date
 from aggregator.records import ExtractedPage
 
 __all__ = ["SiteRule", "apply_rule", "builtin_rules", "match_rule", "parse_date", "parse_rule"]
@@ -205,63 +203,6 @@ def match_rule(url: str, rules: Sequence[SiteRule]) -> SiteRule | None:
         if key > best_key:
             best, best_key = rule, key
     return best
-
-
-_MONTH_NAMES = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTH_NAMES |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
-_MONTH_NAMES["sept"] = 9
-_MONTH = "|".join(sorted(_MONTH_NAMES, key=len, reverse=True))
-_TIME = r"(?:\D{1,6}?(?P<hour>\d{1,2}):(?P<minute>\d{2}))?"
-_MONTH_FIRST = re.compile(
-    rf"\b(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}}){_TIME}",
-    re.IGNORECASE,
-)
-_DAY_FIRST = re.compile(
-    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_MONTH})\.?,?\s+(?P<year>\d{{4}}){_TIME}",
-    re.IGNORECASE,
-)
-
-
-def _prose_date(value: str) -> datetime | None:
-    found = _MONTH_FIRST.search(value) or _DAY_FIRST.search(value)
-    if found is None:
-        return None
-    day = (int(found["year"]), _MONTH_NAMES[found["month"].lower()], int(found["day"]))
-    try:
-        return datetime(*day, int(found["hour"] or 0), int(found["minute"] or 0))
-    except ValueError:
-        return None
-
-
-_DATE_PARSERS: tuple[Callable[[str], datetime | None], ...] = (
-    datetime.fromisoformat,
-    email.utils.parsedate_to_datetime,
-    _prose_date,
-)
-
-
-def parse_date(value: str) -> datetime | None:
-    """A publication date as written in a page: ISO 8601, RFC 2822 or English prose.
-
-    "Thursday, June 11th, 2009 @ 10:57 UTC" is how Global Voices wrote it in 2009. A date
-    without a zone is taken as UTC, and every result is converted to UTC.
-    """
-    value = " ".join(value.split())[:200]
-    if not value:
-        return None
-    parsed: datetime | None = None
-    for parse in _DATE_PARSERS:
-        try:
-            parsed = parse(value)
-        except (TypeError, ValueError, IndexError):
-            continue
-        if parsed is not None:
-            break
-    if parsed is None:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 def _first(soup: BeautifulSoup, selectors: tuple[str, ...], attrs: tuple[str, ...]) -> str | None:
