@@ -13,6 +13,7 @@ import httpx
 
 from aggregator.errors import DeadlineExceeded, FetchError
 from aggregator.net.client import HttpClient, describe
+from aggregator.net.headers import charset, media_type
 from aggregator.net.robots import RobotsCache, Verdict
 
 ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
@@ -51,9 +52,8 @@ async def fetch_page(client: HttpClient, robots: RobotsCache, url: str) -> Page 
     if response.status != 200:
         return PageFailed(f"HTTP {response.status}", response.status in _TRANSIENT_STATUS)
     content_type = response.headers.get("content-type", "")
-    media_type = content_type.split(";", 1)[0].strip().lower()
-    if media_type not in _HTML_TYPES:
-        return PageFailed(f"not an HTML page ({media_type})", transient=False)
+    if media_type(content_type) not in _HTML_TYPES:
+        return PageFailed(f"not an HTML page ({media_type(content_type)})", transient=False)
     return Page(url=response.url, html=decode_html(response.body, content_type))
 
 
@@ -62,18 +62,10 @@ def decode_html(body: bytes, content_type: str | None) -> str:
     else a guess; undecodable bytes become U+FFFD rather than an error."""
     from bs4 import UnicodeDammit  # loaded with the first page, not with every command
 
-    declared = _charset(content_type)
+    declared = charset(content_type)
     dammit = UnicodeDammit(
         body, known_definite_encodings=[declared] if declared else [], is_html=True
     )
     if dammit.unicode_markup is not None:
         return dammit.unicode_markup
     return body.decode("utf-8", "replace")
-
-
-def _charset(content_type: str | None) -> str | None:
-    for param in (content_type or "").split(";")[1:]:
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "charset":
-            return value.strip().strip("\"'") or None
-    return None

@@ -23,6 +23,7 @@ from feedparser.sanitizer import replace_doctype as _feedparser_replace_doctype
 
 from aggregator.errors import ParseBudgetExceeded, ParseError
 from aggregator.feeds.jsonfeed import parse_json_feed, usable_datetime
+from aggregator.net.headers import charset, media_type
 from aggregator.records import ParsedFeed, ParsedItem
 from aggregator.sanitize import (
     clean_html,
@@ -89,16 +90,8 @@ def _xml_content_type(content_type: str | None) -> str:
     header means ISO-8859-1; RFC 7303 and every browser use the BOM, then the XML declaration,
     then UTF-8, which is what application/xml gets in feedparser.
     """
-    charset = ""
-    for param in (content_type or "").split(";")[1:]:
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "charset" and value.strip().strip("\"'"):
-            charset = value.strip().strip("\"'")
-    return f"application/xml; charset={charset}" if charset else "application/xml"
-
-
-def _media_type(content_type: str | None) -> str:
-    return (content_type or "").split(";", 1)[0].strip().lower()
+    declared = charset(content_type)
+    return f"application/xml; charset={declared}" if declared else "application/xml"
 
 
 def _describe(exc: BaseException) -> str:
@@ -123,7 +116,7 @@ def parse_feed(
     if pos >= len(body):
         raise ParseError("empty document")
     first = body[pos : pos + 1]
-    if first == b"{" or (_media_type(content_type) in _JSON_TYPES and first != b"<"):
+    if first == b"{" or (media_type(content_type) in _JSON_TYPES and first != b"<"):
         return parse_json_feed(body, url=url, max_items=max_items)
     harden_feedparser()
     try:
@@ -149,7 +142,7 @@ def _get(mapping: Any, key: str) -> Any:
 
 
 def _unreadable_reason(result: Any, body: bytes, content_type: str | None) -> str:
-    if _HTML_START.search(body, 0, 4096) or _media_type(content_type) == "text/html":
+    if _HTML_START.search(body, 0, 4096) or media_type(content_type) == "text/html":
         return "not a feed: looks like HTML"
     exc = _get(result, "bozo_exception")
     if exc is not None:

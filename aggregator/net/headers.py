@@ -46,3 +46,17 @@ def cache_hints(cache_control: str | None, expires: str | None, now: datetime) -
     if expires_at is not None and expires_at <= now:
         expires_at = None
     return CacheHints(max_age_seconds=max_age, expires=expires_at)
+
+
+def media_type(content_type: str | None) -> str:
+    """`text/html` of `Text/HTML; charset=UTF-8`; "" when there is none."""
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def charset(content_type: str | None) -> str | None:
+    """The `charset` parameter of a Content-Type, unquoted; None when absent or empty."""
+    for param in (content_type or "").split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip("\"'") or None
+    return None

@@ -27,3 +27,13 @@ def test_cache_hints() -> None:
     assert cache_hints(None, later, NOW).expires == NOW + timedelta(hours=1)
     assert cache_hints(None, "Sat, 01 Jan 2000 00:00:00 GMT", NOW).expires is None
     assert cache_hints(None, "0", NOW).expires is None
+
+
+def test_content_type_parts() -> None:
+    from aggregator.net.headers import charset, media_type
+
+    assert media_type("Text/HTML; charset=UTF-8") == "text/html"
+    assert media_type(None) == ""
+    assert charset('text/xml; Charset="iso-8859-1"') == "iso-8859-1"
+    assert charset("application/rss+xml; charset=") is None
+    assert charset("text/html") is None
