@@ -77,11 +77,6 @@ def _init_worker(time_budget: float, memory_budget_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _parse_task(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
-    """Runs in a worker: one parse under the budgets."""
-    return _budgeted(functools.partial(parse_feed, body, url=url, content_type=content_type))
-
-
 def _budgeted(fn: Callable[..., T], *args: Any) -> T:
     """Runs in a worker: a CPU-bound task (a parse, an extraction) under the alarm; running
     out of memory is reported as such."""
@@ -130,17 +125,9 @@ class ParserPool:
         if self.workers == 0:
             harden_feedparser()
             return parse_feed(body, url=url, content_type=content_type)
-        try:
-            return await self._run(body, url, content_type)
-        except BrokenProcessPool:
-            pass
-        # A worker died, perhaps while parsing another document: one more try on a fresh pool.
-        try:
-            return await self._run(body, url, content_type)
-        except BrokenProcessPool:
-            raise ParseBudgetExceeded(
-                "the parser process died (most likely over its memory budget)"
-            ) from None
+        return await self.call(
+            functools.partial(parse_feed, body, url=url, content_type=content_type)
+        )
 
     def _slots_for(self, loop: asyncio.AbstractEventLoop) -> asyncio.Semaphore:
         """At most two documents per worker are handed to the pool at a time.
@@ -163,15 +150,13 @@ class ParserPool:
             return await self._submit(_budgeted, fn, *args)
         except BrokenProcessPool:
             pass
+        # A worker died, perhaps while running another task: one more try on a fresh pool.
         try:
             return await self._submit(_budgeted, fn, *args)
         except BrokenProcessPool:
             raise ParseBudgetExceeded(
                 "the worker process died (most likely over its memory budget)"
             ) from None
-
-    async def _run(self, body: bytes, url: str, content_type: str | None) -> ParsedFeed:
-        return await self._submit(_parse_task, body, url, content_type)
 
     async def _submit(self, fn: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()
