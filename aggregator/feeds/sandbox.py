@@ -77,6 +77,11 @@ def _init_worker(time_budget: float, memory_budget_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+def _parse_task(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
+    """Runs in a worker: one parse under the budgets."""
+    return _budgeted(functools.partial(parse_feed, body, url=url, content_type=content_type))
+
+
 def _budgeted(fn: Callable[..., T], *args: Any) -> T:
     """Runs in a worker: a CPU-bound task (a parse, an extraction) under the alarm; running
     out of memory is reported as such."""
@@ -125,9 +130,7 @@ class ParserPool:
         if self.workers == 0:
             harden_feedparser()
             return parse_feed(body, url=url, content_type=content_type)
-        return await self.call(
-            functools.partial(parse_feed, body, url=url, content_type=content_type)
-        )
+        return await self._in_worker(_parse_task, body, url, content_type)
 
     def _slots_for(self, loop: asyncio.AbstractEventLoop) -> asyncio.Semaphore:
         """At most two documents per worker are handed to the pool at a time.
@@ -146,13 +149,16 @@ class ParserPool:
         With `workers=0` it runs in a thread of this process, without budgets."""
         if self.workers == 0:
             return await asyncio.to_thread(fn, *args)
+        return await self._in_worker(_budgeted, fn, *args)
+
+    async def _in_worker(self, task: Callable[..., T], *args: Any) -> T:
         try:
-            return await self._submit(_budgeted, fn, *args)
+            return await self._submit(task, *args)
         except BrokenProcessPool:
             pass
         # A worker died, perhaps while running another task: one more try on a fresh pool.
         try:
-            return await self._submit(_budgeted, fn, *args)
+            return await self._submit(task, *args)
         except BrokenProcessPool:
             raise ParseBudgetExceeded(
                 "the worker process died (most likely over its memory budget)"
