@@ -39,9 +39,11 @@ format: $(STAMP)  ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff format aggregator tests bench
 	$(BIN)/ruff check --fix aggregator tests bench
 
-bench: $(STAMP)  ## fetch benchmark against lemon24/reader and a naive loop (takes minutes)
+bench: $(STAMP)  ## all benchmarks, each against its baselines in the same run (takes minutes)
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/fetch.py
+	$(BIN)/python bench/extract.py
+	$(BIN)/python bench/parse.py
 
 clean:  ## remove the virtualenv and caches (keeps var/)
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
