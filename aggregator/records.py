@@ -22,6 +22,8 @@ class ParsedItem:
     content: str | None = None
     published: datetime | None = None
     updated: datetime | None = None
+    categories: tuple[str, ...] = ()
+    """The item's own categories or tags, as plain text, in feed order, without repeats."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+from collections.abc import Iterable
 from contextvars import ContextVar
 from urllib.parse import urljoin, urlsplit
 
 import nh3
 
 __all__ = [
+    "categories",
     "clean_html",
     "html_to_text",
     "plain_text",
@@ -91,6 +93,26 @@ def plain_text(value: object) -> str | None:
     if not isinstance(value, str):
         return None
     return " ".join(strip_control_chars(value).split()) or None
+
+
+MAX_CATEGORIES = 50
+MAX_CATEGORY_CHARS = 200
+
+
+def categories(values: Iterable[object]) -> tuple[str, ...]:
+    """Category names as stored: plain text, in order, without repeats (case-insensitively),
+    at most MAX_CATEGORIES of at most MAX_CATEGORY_CHARS characters; non-strings are dropped."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for value in values:
+        name = plain_text(value)
+        if name is None or len(name) > MAX_CATEGORY_CHARS or name.casefold() in seen:
+            continue
+        seen.add(name.casefold())
+        kept.append(name)
+        if len(kept) == MAX_CATEGORIES:
+            break
+    return tuple(kept)
 
 
 def safe_http_url(url: str | None, base: str | None = None) -> str | None:

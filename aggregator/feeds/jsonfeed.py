@@ -15,6 +15,7 @@ from typing import Any
 from aggregator.errors import ParseError
 from aggregator.records import ParsedFeed, ParsedItem
 from aggregator.sanitize import (
+    categories,
     clean_html,
     plain_text,
     safe_http_url,
@@ -113,6 +114,7 @@ def _item(item: dict[str, Any], feed_url: str, feed_authors: str | None) -> Pars
         content=content,
         published=_date(item.get("date_published")),
         updated=_date(item.get("date_modified")),
+        categories=categories(item["tags"]) if isinstance(item.get("tags"), list) else (),
     )
 
 

@@ -26,6 +26,7 @@ from aggregator.feeds.jsonfeed import parse_json_feed, usable_datetime
 from aggregator.net.headers import charset, media_type
 from aggregator.records import ParsedFeed, ParsedItem
 from aggregator.sanitize import (
+    categories,
     clean_html,
     html_to_text,
     plain_text,
@@ -235,6 +236,7 @@ def _item(entry: Any, feed_url: str) -> ParsedItem:
     if content is not None and _get(summary, "value") == _get(content, "value"):
         summary = None  # feedparser copies the content into a missing summary
     guid = _get(entry, "id")
+    tags = [tag for tag in _get(entry, "tags") or () if isinstance(tag, dict)]
     return ParsedItem(
         guid=(strip_control_chars(guid).strip() or None) if isinstance(guid, str) else None,
         link=link,
@@ -244,6 +246,7 @@ def _item(entry: Any, feed_url: str) -> ParsedItem:
         content=_html(content, base, feed_url),
         published=_datetime(_get(entry, "published_parsed")),
         updated=_datetime(_get(entry, "updated_parsed")),
+        categories=categories(_get(tag, "label") or _get(tag, "term") for tag in tags),
     )
 
 

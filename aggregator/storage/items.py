@@ -88,4 +88,5 @@ def item_values(record: ItemRecord) -> dict[str, Any]:
         "content": item.content,
         "published": item.published,
         "updated": item.updated,
+        "categories": list(item.categories),
     }

@@ -86,6 +86,7 @@ items = sa.Table(
     sa.Column("content", sa.Text),
     sa.Column("published", UTCDateTime),
     sa.Column("updated", UTCDateTime),
+    sa.Column("categories", sa.JSON, nullable=False, default=list),
     sa.Column("content_hash", sa.String(64), nullable=False),
     sa.Column("revision", sa.Integer, nullable=False, default=1),
     sa.Column("first_seen_at", UTCDateTime, nullable=False),
@@ -134,4 +135,63 @@ articles = sa.Table(
     sa.Column("queued_at", UTCDateTime, nullable=False),
     sa.Column("extracted_at", UTCDateTime),
     sa.Index(None, "state", "next_attempt_at"),
+)
+
+stubs = sa.Table(
+    "stubs",
+    metadata,
+    sa.Column(
+        "item_id", sa.Integer, sa.ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("state", sa.Text, nullable=False),
+    sa.Column("work", sa.Text, nullable=False),
+    sa.Column("next_attempt_at", UTCDateTime),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("last_error", sa.Text),
+    sa.Column("stale", sa.Boolean, nullable=False, default=False),
+    sa.Column("stale_reason", sa.Text),
+    sa.Column("article_hash", sa.String(64)),
+    sa.Column("category", sa.Text),
+    sa.Column("source_language", sa.Text),
+    sa.Column("target_language", sa.Text),
+    sa.Column("parts", sa.JSON),
+    sa.Column("provenance", sa.JSON),
+    sa.Column("pending", sa.Text),
+    sa.Column("errors", sa.JSON, nullable=False, default=list),
+    sa.Column("queued_at", UTCDateTime, nullable=False),
+    sa.Column("drafted_at", UTCDateTime),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("state_changed_at", UTCDateTime),
+    sa.Column("state_changed_by", sa.Text),
+    sa.Index(None, "work", "next_attempt_at"),
+    sa.Index(None, "state"),
+)
+
+article_terms = sa.Table(
+    "article_terms",
+    metadata,
+    sa.Column(
+        "item_id", sa.Integer, sa.ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("term", sa.Text, primary_key=True),
+    sa.Column("weight", sa.Float, nullable=False),
+    sa.Index(None, "term"),
+)
+
+backend_calls = sa.Table(
+    "backend_calls",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("backend", sa.Text, nullable=False),
+    sa.Column("model", sa.Text),
+    sa.Column("day", sa.String(10), nullable=False),
+    sa.Column("item_id", sa.Integer),
+    sa.Column("part", sa.Text, nullable=False),
+    sa.Column("result", sa.Text, nullable=False),
+    sa.Column("input_tokens", sa.Integer, nullable=False, default=0),
+    sa.Column("output_tokens", sa.Integer, nullable=False, default=0),
+    sa.Column("characters", sa.Integer, nullable=False, default=0),
+    sa.Column("cost", sa.Float),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Index(None, "backend", "day"),
 )

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from aggregator.config import FeedConfig
 from aggregator.feeds.plan import keyed
 from aggregator.records import FeedUpdate, NextCheck, Outcome, ParsedItem
+from aggregator.storage.engine import SCHEMA_REVISION
 from aggregator.storage.store import Store
 from aggregator.storage.tables import feeds, item_changes, items
 
@@ -51,7 +52,10 @@ def test_migrations_create_the_database_and_are_idempotent(tmp_path: Path) -> No
     store = Store.open(url)
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"
+        assert (
+            conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+            == SCHEMA_REVISION
+        )
 
 
 def test_items_are_stored_exactly_once(store: Store) -> None:
