@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from aggregator.config_reader import TableReader, table_of
+from aggregator.drafting.settings import DraftingSettings, parse_drafting
 from aggregator.errors import ConfigError
 from aggregator.net.addresses import Network, is_refused_literal, parse_allowlist
 
@@ -34,6 +36,19 @@ class FeedConfig:
     tags: tuple[str, ...] = ()
     enabled: bool = True
     rule: SiteRule | None = None
+    target_language: str | None = None
+    source: SourceInfo | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """How a feed's stories are credited on a stub: name, licence and attribution line."""
+
+    name: str | None = None
+    licence: str | None = None
+    licence_url: str | None = None
+    attribution: str | None = None
+    attribution_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +85,10 @@ class Config:
     settings: Settings
     feeds: tuple[FeedConfig, ...]
     site_rules: tuple[SiteRule, ...] = ()
+    drafting: DraftingSettings = field(default_factory=DraftingSettings)
+
+    def feed(self, name: str) -> FeedConfig | None:
+        return next((f for f in self.feeds if f.name == name), None)
 
     @property
     def rules(self) -> tuple[SiteRule, ...]:
@@ -108,21 +127,22 @@ def load_config(path: Path) -> Config:
 
 
 def parse_config(data: Mapping[str, Any], path: Path) -> Config:
-    unknown = set(data) - {"settings", "feeds", "rules"}
+    unknown = set(data) - {"settings", "feeds", "rules", "drafting", "categories"}
     if unknown:
         raise ConfigError(
             str(path),
             f"[{sorted(unknown)[0]}]",
-            "unknown table; expected [settings], [[feeds]] or [[rules]]",
+            "unknown table; expected [settings], [[feeds]], [[rules]], [drafting] "
+            "or [[categories]]",
         )
-    settings = _settings(_table(data.get("settings", {}), path, "[settings]"), path)
+    settings = _settings(table_of(data.get("settings", {}), path, "[settings]"), path)
     feeds_raw = data.get("feeds", [])
     if not isinstance(feeds_raw, list):
         raise ConfigError(str(path), "feeds", "expected [[feeds]] tables")
     feeds: list[FeedConfig] = []
     seen: dict[str, int] = {}
     for index, entry in enumerate(feeds_raw, start=1):
-        feed = _feed(_table(entry, path, f"feeds[{index}]"), path, index, settings)
+        feed = _feed(table_of(entry, path, f"feeds[{index}]"), path, index, settings)
         if feed.name in seen:
             raise ConfigError(
                 str(path),
@@ -135,10 +155,18 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     if not isinstance(rules_raw, list):
         raise ConfigError(str(path), "rules", "expected [[rules]] tables")
     site_rules = tuple(
-        _rule(_table(entry, path, f"rules[{index}]"), path, f"rules[{index}]", ())
+        _rule(table_of(entry, path, f"rules[{index}]"), path, f"rules[{index}]", ())
         for index, entry in enumerate(rules_raw, start=1)
     )
-    return Config(path=path, settings=settings, feeds=tuple(feeds), site_rules=site_rules)
+    categories = data.get("categories", [])
+    if not isinstance(categories, list):
+        raise ConfigError(str(path), "categories", "expected [[categories]] tables")
+    drafting = parse_drafting(
+        table_of(data.get("drafting", {}), path, "[drafting]"), categories, path
+    )
+    return Config(
+        path=path, settings=settings, feeds=tuple(feeds), site_rules=site_rules, drafting=drafting
+    )
 
 
 def default_database_url(config_file: Path) -> str:
@@ -147,45 +175,6 @@ def default_database_url(config_file: Path) -> str:
     if root.name == "config":
         root = root.parent
     return f"sqlite:///{root / 'var' / 'aggregator.db'}"
-
-
-class _Reader:
-    """Typed access to one TOML table with errors that say where and what."""
-
-    def __init__(self, table: Mapping[str, Any], path: Path, where: str) -> None:
-        self.table, self.path, self.where = table, path, where
-
-    def fail(self, key: str, problem: str) -> ConfigError:
-        return ConfigError(str(self.path), f"{self.where}.{key}", problem)
-
-    def get(self, key: str, kind: type | tuple[type, ...], expected: str) -> Any:
-        value = self.table.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
-            raise self.fail(key, f"expected {expected}, got {value!r}")
-        if not isinstance(value, kind):
-            raise self.fail(key, f"expected {expected}, got {value!r}")
-        return value
-
-    def number(self, key: str, low: float, high: float, *, integer: bool = True) -> Any:
-        kind: tuple[type, ...] = (int,) if integer else (int, float)
-        what = "an integer" if integer else "a number"
-        value = self.get(key, kind, f"{what} between {low:g} and {high:g}")
-        if value is not None and not low <= value <= high:
-            raise self.fail(key, f"expected {what} between {low:g} and {high:g}, got {value!r}")
-        return value
-
-    def check_keys(self, allowed: set[str]) -> None:
-        for key in self.table:
-            if key not in allowed:
-                raise self.fail(key, f"unknown key; expected one of: {', '.join(sorted(allowed))}")
-
-
-def _table(value: Any, path: Path, where: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise ConfigError(str(path), where, "expected a table")
-    return value
 
 
 _NUMBERS: dict[str, tuple[float, float, bool]] = {
@@ -211,7 +200,7 @@ _NUMBERS: dict[str, tuple[float, float, bool]] = {
 
 
 def _settings(table: Mapping[str, Any], path: Path) -> Settings:
-    r = _Reader(table, path, "[settings]")
+    r = TableReader(table, path, "[settings]")
     r.check_keys(
         set(_NUMBERS) | {"database_url", "contact_url", "allow_private_networks", "target_language"}
     )
@@ -242,7 +231,7 @@ def _settings(table: Mapping[str, Any], path: Path) -> Settings:
     return Settings(**values)
 
 
-def _allowlist(value: Any, r: _Reader) -> tuple[Network, ...] | bool:
+def _allowlist(value: Any, r: TableReader) -> tuple[Network, ...] | bool:
     if isinstance(value, bool):
         return value
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -261,8 +250,11 @@ def _allowlist(value: Any, r: _Reader) -> tuple[Network, ...] | bool:
 def _feed(table: Mapping[str, Any], path: Path, index: int, settings: Settings) -> FeedConfig:
     name = table.get("name")
     label = f'feeds[{index}] "{name}"' if isinstance(name, str) else f"feeds[{index}]"
-    r = _Reader(table, path, label)
-    r.check_keys({"name", "url", "interval", "language", "tags", "enabled", "rule"})
+    r = TableReader(table, path, label)
+    r.check_keys(
+        {"name", "url", "interval", "language", "tags", "enabled", "rule", "target_language"}
+        | set(_SOURCE_KEYS)
+    )
     if not isinstance(name, str) or not name.strip():
         raise r.fail("name", "required: a unique, non-empty name for this feed")
     url = r.get("url", str, "an http:// or https:// URL")
@@ -276,7 +268,7 @@ def _feed(table: Mapping[str, Any], path: Path, index: int, settings: Settings) 
     rule = None
     if "rule" in table:
         host = urlsplit(url.strip()).hostname or ""
-        rule_table = _table(table["rule"], path, f"{label}.rule")
+        rule_table = table_of(table["rule"], path, f"{label}.rule")
         rule = _rule(rule_table, path, f"{label}.rule", (host,), name=f"feed {name.strip()}")
     return FeedConfig(
         name=name.strip(),
@@ -286,7 +278,27 @@ def _feed(table: Mapping[str, Any], path: Path, index: int, settings: Settings) 
         tags=tuple(tags or ()),
         enabled=True if enabled is None else enabled,
         rule=rule,
+        target_language=r.get("target_language", str, 'a language code such as "ja"'),
+        source=_source(r),
     )
+
+
+_SOURCE_KEYS = {
+    "source_name": "name",
+    "licence": "licence",
+    "licence_url": "licence_url",
+    "attribution": "attribution",
+    "attribution_url": "attribution_url",
+}
+
+
+def _source(r: TableReader) -> SourceInfo | None:
+    values = {field: r.get(key, str, "a string") for key, field in _SOURCE_KEYS.items()}
+    for key in ("licence_url", "attribution_url"):
+        url = values[key]
+        if url is not None and not url.startswith(("http://", "https://")):
+            raise r.fail(key, f"expected an http:// or https:// URL, got {url!r}")
+    return SourceInfo(**values) if any(values.values()) else None
 
 
 def _rule(
@@ -307,7 +319,7 @@ def _rule(
     return dataclasses.replace(rule, name=name) if name and "name" not in table else rule
 
 
-def _check_url(url: str, r: _Reader, allow: tuple[Network, ...] | bool) -> None:
+def _check_url(url: str, r: TableReader, allow: tuple[Network, ...] | bool) -> None:
     try:
         parts = urlsplit(url.strip())
         host = parts.hostname

@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from aggregator.records import Article, ParsedItem
+from aggregator.storage.stubs import queue_stub
 from aggregator.storage.tables import articles, feeds, items
 
 PENDING = "pending"
@@ -134,7 +135,11 @@ class ArticleQueue:
             },
         }
         with self.store.writing() as conn:
+            old = conn.execute(
+                sa.select(articles.c.title, articles.c.text).where(articles.c.item_id == item_id)
+            ).one_or_none()
             conn.execute(articles.update().where(articles.c.item_id == item_id).values(**values))
+            queue_stub(conn, item_id, old, article.title, article.text, article.content_hash, now)
 
     def retry_later(self, item_id: int, error: str, at: datetime) -> None:
         """A transient failure: count the attempt and come back at `at`."""

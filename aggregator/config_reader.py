@@ -1,0 +1,48 @@
+"""Typed reading of one TOML table, with errors that name the file, the key and the fix."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from aggregator.errors import ConfigError
+
+
+class TableReader:
+    """Typed access to one TOML table with errors that say where and what."""
+
+    def __init__(self, table: Mapping[str, Any], path: Path, where: str) -> None:
+        self.table, self.path, self.where = table, path, where
+
+    def fail(self, key: str, problem: str) -> ConfigError:
+        return ConfigError(str(self.path), f"{self.where}.{key}", problem)
+
+    def get(self, key: str, kind: type | tuple[type, ...], expected: str) -> Any:
+        value = self.table.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
+            raise self.fail(key, f"expected {expected}, got {value!r}")
+        if not isinstance(value, kind):
+            raise self.fail(key, f"expected {expected}, got {value!r}")
+        return value
+
+    def number(self, key: str, low: float, high: float, *, integer: bool = True) -> Any:
+        kind: tuple[type, ...] = (int,) if integer else (int, float)
+        what = "an integer" if integer else "a number"
+        value = self.get(key, kind, f"{what} between {low:g} and {high:g}")
+        if value is not None and not low <= value <= high:
+            raise self.fail(key, f"expected {what} between {low:g} and {high:g}, got {value!r}")
+        return value
+
+    def check_keys(self, allowed: set[str]) -> None:
+        for key in self.table:
+            if key not in allowed:
+                raise self.fail(key, f"unknown key; expected one of: {', '.join(sorted(allowed))}")
+
+
+def table_of(value: Any, path: Path, where: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(str(path), where, "expected a table")
+    return value

@@ -1,0 +1,1 @@
+"""Drafting stubs from extracted articles: parts, backends, rendering."""

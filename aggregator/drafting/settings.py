@@ -1,0 +1,181 @@
+"""The `[drafting]` table and the `[[categories]]` rules of `config/feeds.toml`.
+
+API keys never live in the file: `api_key_env` names the environment variable that holds one,
+and it is read when a backend is opened, not here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aggregator.config_reader import TableReader, table_of
+
+BACKENDS = ("none", "openai", "deepl", "libretranslate")
+STRUCTURED_OUTPUTS = ("json_object", "json_schema", "none")
+
+DEFAULT_DISCLAIMERS: Mapping[str, str] = {
+    "en": "[Disclaimer] This article is reconstructed based on information from external "
+    "sources. Please verify the original source before referring to this content.",
+    "ja": "【免責事項】本記事は外部の情報源をもとに再構成したものです。"
+    "参照する前に必ず原典をご確認ください。",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryRule:
+    """A category and what maps an item to it: its own categories, its feed's tags, keywords."""
+
+    name: str
+    item_categories: tuple[str, ...] = ()
+    feed_tags: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DraftingSettings:
+    backend: str = "none"
+    base_url: str | None = None
+    model: str | None = None
+    api_key_env: str | None = None
+    timeout: float = 60.0
+    max_attempts: int = 4
+    structured_output: str = "json_object"
+    price_input_per_million: float | None = None
+    price_output_per_million: float | None = None
+    price_per_million_chars: float | None = None
+    daily_budget: float | None = None
+    """Spending cap per UTC day in the prices' currency (needs the prices)."""
+    daily_units: int | None = None
+    """Cap per UTC day in the backend's units: tokens (openai), characters (the translators)."""
+    write_commentary: bool = True
+    """With the openai backend, also draft Expert Analysis and Summary."""
+    summary_sentences: int = 4
+    key_points: int = 4
+    related_limit: int = 6
+    retry_minutes: int = 30
+    """How soon a stub whose backend failed is tried again (doubling up to a day)."""
+    stubs_dir: Path | None = None
+    """Where Markdown stubs are written; default `var/stubs` beside the database's `var/`."""
+    default_category: str = "General"
+    disclaimers: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_DISCLAIMERS))
+    categories: tuple[CategoryRule, ...] = ()
+
+    def disclaimer(self, language: str) -> str:
+        return self.disclaimers.get(language) or self.disclaimers.get("en") or ""
+
+
+_NUMBERS: dict[str, tuple[float, float, bool]] = {
+    "timeout": (1, 3600, False),
+    "max_attempts": (1, 20, True),
+    "price_input_per_million": (0, 1e9, False),
+    "price_output_per_million": (0, 1e9, False),
+    "price_per_million_chars": (0, 1e9, False),
+    "daily_budget": (0, 1e9, False),
+    "daily_units": (0, 1 << 40, True),
+    "summary_sentences": (3, 5, True),
+    "key_points": (3, 5, True),
+    "related_limit": (0, 50, True),
+    "retry_minutes": (1, 1440, True),
+}
+_STRINGS = ("base_url", "model", "api_key_env", "default_category")
+
+
+def parse_drafting(table: Mapping[str, Any], categories: list[Any], path: Path) -> DraftingSettings:
+    r = TableReader(table, path, "[drafting]")
+    r.check_keys(
+        set(_NUMBERS)
+        | set(_STRINGS)
+        | {"backend", "structured_output", "write_commentary", "stubs_dir", "disclaimers"}
+    )
+    values: dict[str, Any] = {}
+    for key, (low, high, integer) in _NUMBERS.items():
+        value = r.number(key, low, high, integer=integer)
+        if value is not None:
+            values[key] = value if integer else float(value)
+    for key in _STRINGS:
+        value = r.get(key, str, "a string")
+        if value is not None:
+            values[key] = value.strip()
+    backend = _choice(r, "backend", BACKENDS)
+    if backend is not None:
+        values["backend"] = backend
+    structured = _choice(r, "structured_output", STRUCTURED_OUTPUTS)
+    if structured is not None:
+        values["structured_output"] = structured
+    write = r.get("write_commentary", bool, "true or false")
+    if write is not None:
+        values["write_commentary"] = write
+    stubs_dir = r.get("stubs_dir", str, 'a directory such as "var/stubs"')
+    if stubs_dir is not None:
+        directory = Path(stubs_dir)
+        values["stubs_dir"] = directory if directory.is_absolute() else path.parent / directory
+    disclaimers = r.get("disclaimers", dict, 'a table of language = "text"')
+    if disclaimers is not None:
+        if not all(isinstance(v, str) for v in disclaimers.values()):
+            raise r.fail("disclaimers", 'expected language = "text" pairs')
+        values["disclaimers"] = {**DEFAULT_DISCLAIMERS, **disclaimers}
+    settings = DraftingSettings(**values, categories=_categories(categories, path))
+    _check_backend(settings, r)
+    return settings
+
+
+def _choice(r: TableReader, key: str, choices: tuple[str, ...]) -> str | None:
+    value = r.get(key, str, " or ".join(f'"{c}"' for c in choices))
+    if value is not None and value not in choices:
+        raise r.fail(key, f"expected {' or '.join(repr(c) for c in choices)}, got {value!r}")
+    return value  # type: ignore[no-any-return]
+
+
+def _check_backend(settings: DraftingSettings, r: TableReader) -> None:
+    if settings.backend == "openai":
+        if not settings.base_url:
+            raise r.fail(
+                "base_url",
+                'required for backend "openai": e.g. "http://127.0.0.1:11434/v1" (Ollama) '
+                'or "https://api.openai.com/v1"',
+            )
+        if not settings.model:
+            raise r.fail("model", 'required for backend "openai": the model name to ask for')
+    if settings.backend == "libretranslate" and not settings.base_url:
+        raise r.fail("base_url", 'required for backend "libretranslate": the server URL')
+    if settings.backend == "deepl" and not settings.api_key_env:
+        raise r.fail(
+            "api_key_env", 'required for backend "deepl": the environment variable with the key'
+        )
+    if settings.base_url and not settings.base_url.startswith(("http://", "https://")):
+        raise r.fail("base_url", f"expected an http:// or https:// URL, got {settings.base_url!r}")
+    if settings.daily_budget is not None and not (
+        settings.price_input_per_million is not None
+        or settings.price_output_per_million is not None
+        or settings.price_per_million_chars is not None
+    ):
+        raise r.fail(
+            "daily_budget",
+            "needs prices to count spending: set price_input_per_million and "
+            "price_output_per_million (openai) or price_per_million_chars, or use daily_units",
+        )
+
+
+def _categories(entries: list[Any], path: Path) -> tuple[CategoryRule, ...]:
+    rules = []
+    for index, entry in enumerate(entries, start=1):
+        r = TableReader(table_of(entry, path, f"categories[{index}]"), path, f"categories[{index}]")
+        r.check_keys({"name", "item_categories", "feed_tags", "keywords"})
+        name = r.get("name", str, "a category name")
+        if not name or not name.strip():
+            raise r.fail("name", 'required: the category shown on stubs, e.g. "Digital and AI"')
+        lists = {}
+        for key in ("item_categories", "feed_tags", "keywords"):
+            value = r.get(key, list, "a list of strings")
+            if value is not None and not all(isinstance(v, str) and v.strip() for v in value):
+                raise r.fail(key, "expected a list of non-empty strings")
+            lists[key] = tuple(v.strip() for v in value or ())
+        if not any(lists.values()):
+            raise r.fail(
+                "name", "a category needs at least one of item_categories, feed_tags or keywords"
+            )
+        rules.append(CategoryRule(name=name.strip(), **lists))
+    return tuple(rules)

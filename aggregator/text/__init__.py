@@ -1,0 +1,1 @@
+"""Text basics: sentences, terms, summaries, figures, grounding; offline, nothing downloaded."""
