@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
 from aggregator.articles.worker import ArticleWorker, ExtractionReport
 from aggregator.config import Config, Settings
+from aggregator.drafting.backends.base import BackendSettings, Translator, open_backend
+from aggregator.drafting.drafter import Drafter, DraftReport
+from aggregator.drafting.machine import MachineDrafter
+from aggregator.drafting.settings import DraftingSettings
+from aggregator.errors import ConfigError
 from aggregator.feeds.refresh import Refresher
 from aggregator.feeds.sandbox import ParserPool
 from aggregator.feeds.schedule import SchedulePolicy
@@ -20,7 +27,10 @@ from aggregator.net.client import ClientSettings, HttpClient
 from aggregator.net.robots import RobotsCache
 from aggregator.records import FeedToFetch, RefreshReport
 from aggregator.storage.articles import ArticleQueue
+from aggregator.storage.ledger import Ledger
+from aggregator.storage.related import RelatedIndex
 from aggregator.storage.store import Store
+from aggregator.storage.stubs import StubQueue
 
 T = TypeVar("T")
 
@@ -67,10 +77,52 @@ def schedule_policy(settings: Settings) -> SchedulePolicy:
     )
 
 
+def backend_settings(config: Config, environ: Mapping[str, str]) -> BackendSettings:
+    """The backend's settings with its API key read from the variable the config names."""
+    drafting: DraftingSettings = config.drafting
+    api_key = None
+    if drafting.api_key_env:
+        api_key = environ.get(drafting.api_key_env)
+        if not api_key:
+            raise ConfigError(
+                str(config.path),
+                "[drafting].api_key_env",
+                f"the environment variable {drafting.api_key_env} is not set; export the "
+                "backend's API key in it, or remove api_key_env for a server without keys",
+            )
+    return BackendSettings(
+        backend=drafting.backend,
+        base_url=drafting.base_url,
+        model=drafting.model,
+        api_key=api_key,
+        timeout=drafting.timeout,
+        max_attempts=drafting.max_attempts,
+        structured_output=drafting.structured_output,
+        price_input_per_million=drafting.price_input_per_million,
+        price_output_per_million=drafting.price_output_per_million,
+        price_per_million_chars=drafting.price_per_million_chars,
+    )
+
+
+def stubs_directory(config: Config) -> Path | None:
+    """`[drafting].stubs_dir`, else `var/stubs` beside a SQLite database under `var/`."""
+    if config.drafting.stubs_dir is not None:
+        return config.drafting.stubs_dir
+    url = config.settings.database_url
+    if url.startswith("sqlite:///"):
+        return Path(url.removeprefix("sqlite:///")).parent / "stubs"
+    return None
+
+
 class App:
     """Everything a command or the service needs; `async with App(config) as app: ...`."""
 
-    def __init__(self, config: Config, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(
+        self,
+        config: Config,
+        clock: Callable[[], datetime] = utc_now,
+        environ: Mapping[str, str] = os.environ,
+    ) -> None:
         self.config = config
         self.settings = config.settings
         self.clock = clock
@@ -106,6 +158,25 @@ class App:
             max_attempts=self.settings.extract_attempts,
             concurrency=self.settings.extract_concurrency,
         )
+        self.backend: Translator | None = open_backend(backend_settings(config, environ))
+        self.stubs = StubQueue(self.store)
+        self.drafter = Drafter(
+            config=config,
+            queue=self.stubs,
+            index=RelatedIndex(self.store),
+            machine=MachineDrafter(
+                backend=self.backend,
+                settings=config.drafting,
+                ledger=Ledger(self.store),
+                db=self.db,
+                clock=clock,
+            ),
+            pool=self.parser,
+            db=self.db,
+            clock=clock,
+            log=get_logger("aggregator.drafting"),
+            stubs_dir=stubs_directory(config),
+        )
 
     async def __aenter__(self) -> App:
         await self.db.run(self.store.sync_feeds, self.config.feeds, self.clock())
@@ -118,6 +189,8 @@ class App:
         tb: TracebackType | None,
     ) -> None:
         await self.http.aclose()
+        if self.backend is not None:
+            await self.backend.aclose()
         self.parser.close()
         self.db.close()
 
@@ -146,3 +219,7 @@ class App:
     async def extract(self) -> ExtractionReport:
         """Extract every article that is due: the items just fetched and those to retry."""
         return await self.articles.run_due()
+
+    async def draft(self) -> DraftReport:
+        """Draft every stub that is due: new articles, redos, and machine steps to retry."""
+        return await self.drafter.run_due()

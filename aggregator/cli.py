@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
 import time
 from collections.abc import Sequence
@@ -14,27 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from aggregator.cli_context import Context, pass_context
+from aggregator.cli_stubs import draft, stubs
+
 if TYPE_CHECKING:
     from aggregator.articles.worker import ExtractionReport
     from aggregator.config import Config
+    from aggregator.drafting.drafter import DraftReport
     from aggregator.records import RefreshReport
-
-
-class Context:
-    def __init__(self, config_option: str | None) -> None:
-        self.config_option = config_option
-
-    def config(self) -> Config:
-        from aggregator.config import config_path, load_config
-        from aggregator.errors import ConfigError
-
-        try:
-            return load_config(config_path(self.config_option, os.environ))
-        except ConfigError as exc:
-            raise click.ClickException(str(exc)) from None
-
-
-pass_context = click.make_pass_decorator(Context)
 
 
 def main() -> None:
@@ -94,7 +80,8 @@ def check_config(ctx: Context) -> None:
 )
 @pass_context
 def fetch(ctx: Context, all_feeds: bool, names: tuple[str, ...], no_extract: bool) -> None:
-    """One pass over the feeds that are due (or --all, or --feed NAME), then their articles."""
+    """One pass over the feeds that are due (or --all, or --feed NAME), then their articles
+    and the stubs of those articles."""
     config = ctx.config()
     known = {f.name: f for f in config.feeds}
     for name in names:
@@ -103,17 +90,19 @@ def fetch(ctx: Context, all_feeds: bool, names: tuple[str, ...], no_extract: boo
                 f"no feed named {name!r} in {config.path}", param_hint="--feed"
             )
     started = time.perf_counter()
-    reports, articles = asyncio.run(
+    reports, articles, stubs = asyncio.run(
         _fetch(config, names, due_only=not all_feeds, extract=not no_extract)
     )
     click.echo(summary_line(reports, time.perf_counter() - started))
     if articles is not None:
         click.echo(articles_line(articles))
+    if stubs is not None:
+        click.echo(stubs_line(stubs))
 
 
 async def _fetch(
     config: Config, names: Sequence[str], *, due_only: bool, extract: bool
-) -> tuple[list[RefreshReport], ExtractionReport | None]:
+) -> tuple[list[RefreshReport], ExtractionReport | None, DraftReport | None]:
     from aggregator.app import App
     from aggregator.cli_output import progress
 
@@ -122,7 +111,19 @@ async def _fetch(
             reports = await app.fetch(
                 names, due_only=due_only, on_selected=bar.start, on_report=bar.advance
             )
-        return reports, (await app.extract()) if extract else None
+        if not extract:
+            return reports, None, None
+        return reports, await app.extract(), await app.draft()
+
+
+def stubs_line(report: DraftReport) -> str:
+    outcomes = report.outcomes
+    line = f"{report.drafted} stubs drafted"
+    if outcomes["pending"]:
+        line += f" ({outcomes['pending']} with machine steps pending)"
+    if outcomes["failed"]:
+        line += f"; {outcomes['failed']} failed, to retry"
+    return line
 
 
 def articles_line(report: ExtractionReport) -> str:
@@ -267,6 +268,9 @@ def _json_default(value: Any) -> Any:
         return value.isoformat()
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
+
+cli.add_command(stubs)
+cli.add_command(draft)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

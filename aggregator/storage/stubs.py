@@ -237,6 +237,14 @@ class StubQueue:
         with self.store.engine.connect() as conn:
             return [_stub(r) for r in conn.execute(query)]
 
+    def work_of(self, item_id: int) -> str | None:
+        """ "queued", "drafted" or "pending" for the item's stub; None when it has none."""
+        with self.store.engine.connect() as conn:
+            work = conn.execute(
+                sa.select(stubs.c.work).where(stubs.c.item_id == item_id)
+            ).scalar_one_or_none()
+        return None if work is None else str(work)
+
     def counts(self) -> dict[str, int]:
         with self.store.engine.connect() as conn:
             rows = conn.execute(sa.select(stubs.c.work, sa.func.count()).group_by(stubs.c.work))

@@ -1,0 +1,28 @@
+"""What every command gets: the config, loaded on demand with errors as click messages."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from aggregator.config import Config
+
+
+class Context:
+    def __init__(self, config_option: str | None) -> None:
+        self.config_option = config_option
+
+    def config(self) -> Config:
+        from aggregator.config import config_path, load_config
+        from aggregator.errors import ConfigError
+
+        try:
+            return load_config(config_path(self.config_option, os.environ))
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+pass_context = click.make_pass_decorator(Context)

@@ -1,0 +1,133 @@
+"""`aggregator stubs` and `aggregator draft`: the stubs as a table or JSON lines, and drafting
+on request."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from aggregator.cli_context import Context, pass_context
+
+if TYPE_CHECKING:
+    from aggregator.drafting.records import Stub
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="table")
+@click.option("--feed", "feeds", multiple=True, metavar="NAME", help="Only this feed (repeatable).")
+@click.option("--state", "states", multiple=True, help="Only stubs in this state (repeatable).")
+@click.option("--stale", is_flag=True, help="Only stubs whose source changed since drafting.")
+@pass_context
+def stubs(
+    ctx: Context, fmt: str, feeds: tuple[str, ...], states: tuple[str, ...], stale: bool
+) -> None:
+    """The drafted stubs: a table for people, or one JSON object per stub for scripts."""
+    from aggregator.storage.store import Store
+    from aggregator.storage.stubs import StubQueue
+
+    store = Store.open(ctx.config().settings.database_url)
+    try:
+        queue = StubQueue(store)
+        found = [
+            s
+            for s in queue.list()
+            if (not feeds or s.feed in feeds)
+            and (not states or s.state in states)
+            and (not stale or s.stale)
+        ]
+        if fmt == "jsonl":
+            for stub in found:
+                sys.stdout.write(json.dumps(stub_json(stub), ensure_ascii=False) + "\n")
+        else:
+            _table(found, queue.counts())
+    finally:
+        store.close()
+
+
+def stub_json(stub: Stub) -> dict[str, Any]:
+    return {
+        "item_id": stub.item_id,
+        "feed": stub.feed,
+        "guid": stub.guid,
+        "url": stub.url,
+        "title": stub.title,
+        "state": stub.state,
+        "stale": stub.stale,
+        "stale_reason": stub.stale_reason,
+        "category": stub.category,
+        "pending": stub.pending,
+        "errors": list(stub.errors),
+        "drafted_at": stub.drafted_at.isoformat(),
+        "provenance": stub.provenance.to_json(),
+        "parts": [part.to_json() for part in stub.parts],
+    }
+
+
+def _table(found: list[Stub], counts: dict[str, int]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False)
+    for column in ("item", "feed", "state", "machine", "category", "lang", "title"):
+        table.add_column(column, no_wrap=column != "title", overflow="fold")
+    for stub in found:
+        source = stub.provenance.source_language or "?"
+        machine = "pending" if stub.pending else "done"
+        state = stub.state + (" (stale)" if stub.stale else "")
+        table.add_row(
+            str(stub.item_id),
+            stub.feed,
+            state,
+            machine,
+            stub.category or "",
+            f"{source}->{stub.provenance.target_language}",
+            stub.title[:90],
+        )
+    console = Console(file=sys.stdout, width=160)
+    console.print(table)
+    queued = counts.get("queued", 0)
+    tail = f"; {queued} queued for drafting" if queued else ""
+    console.print(f"{len(found)} stubs{tail}")
+
+
+@click.command()
+@click.option("--item", "item_id", type=int, metavar="ID", help="Draft this item's stub now.")
+@click.option(
+    "--redo",
+    is_flag=True,
+    help="Draft again: the --item's stub, or else every stale stub. Edited parts are kept.",
+)
+@pass_context
+def draft(ctx: Context, item_id: int | None, redo: bool) -> None:
+    """Draft the stubs that are due (new articles, machine steps to retry), or one, or redo."""
+    from aggregator.cli import stubs_line
+
+    config = ctx.config()
+    report = asyncio.run(_draft(config, item_id, redo))
+    click.echo(stubs_line(report))
+
+
+async def _draft(config: Any, item_id: int | None, redo: bool) -> Any:
+    from aggregator.app import App
+
+    async with App(config) as app:
+        now = app.clock()
+        if item_id is not None:
+            found = await app.db.run(app.stubs.work_of, item_id)
+            if found is None:
+                raise click.ClickException(
+                    f"item {item_id} has no stub yet: its article is not extracted "
+                    "(see `aggregator items`)"
+                )
+            if found == "drafted" and not redo:
+                raise click.ClickException(
+                    f"item {item_id} is drafted already; add --redo to draft it again"
+                )
+            await app.db.run(lambda: app.stubs.redo([item_id], now, stale_only=False))
+        elif redo:
+            await app.db.run(lambda: app.stubs.redo(None, now, stale_only=True))
+        return await app.draft()

@@ -1,0 +1,92 @@
+"""The text work of a draft, done in the worker pool: pure functions of strings, no I/O.
+
+From the extracted text: its language, the extractive summary and key points (sentences with
+their offsets), the sentences that carry figures, and the weighted terms that index the article
+for related search.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from aggregator.drafting.records import Entry
+from aggregator.text.figures import find_figures
+from aggregator.text.sentences import Sentence, split_sentences
+from aggregator.text.summarise import is_furniture, key_points, summarise
+from aggregator.text.terms import terms
+
+INDEX_TERMS = 40
+TITLE_WEIGHT = 3
+MAX_FIGURE_SENTENCES = 5
+MAX_FIGURE_SENTENCE_CHARS = 600
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    language: str | None
+    summary: tuple[Entry, ...]
+    key_points: tuple[Entry, ...]
+    figures: tuple[Entry, ...]
+    terms: dict[str, float]
+
+
+def analyse(
+    text: str,
+    title: str | None,
+    language: str | None,
+    hint: str | None,
+    *,
+    summary_sentences: int,
+    key_point_count: int,
+) -> Analysis:
+    """`language` is what extraction detected in the text; the feed's `hint` is used only
+    when the text was too short to tell."""
+    if language is None:
+        from aggregator.articles.language import detect_language
+
+        language = detect_language(text)[0] or hint
+    sentences = split_sentences(text, language)
+    summary = summarise(sentences, language, count=summary_sentences)
+    chosen = key_points(sentences, language, count=key_point_count)
+    return Analysis(
+        language=language,
+        summary=tuple(_entry(p.sentence) for p in summary),
+        key_points=tuple(_entry(p.sentence) for p in chosen),
+        figures=figure_sentences(sentences, MAX_FIGURE_SENTENCES),
+        terms=index_terms(text, title, language),
+    )
+
+
+def figure_sentences(sentences: list[Sentence], limit: int) -> tuple[Entry, ...]:
+    """The sentences richest in figures (at least one), in text order."""
+    scored = []
+    for index, sentence in enumerate(sentences):
+        if len(sentence.text) > MAX_FIGURE_SENTENCE_CHARS or is_furniture(sentence.text):
+            continue
+        kinds = {f.kind for f in find_figures(sentence.text)}
+        if kinds:
+            scored.append((len(kinds), -index, sentence))
+    best = sorted(scored, reverse=True)[:limit]
+    return tuple(_entry(s) for _, _, s in sorted(best, key=lambda b: -b[1]))
+
+
+def figure_sentences_of(text: str, language: str | None, limit: int) -> tuple[Entry, ...]:
+    return figure_sentences(split_sentences(text, language), limit)
+
+
+def index_terms(text: str, title: str | None, language: str | None) -> dict[str, float]:
+    """The article's strongest terms, log-scaled counts (title terms count thrice), normalised
+    to unit length so that long and short articles weigh alike."""
+    counts = Counter(terms(text, language))
+    for term in terms(title or "", language):
+        counts[term] += TITLE_WEIGHT
+    top = counts.most_common(INDEX_TERMS)
+    weights = {t: 1.0 + math.log(n) for t, n in top}
+    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+    return {t: round(w / norm, 6) for t, w in weights.items()}
+
+
+def _entry(sentence: Sentence) -> Entry:
+    return Entry(text=sentence.text, start=sentence.start, end=sentence.end)

@@ -1,0 +1,182 @@
+"""The prepared parts of a stub, in page order: pure, from the job, its analysis and the archive.
+
+Machine drafts (translations, commentary) are laid over these afterwards by `machine.py`; what
+neither can fill is left for the editor with a prompt that says what belongs there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from aggregator.config import SourceInfo
+from aggregator.drafting.analysis import Analysis
+from aggregator.drafting.category import CategoryChoice
+from aggregator.drafting.records import PREPARED, TO_WRITE, Entry, Part
+from aggregator.storage.related import RelatedArticle
+from aggregator.storage.stubs import DraftJob
+
+BACKGROUND_AGE = timedelta(days=2)
+"""Related articles older than this (before the story) are background, newer ones news."""
+
+PROMPTS = {
+    "title": "Check the title; translate it when no translation is drafted.",
+    "news_summary": "Translate the summary; check it against the source.",
+    "background": "Write the background: what led up to this story and why it matters now. "
+    "The earlier stored articles listed here are material, not text to copy.",
+    "expert_analysis": "Write the newsroom's analysis: what this means, for whom, and what "
+    "to watch next. Attribute every claim.",
+    "additional_data": "Add figures that reinforce the story (statistics, dates, money), "
+    "each with its source link.",
+    "related_news": "Add related coverage with links; only articles you have checked.",
+    "summary": "Write the closing summary: the story and the newsroom's view in a few lines.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """A related stored article with the sentences of it that carry figures."""
+
+    article: RelatedArticle
+    figures: tuple[Entry, ...]
+
+
+def pending_marker(source: str | None, target: str) -> str:
+    return f"translation pending ({source or 'unknown'} -> {target})"
+
+
+def compose(
+    job: DraftJob,
+    analysis: Analysis,
+    related: Sequence[Related],
+    *,
+    category: CategoryChoice,
+    disclaimer: str,
+    source_info: SourceInfo | None,
+    target: str,
+) -> tuple[Part, ...]:
+    needs_translation = analysis.language != target
+    pending = pending_marker(analysis.language, target) if needs_translation else None
+    summary = " ".join(e.text for e in analysis.summary)
+    earlier, recent = _split_by_age(related, job.published)
+    return (
+        Part("title", PREPARED, job.title or "", by="source", pending=pending),
+        Part("category", PREPARED, category.name, by=f"category rules: {category.reason}"),
+        Part("disclaimer", PREPARED, disclaimer, by="configured disclaimer"),
+        Part(
+            "news_summary",
+            PREPARED if summary else TO_WRITE,
+            summary,
+            prompt=None if summary else "Summarise the source article; no usable text was found.",
+            pending=pending if summary else None,
+            by="extractive summary of the source" if summary else None,
+            entries=analysis.summary,
+        ),
+        _source(job, source_info),
+        _links("background", earlier),
+        Part("expert_analysis", TO_WRITE, "", prompt=PROMPTS["expert_analysis"]),
+        Part(
+            "key_points",
+            PREPARED if analysis.key_points else TO_WRITE,
+            "\n".join(e.text for e in analysis.key_points),
+            prompt=None if analysis.key_points else "List 3-5 key points of the story.",
+            by="key sentences of the source",
+            entries=analysis.key_points,
+        ),
+        _figures(job, analysis, related),
+        _links("related_news", recent),
+        Part("summary", TO_WRITE, "", prompt=PROMPTS["summary"]),
+    )
+
+
+def _source(job: DraftJob, info: SourceInfo | None) -> Part:
+    name = (info.name if info else None) or job.feed
+    lines = [f"Source: {name}"]
+    if job.title:
+        lines.append(f"Article: {job.title}")
+    if job.url:
+        lines.append(f"URL: {job.url}")
+    if job.author:
+        lines.append(f"Author: {job.author}")
+    if job.published:
+        lines.append(f"Published: {job.published:%Y-%m-%d %H:%M} UTC")
+    if info and info.licence:
+        licence = f"Licence: {info.licence}"
+        lines.append(f"{licence} ({info.licence_url})" if info.licence_url else licence)
+    if info and info.attribution:
+        credit = f"Attribution: {info.attribution}"
+        lines.append(f"{credit} ({info.attribution_url})" if info.attribution_url else credit)
+    entries = (Entry(text=job.title or name, url=job.url, source=job.feed),) if job.url else ()
+    return Part("source", PREPARED, "\n".join(lines), by="feed and config", entries=entries)
+
+
+def _split_by_age(
+    related: Sequence[Related], published: datetime | None
+) -> tuple[list[Related], list[Related]]:
+    if published is None:
+        return [], list(related)
+    earlier = [
+        r
+        for r in related
+        if r.article.published is not None and r.article.published < published - BACKGROUND_AGE
+    ]
+    return earlier, [r for r in related if r not in earlier]
+
+
+def _links(name: str, related: Sequence[Related]) -> Part:
+    entries = tuple(
+        Entry(
+            text=r.article.title or r.article.url,
+            url=r.article.url,
+            title=r.article.title,
+            published=r.article.published.date().isoformat() if r.article.published else None,
+            source=r.article.feed,
+            score=r.article.score,
+        )
+        for r in related
+    )
+    if not entries:
+        return Part(name, TO_WRITE, "", prompt=PROMPTS[name])
+    content = "\n".join(
+        f"{e.title or e.url} ({e.source}{', ' + e.published if e.published else ''})"
+        for e in entries
+    )
+    return Part(
+        name,
+        PREPARED,
+        content,
+        prompt=PROMPTS[name] if name == "background" else None,
+        by="related stored articles",
+        entries=entries,
+    )
+
+
+def _figures(job: DraftJob, analysis: Analysis, related: Sequence[Related]) -> Part:
+    own = tuple(
+        Entry(text=e.text, start=e.start, end=e.end, url=job.url, source=job.feed)
+        for e in analysis.figures
+    )
+    others = tuple(
+        Entry(
+            text=f.text,
+            start=f.start,
+            end=f.end,
+            url=r.article.url,
+            title=r.article.title,
+            source=r.article.feed,
+        )
+        for r in related
+        for f in r.figures
+    )
+    entries = own + others
+    if not entries:
+        return Part("additional_data", TO_WRITE, "", prompt=PROMPTS["additional_data"])
+    return Part(
+        "additional_data",
+        PREPARED,
+        "\n".join(e.text for e in entries),
+        prompt=PROMPTS["additional_data"] if not own else None,
+        by="sentences with figures from the source and related articles",
+        entries=entries,
+    )

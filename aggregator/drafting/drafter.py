@@ -1,0 +1,190 @@
+"""Draft the stubs waiting in the queue: each one its own unit of work.
+
+For each claimed stub: analyse the article text in the worker pool (sentences, summary, key
+points, figures, index terms), index it, find related stored articles, compose the prepared
+parts, lay the machine drafts over them, store the stub in one transaction and write its
+Markdown file. One stub's trouble never stops the others.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from aggregator.config import Config
+from aggregator.drafting.analysis import Analysis, analyse, figure_sentences_of
+from aggregator.drafting.category import choose_category
+from aggregator.drafting.compose import Related, compose
+from aggregator.drafting.machine import Database, MachineDrafter, retry_delay
+from aggregator.drafting.records import Entry, Provenance
+from aggregator.storage.related import RelatedIndex
+from aggregator.storage.stubs import DraftJob, DraftResult, StubQueue
+
+T = TypeVar("T")
+
+LEASE = timedelta(minutes=15)
+BATCH = 8
+RELATED_MIN_SCORE = 0.05
+RELATED_WITH_FIGURES = 3
+FIGURES_PER_RELATED = 2
+
+
+class Pool(Protocol):
+    async def call(self, fn: Callable[..., T], *args: Any) -> T: ...
+
+
+@dataclass
+class DraftReport:
+    """What a pass did: stubs drafted, by outcome ("drafted", "pending", "failed")."""
+
+    outcomes: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def drafted(self) -> int:
+        return self.outcomes["drafted"] + self.outcomes["pending"]
+
+
+@dataclass(frozen=True)
+class Drafter:
+    config: Config
+    queue: StubQueue
+    index: RelatedIndex
+    machine: MachineDrafter
+    pool: Pool
+    db: Database
+    clock: Callable[[], datetime]
+    log: Any
+    stubs_dir: Path | None
+
+    async def run_due(self) -> DraftReport:
+        """Draft every stub due now, in leased batches."""
+        report = DraftReport()
+        while True:
+            batch = await self.db.run(self.queue.claim_due, self.clock(), BATCH, LEASE)
+            if not batch:
+                return report
+            for job in batch:  # one at a time: related search sees the stubs just indexed
+                report.outcomes[await self.draft(job)] += 1
+
+    async def draft(self, job: DraftJob) -> str:
+        started = time.perf_counter()
+        try:
+            result = await self._draft(job)
+            await self.db.run(self.queue.save, job, result, self.clock())
+            if self.stubs_dir is not None:
+                await self.db.run(self._write_file, job.item_id)
+        except Exception as exc:  # one stub must never stop the others
+            self.log.exception("stub.failed", item=job.item_id, feed=job.feed)
+            at = self.clock() + retry_delay(self.config.drafting, job.attempts)
+            await self.db.run(self.queue.release, job.item_id, f"internal error: {exc!r}"[:300], at)
+            return "failed"
+        outcome = "pending" if result.retry_at is not None else "drafted"
+        self.log.info(
+            "stub.drafted",
+            item=job.item_id,
+            feed=job.feed,
+            outcome=outcome,
+            category=result.category,
+            language=result.source_language,
+            target=result.target_language,
+            backends=list(result.provenance.backends),
+            pending=result.pending,
+            seconds=round(time.perf_counter() - started, 3),
+        )
+        return outcome
+
+    async def _draft(self, job: DraftJob) -> DraftResult:
+        settings = self.config.drafting
+        feed = self.config.feed(job.feed)
+        target = (feed.target_language if feed else None) or self.config.settings.target_language
+        analysis: Analysis = await self.pool.call(
+            functools.partial(
+                analyse,
+                job.text,
+                job.title,
+                job.language,
+                job.feed_language,
+                summary_sentences=settings.summary_sentences,
+                key_point_count=settings.key_points,
+            )
+        )
+        await self.db.run(self.index.save_terms, job.item_id, analysis.terms)
+        found = await self.db.run(
+            self.index.related,
+            job.item_id,
+            analysis.terms,
+            settings.related_limit,
+            RELATED_MIN_SCORE,
+        )
+        related = []
+        for rank, article in enumerate(found):
+            figures: tuple[Entry, ...] = ()
+            if rank < RELATED_WITH_FIGURES:
+                figures = await self.pool.call(
+                    figure_sentences_of, article.text, article.language, FIGURES_PER_RELATED
+                )
+            related.append(Related(article, figures))
+        category = choose_category(
+            settings.categories,
+            settings.default_category,
+            item_categories=job.categories,
+            feed_tags=job.feed_tags,
+            title=job.title or "",
+            text=job.text,
+        )
+        parts = compose(
+            job,
+            analysis,
+            related,
+            category=category,
+            disclaimer=settings.disclaimer(target),
+            source_info=feed.source if feed else None,
+            target=target,
+        )
+        sources = [f"{job.title or ''}\n{job.text}", *(r.article.text for r in related)]
+        machine = await self.machine.apply(
+            parts,
+            item_id=job.item_id,
+            content_hash=job.content_hash,
+            source=analysis.language,
+            target=target,
+            source_text=job.text,
+            sources=sources,
+            attempts=job.attempts,
+        )
+        now = self.clock()
+        provenance = Provenance(
+            feed=job.feed,
+            fetched_at=job.fetched_at.isoformat() if job.fetched_at else None,
+            extraction_method=job.method,
+            content_hash=job.content_hash,
+            source_language=analysis.language,
+            target_language=target,
+            backends=("extractive summary (offline)", *sorted(machine.backends)),
+            prompt_version=getattr(self.machine.backend, "prompt_version", None),
+            drafted_at=now.isoformat(),
+            usage=machine.usage,
+        )
+        return DraftResult(
+            category=category.name,
+            source_language=analysis.language,
+            target_language=target,
+            parts=tuple(machine.parts),
+            provenance=provenance,
+            pending="; ".join(machine.pending) or None,
+            errors=tuple(machine.errors),
+            retry_at=machine.retry_at,
+        )
+
+    def _write_file(self, item_id: int) -> None:
+        from aggregator.drafting.files import write_stub_file
+
+        assert self.stubs_dir is not None
+        for stub in self.queue.list([item_id]):
+            write_stub_file(self.stubs_dir, stub)

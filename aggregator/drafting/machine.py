@@ -1,0 +1,298 @@
+"""Machine drafts laid over the prepared parts: translations, and commentary when a writer is set.
+
+Each part asked of a backend has an idempotency key (the article's content hash, the backend,
+model and prompt version, the target language, the part and its input). Answers are written to
+the ledger as soon as they arrive, and looked up before asking: a retry or a restart never pays
+twice. Before paying, the backend's spending today is checked against the daily budget; over
+budget, the parts stay pending with the reason. Every machine text is checked for numbers, dates
+and names that the sources do not contain, and those are flagged on the part.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol, TypeVar
+
+from aggregator.drafting.backends.base import BackendError, BackendReply, Translator, Writer
+from aggregator.drafting.records import MACHINE_DRAFT, Part
+from aggregator.drafting.settings import DraftingSettings
+from aggregator.storage.ledger import Ledger, LedgerEntry, Spent, idempotency_key
+from aggregator.text.grounding import check_grounding
+
+T = TypeVar("T")
+
+TRANSLATED = ("title", "news_summary")
+WRITTEN = {
+    "expert_analysis": "Analyse the story for our readers: what it means, for whom, and what "
+    "to watch. Two short paragraphs. Use only facts stated in the source text.",
+    "summary": "Summarise the story and its significance in three or four sentences. Use only "
+    "facts stated in the source text.",
+}
+MAX_SOURCE_CHARS = 12_000
+
+
+class Database(Protocol):
+    async def run(self, fn: Callable[..., T], /, *args: Any) -> T: ...
+
+
+@dataclass
+class MachineOutcome:
+    parts: list[Part]
+    backends: set[str] = field(default_factory=set)
+    usage: dict[str, float] = field(default_factory=dict)
+    pending: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    retry_at: datetime | None = None
+
+    def wait_until(self, at: datetime) -> None:
+        self.retry_at = at if self.retry_at is None else min(self.retry_at, at)
+
+
+def budget_refusal(spent: Spent, settings: DraftingSettings, backend: str) -> str | None:
+    """Why no more may be spent on `backend` today, or None."""
+    if settings.daily_budget is not None and spent.cost >= settings.daily_budget:
+        return (
+            f"daily budget of {settings.daily_budget:g} for {backend} reached "
+            f"(spent {spent.cost:.4f} today)"
+        )
+    units = spent.tokens if backend == "openai" else spent.characters
+    if settings.daily_units is not None and units >= settings.daily_units:
+        what = "tokens" if backend == "openai" else "characters"
+        return (
+            f"daily limit of {settings.daily_units} {what} for {backend} reached "
+            f"({units} used today)"
+        )
+    return None
+
+
+def next_utc_midnight(now: datetime) -> datetime:
+    return (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def retry_delay(settings: DraftingSettings, attempts: int) -> timedelta:
+    return min(timedelta(minutes=settings.retry_minutes * 2 ** max(attempts, 0)), timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class MachineDrafter:
+    backend: Translator | None
+    settings: DraftingSettings
+    ledger: Ledger
+    db: Database
+    clock: Callable[[], datetime]
+
+    @property
+    def label(self) -> str | None:
+        if self.backend is None:
+            return None
+        model = self.settings.model
+        return f"{self.backend.name}:{model}" if model else self.backend.name
+
+    async def apply(
+        self,
+        parts: Sequence[Part],
+        *,
+        item_id: int,
+        content_hash: str | None,
+        source: str | None,
+        target: str,
+        source_text: str,
+        sources: Sequence[str],
+        attempts: int,
+    ) -> MachineOutcome:
+        outcome = MachineOutcome(parts=list(parts))
+        if self.backend is None:
+            return outcome
+        by_name = {p.name: p for p in outcome.parts}
+        if source != target:
+            wanted = {n: by_name[n].content for n in TRANSLATED if _open(by_name.get(n))}
+            await self._ask(
+                outcome,
+                "translation",
+                wanted,
+                item_id,
+                content_hash,
+                source,
+                target,
+                sources,
+                attempts,
+                None,
+            )
+        if self.settings.write_commentary and isinstance(self.backend, Writer):
+            wanted = {n: WRITTEN[n] for n in WRITTEN if _open(by_name.get(n))}
+            await self._ask(
+                outcome,
+                "commentary",
+                wanted,
+                item_id,
+                content_hash,
+                source,
+                target,
+                sources,
+                attempts,
+                source_text[:MAX_SOURCE_CHARS],
+            )
+        return outcome
+
+    async def _ask(
+        self,
+        outcome: MachineOutcome,
+        what: str,
+        wanted: Mapping[str, str],
+        item_id: int,
+        content_hash: str | None,
+        source: str | None,
+        target: str,
+        sources: Sequence[str],
+        attempts: int,
+        source_text: str | None,
+    ) -> None:
+        assert self.backend is not None
+        if not wanted:
+            return
+        name = self.backend.name
+        version = getattr(self.backend, "prompt_version", None)
+        keys = {
+            part: idempotency_key(
+                content_hash,
+                name,
+                self.settings.model,
+                version,
+                target,
+                what,
+                part,
+                hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+            )
+            for part, text in wanted.items()
+        }
+        known = await self.db.run(self.ledger.lookup, list(keys.values()))
+        texts = {part: known[key].result for part, key in keys.items() if key in known}
+        missing = {part: text for part, text in wanted.items() if part not in texts}
+        if missing:
+            refusal = budget_refusal(
+                await self.db.run(self.ledger.spent, name, self.clock()), self.settings, name
+            )
+            if refusal is not None:
+                outcome.pending.append(f"{what} pending: {refusal}; resumes after 00:00 UTC")
+                outcome.wait_until(next_utc_midnight(self.clock()))
+            else:
+                reply, error = await self._call(missing, source, target, source_text, keys)
+                if reply is not None:
+                    await self._record(reply, keys, item_id)
+                    _count(outcome, reply)
+                    texts.update({p.name: p.text for p in reply.parts if p.text})
+                if error is not None:
+                    self._failed(outcome, what, error, attempts)
+        if texts:
+            outcome.backends.add(self.label or name)
+        outcome.parts = [
+            _drafted(p, texts[p.name], self.label or name, what, sources) if p.name in texts else p
+            for p in outcome.parts
+        ]
+
+    async def _call(
+        self,
+        parts: Mapping[str, str],
+        source: str | None,
+        target: str,
+        source_text: str | None,
+        keys: Mapping[str, str],
+    ) -> tuple[BackendReply | None, BackendError | None]:
+        assert self.backend is not None
+        request_key = idempotency_key(*sorted(keys[p] for p in parts))
+        try:
+            if source_text is not None:
+                assert isinstance(self.backend, Writer)
+                reply = await self.backend.write(  # type: ignore[call-arg]
+                    parts, source_text, source, target, idempotency_key=request_key
+                )
+            elif self.backend.name == "openai":
+                reply = await self.backend.translate(  # type: ignore[call-arg]
+                    parts, source, target, idempotency_key=request_key
+                )
+            else:
+                reply = await self.backend.translate(parts, source, target)
+        except BackendError as exc:
+            return exc.partial, exc
+        failed = [p for p in reply.parts if p.text is None or p.error]
+        if failed:
+            detail = "; ".join(f"{p.name}: {p.error or 'no answer'}" for p in failed)
+            return reply, BackendError(self.backend.name, detail, retryable=True)
+        return reply, None
+
+    async def _record(self, reply: BackendReply, keys: Mapping[str, str], item_id: int) -> None:
+        assert self.backend is not None
+        entries = []
+        usage_left = True
+        for part in reply.parts:
+            if not part.text or part.name not in keys:
+                continue
+            usage = reply.usage if usage_left else None
+            usage_left = False
+            entries.append(
+                LedgerEntry(
+                    key=keys[part.name],
+                    backend=self.backend.name,
+                    model=reply.model or self.settings.model,
+                    part=part.name,
+                    result=part.text,
+                    item_id=item_id,
+                    input_tokens=usage.input_tokens if usage else 0,
+                    output_tokens=usage.output_tokens if usage else 0,
+                    characters=usage.characters if usage else 0,
+                    cost=usage.cost if usage else None,
+                )
+            )
+        await self.db.run(self.ledger.record, entries, self.clock())
+
+    def _failed(
+        self, outcome: MachineOutcome, what: str, error: BackendError, attempts: int
+    ) -> None:
+        now = self.clock()
+        outcome.errors.append(f"{now:%Y-%m-%d %H:%M} UTC {what}: {error}")
+        if not error.retryable:
+            outcome.pending.append(f"{what} failed: {error}; fix the backend, then draft --redo")
+            return
+        delay = retry_delay(self.settings, attempts)
+        if error.retry_after is not None:
+            delay = max(delay, timedelta(seconds=error.retry_after))
+        outcome.pending.append(
+            f"{what} failed: {error}; retrying at {now + delay:%Y-%m-%d %H:%M} UTC"
+        )
+        outcome.wait_until(now + delay)
+
+
+def _open(part: Part | None) -> bool:
+    """A part a machine may (re)draft: present, not edited by a person, with input."""
+    return part is not None and not part.edited and (bool(part.content) or part.name in WRITTEN)
+
+
+def _count(outcome: MachineOutcome, reply: BackendReply) -> None:
+    usage = reply.usage
+    for key, value in (
+        ("input_tokens", usage.input_tokens),
+        ("output_tokens", usage.output_tokens),
+        ("characters", usage.characters),
+        ("requests", usage.requests),
+    ):
+        outcome.usage[key] = outcome.usage.get(key, 0) + value
+    if usage.cost is not None:
+        outcome.usage["cost"] = round(outcome.usage.get("cost", 0.0) + usage.cost, 6)
+
+
+def _drafted(part: Part, text: str, by: str, what: str, sources: Sequence[str]) -> Part:
+    grounding = check_grounding(text, sources)
+    flags = tuple(f"{c.kind} {c.text!r} is not in the source" for c in grounding.ungrounded)
+    return dataclasses.replace(
+        part,
+        kind=MACHINE_DRAFT,
+        content=text,
+        original=part.content if what == "translation" else None,
+        pending=None,
+        by=by,
+        flags=flags,
+    )
