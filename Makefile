@@ -44,6 +44,7 @@ bench: $(STAMP)  ## all benchmarks, each against its baselines in the same run (
 	$(BIN)/python bench/fetch.py
 	$(BIN)/python bench/extract.py
 	$(BIN)/python bench/parse.py
+	$(BIN)/python bench/summary.py
 
 clean:  ## remove the virtualenv and caches (keeps var/)
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
