@@ -25,6 +25,7 @@ class Request:
     raw_headers: list[tuple[str, str]]
     at: float
     client: str = ""
+    body: bytes = b""
 
 
 @dataclass
@@ -104,14 +105,22 @@ class Loopback:
                 pass
 
             def do_GET(self) -> None:
+                self._serve("GET")
+
+            def do_POST(self) -> None:
+                self._serve("POST")
+
+            def _serve(self, method: str) -> None:
                 raw = [(k, v) for k, v in self.headers.raw_items()]
+                length = int(self.headers.get("Content-Length") or 0)
                 request = Request(
-                    method="GET",
+                    method=method,
                     path=self.path,
                     headers={k.lower(): v for k, v in raw},
                     raw_headers=raw,
                     at=time.monotonic(),
                     client=self.client_address[0],
+                    body=self.rfile.read(length) if length else b"",
                 )
                 with site.lock:
                     site.requests.append(request)

@@ -1,0 +1,189 @@
+"""What every drafting backend shares: its settings, its reply, its error and its interface.
+
+A backend turns named texts into named texts (a translation, or paragraphs written from a
+source). Callers see one shape whatever the service behind it, so the drafting code never
+touches a vendor's JSON; each part succeeds or fails on its own so that one bad part does not
+throw away the good ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import TracebackType
+from typing import TYPE_CHECKING, Protocol, Self, runtime_checkable
+
+from aggregator.errors import AggregatorError
+
+if TYPE_CHECKING:
+    from aggregator.drafting.backends.retry import RetryPolicy
+
+BACKENDS = ("none", "openai", "deepl", "libretranslate")
+
+
+@dataclass(frozen=True, slots=True)
+class BackendSettings:
+    backend: str
+    """One of BACKENDS."""
+    base_url: str | None = None
+    model: str | None = None
+    api_key: str | None = None
+    """Already read from the environment by the caller."""
+    timeout: float = 60.0
+    """Seconds allowed for one HTTP exchange, connection included."""
+    max_attempts: int = 4
+    structured_output: str = "json_object"
+    """OpenAI-compatible servers only: "json_object", "json_schema" or "none"."""
+    price_input_per_million: float | None = None
+    price_output_per_million: float | None = None
+    price_per_million_chars: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    input_tokens: int = 0
+    output_tokens: int = 0
+    characters: int = 0
+    cost: float | None = None
+    requests: int = 0
+    """HTTP requests sent, retries included."""
+
+    def plus(self, other: Usage) -> Usage:
+        cost = None
+        if self.cost is not None or other.cost is not None:
+            cost = (self.cost or 0.0) + (other.cost or 0.0)
+        return Usage(
+            input_tokens=self.input_tokens + other.input_tokens,
+            output_tokens=self.output_tokens + other.output_tokens,
+            characters=self.characters + other.characters,
+            cost=cost,
+            requests=self.requests + other.requests,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PartResult:
+    name: str
+    text: str | None
+    """None when this part failed."""
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BackendReply:
+    parts: tuple[PartResult, ...]
+    usage: Usage
+    model: str | None
+    """The model the server says it used."""
+
+    def text(self, name: str) -> str | None:
+        for part in self.parts:
+            if part.name == name:
+                return part.text
+        return None
+
+
+class BackendError(AggregatorError):
+    """A backend could not be asked, or refused to answer.
+
+    `retryable` says whether asking again later may succeed (rate limits, outages, timeouts)
+    or not (bad key, unknown language, exhausted quota). `retry_after` is the delay the server
+    asked for when it was longer than we were willing to wait. `partial` holds what was
+    obtained, and paid for, before the failure.
+    """
+
+    def __init__(
+        self,
+        backend: str,
+        detail: str,
+        *,
+        retryable: bool,
+        status: int | None = None,
+        retry_after: float | None = None,
+        partial: BackendReply | None = None,
+    ) -> None:
+        self.backend = backend
+        self.detail = detail
+        self.retryable = retryable
+        self.status = status
+        self.retry_after = retry_after
+        self.partial = partial
+        where = f"{backend} (HTTP {status})" if status is not None else backend
+        super().__init__(f"{where}: {detail}")
+
+    def with_partial(self, partial: BackendReply) -> BackendError:
+        return BackendError(
+            self.backend,
+            self.detail,
+            retryable=self.retryable,
+            status=self.status,
+            retry_after=self.retry_after,
+            partial=partial,
+        )
+
+
+def reply_by_characters(
+    parts: Mapping[str, str],
+    translated: Mapping[str, str],
+    requests: int,
+    price_per_million_chars: float | None,
+) -> BackendReply:
+    """The reply of a service billing the characters sent; parts not sent were blank."""
+    characters = sum(len(parts[name]) for name in translated)
+    cost = None
+    if price_per_million_chars is not None:
+        cost = characters * price_per_million_chars / 1e6
+    usage = Usage(characters=characters, cost=cost, requests=requests)
+    result = tuple(PartResult(name, translated.get(name, "")) for name in parts)
+    return BackendReply(parts=result, usage=usage, model=None)
+
+
+@runtime_checkable
+class Translator(Protocol):
+    name: str
+
+    async def translate(
+        self, parts: Mapping[str, str], source: str | None, target: str
+    ) -> BackendReply: ...
+
+    async def aclose(self) -> None: ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+@runtime_checkable
+class Writer(Protocol):
+    """Drafts paragraphs in the target language; `parts` maps a part name to its instruction."""
+
+    async def write(
+        self, parts: Mapping[str, str], source_text: str, source: str | None, target: str
+    ) -> BackendReply: ...
+
+
+def open_backend(settings: BackendSettings, policy: RetryPolicy | None = None) -> Translator | None:
+    """The backend the settings name, or None for "none". Use it as an async context manager."""
+    # Imported here: each backend module imports this one.
+    from aggregator.drafting.backends.deepl import DeepL
+    from aggregator.drafting.backends.libretranslate import LibreTranslate
+    from aggregator.drafting.backends.openai import OpenAICompatible
+
+    if settings.backend == "none":
+        return None
+    if settings.backend == "openai":
+        return OpenAICompatible(settings, policy)
+    if settings.backend == "deepl":
+        return DeepL(settings, policy)
+    if settings.backend == "libretranslate":
+        return LibreTranslate(settings, policy)
+    raise BackendError(
+        settings.backend,
+        f"unknown backend; expected one of {', '.join(BACKENDS)}",
+        retryable=False,
+    )

@@ -1,0 +1,158 @@
+"""One JSON request to a backend, retried as the retry policy allows.
+
+Backends are services the operator chose (often on localhost, such as Ollama), so they are
+reached with a plain httpx client rather than the feed client that refuses private
+addresses. Every failure becomes a `BackendError` carrying the server's own message, whichever
+of the usual error shapes it used.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+
+from aggregator import __version__
+from aggregator.drafting.backends.base import BackendError, BackendSettings
+from aggregator.drafting.backends.retry import RetryPolicy, is_retryable_status, retry_after
+
+MESSAGE_LIMIT = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    data: Any
+    """The reply's parsed JSON, read only by the backend that sent the request."""
+    requests: int
+    """HTTP requests it took, retries included."""
+
+
+class HttpBackend:
+    """Holds the settings, the retry policy and a lazily opened httpx client."""
+
+    name = "backend"
+
+    def __init__(self, settings: BackendSettings, policy: RetryPolicy | None = None) -> None:
+        self.settings = settings
+        self.policy = policy or RetryPolicy()
+        self._client: httpx.AsyncClient | None = None
+
+    def client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = httpx.AsyncClient(
+                timeout=httpx.Timeout(self.settings.timeout),
+                headers={"User-Agent": f"aggregator/{__version__}", "Accept": "application/json"},
+                follow_redirects=False,
+            )
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def post_json(
+        self,
+        url: str,
+        body: Mapping[str, Any],
+        headers: Mapping[str, str] | None = None,
+        status_notes: Mapping[int, str] | None = None,
+    ) -> Exchange:
+        """POST `body` as JSON and return the parsed reply, retrying what may succeed later.
+
+        `status_notes` explains statuses peculiar to one service (DeepL's 456).
+        """
+        attempts = max(1, self.settings.max_attempts)
+        timeout = self.settings.timeout
+        for attempt in range(1, attempts + 1):
+            wait: float | None = None
+            try:
+                async with asyncio.timeout(timeout):
+                    response = await self.client().post(url, json=body, headers=headers)
+            except (httpx.TimeoutException, TimeoutError):
+                failure = self._error(f"no reply within {timeout:g} s", retryable=True)
+            except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+                raise self._error(f"unusable URL {url!r}: {exc}", retryable=False) from exc
+            except httpx.HTTPError as exc:
+                failure = self._error(f"could not reach {url}: {exc!r}", retryable=True)
+            else:
+                status = response.status_code
+                if 200 <= status < 300:
+                    try:
+                        return Exchange(response.json(), attempt)
+                    except ValueError:
+                        failure = self._error(
+                            f"reply is not JSON: {_snippet(response.text)!r}",
+                            retryable=True,
+                            status=status,
+                        )
+                else:
+                    detail = server_message(response)
+                    note = (status_notes or {}).get(status)
+                    if note:
+                        detail = f"{note}: {detail}" if detail else note
+                    retryable = is_retryable_status(status)
+                    if retryable:
+                        wait = retry_after(response.headers, self.policy.clock())
+                    failure = self._error(detail, retryable=retryable, status=status, wait=wait)
+                    if not retryable:
+                        raise failure
+            delay = self.policy.backoff(attempt) if wait is None else wait
+            if delay > self.policy.max_delay:
+                raise self._error(
+                    f"{failure.detail} (asked to wait {delay:g} s)",
+                    retryable=True,
+                    status=failure.status,
+                    wait=delay,
+                )
+            if attempt == attempts:
+                raise failure
+            await self.policy.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _error(
+        self, detail: str, *, retryable: bool, status: int | None = None, wait: float | None = None
+    ) -> BackendError:
+        return BackendError(self.name, detail, retryable=retryable, status=status, retry_after=wait)
+
+
+def server_message(response: httpx.Response) -> str:
+    """The error message of a failed reply, from whichever JSON shape the server used."""
+    try:
+        data = response.json()
+    except ValueError:
+        return _snippet(response.text) or response.reason_phrase
+    if isinstance(data, dict):
+        error = data.get("error")
+        if isinstance(error, dict):
+            message = str(error.get("message") or "").strip()
+            kind = [f"{k}={error[k]}" for k in ("type", "code") if error.get(k) is not None]
+            return _snippet(f"{message} ({', '.join(kind)})" if kind else message)
+        if isinstance(error, str) and error:
+            return _snippet(error)
+        for key in ("message", "detail"):
+            value = data.get(key)
+            if isinstance(value, str) and value:
+                return _snippet(value)
+    return _snippet(json.dumps(data, ensure_ascii=False))
+
+
+def _snippet(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MESSAGE_LIMIT else text[:MESSAGE_LIMIT] + "…"
