@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from aggregator.articles.worker import ArticleWorker, ExtractionReport
 from aggregator.config import Config, Settings
 from aggregator.drafting.backends.base import BackendSettings, Translator, open_backend
+from aggregator.drafting.backends.retry import RetryPolicy
 from aggregator.drafting.drafter import Drafter, DraftReport
 from aggregator.drafting.machine import MachineDrafter
 from aggregator.drafting.settings import DraftingSettings
@@ -122,7 +123,9 @@ class App:
         config: Config,
         clock: Callable[[], datetime] = utc_now,
         environ: Mapping[str, str] = os.environ,
+        retry_policy: RetryPolicy | None = None,
     ) -> None:
+        backend = backend_settings(config, environ)  # before anything is opened: it may fail
         self.config = config
         self.settings = config.settings
         self.clock = clock
@@ -158,7 +161,7 @@ class App:
             max_attempts=self.settings.extract_attempts,
             concurrency=self.settings.extract_concurrency,
         )
-        self.backend: Translator | None = open_backend(backend_settings(config, environ))
+        self.backend: Translator | None = open_backend(backend, retry_policy)
         self.stubs = StubQueue(self.store)
         self.drafter = Drafter(
             config=config,

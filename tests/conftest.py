@@ -49,7 +49,10 @@ def toml_value(value: Any) -> str:
 
 
 def write_config(
-    path: Path, feeds: list[dict[str, Any]], settings: dict[str, Any] | None = None
+    path: Path,
+    feeds: list[dict[str, Any]],
+    settings: dict[str, Any] | None = None,
+    extra: str = "",
 ) -> Path:
     lines = ["[settings]"]
     for key, value in (settings or {}).items():
@@ -57,7 +60,7 @@ def write_config(
     for feed in feeds:
         lines.append("\n[[feeds]]")
         lines += [f"{key} = {toml_value(value)}" for key, value in feed.items()]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text("\n".join(lines) + "\n" + extra, encoding="utf-8")
     return path
 
 
@@ -76,12 +79,13 @@ TEST_SETTINGS: dict[str, Any] = {
 def make_config(tmp_path: Path) -> Callable[..., Config]:
     """A real config file in tmp_path with a SQLite database beside it."""
 
-    def make(feeds: list[dict[str, Any]], **settings: Any) -> Config:
+    def make(feeds: list[dict[str, Any]], extra: str = "", **settings: Any) -> Config:
+        """`extra` is TOML appended as it is: [drafting], [[categories]], [[rules]]."""
         merged = {
             "database_url": f"sqlite:///{tmp_path / 'aggregator.db'}",
             **TEST_SETTINGS,
             **settings,
         }
-        return load_config(write_config(tmp_path / "feeds.toml", feeds, merged))
+        return load_config(write_config(tmp_path / "feeds.toml", feeds, merged, extra))
 
     return make

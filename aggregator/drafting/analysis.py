@@ -49,7 +49,7 @@ def analyse(
         language = detect_language(text)[0] or hint
     sentences = split_sentences(text, language)
     summary = summarise(sentences, language, count=summary_sentences)
-    chosen = key_points(sentences, language, count=key_point_count)
+    chosen = key_points(sentences, language, count=key_point_count, summary=summary)
     return Analysis(
         language=language,
         summary=tuple(_entry(p.sentence) for p in summary),
