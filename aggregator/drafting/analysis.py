@@ -8,19 +8,24 @@ for related search.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from aggregator.drafting.records import Entry
 from aggregator.text.figures import find_figures
 from aggregator.text.sentences import Sentence, split_sentences
 from aggregator.text.summarise import is_furniture, key_points, summarise
-from aggregator.text.terms import terms
+from aggregator.text.terms import stop_words, terms
 
 INDEX_TERMS = 40
 TITLE_WEIGHT = 3
 MAX_FIGURE_SENTENCES = 5
 MAX_FIGURE_SENTENCE_CHARS = 600
+FOREIGN_MIN_WORDS = 12
+FOREIGN_STOP_SHARE = 0.12
+_WORDS = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,29 +52,46 @@ def analyse(
         from aggregator.articles.language import detect_language
 
         language = detect_language(text)[0] or hint
-    sentences = split_sentences(text, language)
+    sentences = [s for s in split_sentences(text, language) if in_language(s.text, language)]
     summary = summarise(sentences, language, count=summary_sentences)
     chosen = key_points(sentences, language, count=key_point_count, summary=summary)
+    used = {p.sentence.start for p in (*summary, *chosen)}
     return Analysis(
         language=language,
         summary=tuple(_entry(p.sentence) for p in summary),
         key_points=tuple(_entry(p.sentence) for p in chosen),
-        figures=figure_sentences(sentences, MAX_FIGURE_SENTENCES),
+        figures=figure_sentences(sentences, MAX_FIGURE_SENTENCES, shown=used),
         terms=index_terms(text, title, language),
     )
 
 
-def figure_sentences(sentences: list[Sentence], limit: int) -> tuple[Entry, ...]:
-    """The sentences richest in figures (at least one), in text order."""
+def in_language(sentence: str, language: str | None) -> bool:
+    """False for a long sentence with almost none of the language's stop words: a quotation
+    in another language, which a summary in this one should not pick."""
+    stops = stop_words(language) if language else frozenset()
+    if not stops:
+        return True
+    words = _WORDS.findall(sentence.lower())
+    if len(words) < FOREIGN_MIN_WORDS:
+        return True
+    return sum(1 for w in words if w in stops) / len(words) >= FOREIGN_STOP_SHARE
+
+
+def figure_sentences(
+    sentences: list[Sentence], limit: int, shown: Collection[int] = ()
+) -> tuple[Entry, ...]:
+    """The sentences richest in figures (at least one), in text order; those already `shown`
+    (by start offset) in the summary or key points come last."""
     scored = []
     for index, sentence in enumerate(sentences):
         if len(sentence.text) > MAX_FIGURE_SENTENCE_CHARS or is_furniture(sentence.text):
             continue
         kinds = {f.kind for f in find_figures(sentence.text)}
         if kinds:
-            scored.append((len(kinds), -index, sentence))
-    best = sorted(scored, reverse=True)[:limit]
-    return tuple(_entry(s) for _, _, s in sorted(best, key=lambda b: -b[1]))
+            fresh = sentence.start not in shown
+            scored.append((fresh, len(kinds - {"date"}), len(kinds), -index, sentence))
+    best = sorted(scored, key=lambda s: s[:4], reverse=True)[:limit]
+    return tuple(_entry(b[-1]) for b in sorted(best, key=lambda b: -b[3]))
 
 
 def figure_sentences_of(text: str, language: str | None, limit: int) -> tuple[Entry, ...]:

@@ -132,6 +132,9 @@ def layout(stub: Stub) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
+_TEXT_WITH_ENTRIES = frozenset({"news_summary", "source"})
+
+
 def _title(stub: Stub, source_language: str | None) -> list[Block]:
     part = stub.part("title")
     text = stub.title if strip_control_chars(stub.title).strip() else "(untitled)"
@@ -162,9 +165,12 @@ def _part_body(
     if part.flags:
         blocks.append(_marked("[not found in the source; check these claims:]"))
         blocks.append(Bullets(tuple((Span(flag),) for flag in part.flags)))
-    if show_content:
+    # A list part's content is its entries as plain lines (for scripts): show one or the other.
+    # The summary and the source block show their text; their entries are where it came from.
+    listed = bool(part.entries) and part.name not in _TEXT_WITH_ENTRIES
+    if show_content and not (listed and part.name in PART_NAMES):
         blocks += _paragraphs(part.content, style)
-    if part.entries:
+    if listed:
         linked = part.name in _LINKED_ENTRIES
         blocks.append(Bullets(tuple(_entry_line(entry, linked=linked) for entry in part.entries)))
     if part.original is not None and part.original.strip():

@@ -128,7 +128,7 @@ def example_parts() -> tuple[Part, ...]:
         Part(
             "key_points",
             PREPARED,
-            "",
+            "\n".join(KEY_POINTS),
             by="extractive summary",
             entries=tuple(
                 Entry(text=text, start=start, end=end)

@@ -431,3 +431,14 @@ def test_bare_urls_cannot_become_extended_autolinks() -> None:
     assert "HTTP\\://x" in escaped
     assert "www\\.evil" in escaped
     assert "://" not in escaped.replace("\\:", "")
+
+
+def test_list_parts_show_their_entries_once() -> None:
+    stub = example_stub()
+    part = stub.part("key_points")
+    assert part is not None
+    assert part.content
+    markdown, html = render_markdown(stub), render_html(stub)
+    for entry in part.entries:
+        assert markdown.count(escape_markdown(entry.text)) == 1
+        assert BeautifulSoup(html, "html.parser").get_text().count(entry.text) == 1

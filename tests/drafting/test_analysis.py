@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import math
+
+from aggregator.drafting.analysis import analyse, figure_sentences, in_language, index_terms
+from aggregator.text.figures import carries_figures
+from aggregator.text.sentences import split_sentences
+
+STORY = (
+    "The river rose 2.4 metres overnight and closed the port of Brod to shipping.\n"
+    "Officials said the harbour would stay shut until Friday at the earliest.\n"
+    "Farmers upstream reported that 3,500 hectares of maize were under water.\n"
+    "The council approved an emergency fund of €4 million on Tuesday evening.\n"
+    "Participei de pelo menos três atos este ano em que a Rede foi importante para a "
+    "organização, difusão e transmissão das notícias da cidade.\n"
+    "Engineers inspected the old dam and said it was safe but needed repairs.\n"
+    "Residents were asked to keep away from the embankments until the water falls.\n"
+    "About 15% of the fund will go to repairing the dam, the mayor said.\n"
+)
+
+
+def test_offsets_point_into_the_text_and_quotes_in_another_language_are_skipped() -> None:
+    analysis = analyse(
+        STORY, "Floods close the port", "en", None, summary_sentences=3, key_point_count=3
+    )
+    assert analysis.language == "en"
+    chosen = (*analysis.summary, *analysis.key_points, *analysis.figures)
+    for entry in chosen:
+        assert entry.start is not None
+        assert entry.end is not None
+        assert STORY[entry.start : entry.end] == entry.text
+        assert "Participei" not in entry.text
+    assert len(analysis.summary) == 3
+    assert len(analysis.key_points) == 3
+    starts = [e.start for e in analysis.figures]
+    assert starts == sorted(starts)
+    assert len(starts) >= 4
+    assert all(carries_figures(e.text) for e in analysis.figures)
+
+
+def test_figure_sentences_not_shown_elsewhere_come_first() -> None:
+    sentences = split_sentences(STORY, "en")
+    with_figures = [s for s in sentences if carries_figures(s.text)]
+    shown = {with_figures[0].start, with_figures[1].start}
+    chosen = figure_sentences(sentences, 2, shown=shown)
+    assert {e.start for e in chosen}.isdisjoint(shown)
+
+
+def test_the_feed_language_is_only_a_hint() -> None:
+    assert analyse(STORY, None, None, "fr", summary_sentences=3, key_point_count=3).language == "en"
+    assert (
+        analyse("Short.", None, None, "fr", summary_sentences=3, key_point_count=3).language == "fr"
+    )
+
+
+def test_foreign_sentences_are_told_by_their_stop_words() -> None:
+    assert not in_language(STORY.splitlines()[4], "en")
+    assert in_language(STORY.splitlines()[0], "en")
+    assert in_language("Short quote in any language.", "en")
+    assert in_language(STORY.splitlines()[4], None)
+
+
+def test_index_terms_are_unit_length_and_favour_the_title() -> None:
+    weights = index_terms(STORY, "Dam", "en")
+    assert math.isclose(math.sqrt(sum(w * w for w in weights.values())), 1.0, abs_tol=1e-4)
+    assert max(weights, key=lambda t: weights[t]) == "dam"
+    assert len(weights) <= 40
