@@ -190,6 +190,10 @@ class Stub:
     updated_at: datetime
     published: datetime | None = None
     author: str | None = None
+    state_changed_at: datetime | None = None
+    state_changed_by: str | None = None
+    quality: float | None = None
+    """The extracted article's quality score, 0 to 1."""
 
     def part(self, name: str) -> Part | None:
         return next((p for p in self.parts if p.name == name), None)

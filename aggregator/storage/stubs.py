@@ -218,24 +218,11 @@ class StubQueue:
             return int(conn.execute(query).rowcount)
 
     def list(self, item_ids: Sequence[int] | None = None) -> list[Stub]:
-        query = (
-            sa.select(
-                stubs,
-                feeds.c.name.label("feed"),
-                items.c.guid,
-                items.c.url,
-                items.c.title.label("item_title"),
-                items.c.author,
-                items.c.published,
-            )
-            .select_from(_JOINED)
-            .where(stubs.c.drafted_at.is_not(None))
-            .order_by(stubs.c.item_id)
-        )
+        query = STUB_QUERY.order_by(stubs.c.item_id)
         if item_ids is not None:
             query = query.where(stubs.c.item_id.in_(list(item_ids)))
         with self.store.engine.connect() as conn:
-            return [_stub(r) for r in conn.execute(query)]
+            return [stub_of(r) for r in conn.execute(query)]
 
     def work_of(self, item_id: int) -> str | None:
         """ "queued", "drafted" or "pending" for the item's stub; None when it has none."""
@@ -278,7 +265,23 @@ def _job(r: sa.Row[Any]) -> DraftJob:
     )
 
 
-def _stub(r: sa.Row[Any]) -> Stub:
+STUB_QUERY = (
+    sa.select(
+        stubs,
+        feeds.c.name.label("feed"),
+        items.c.guid,
+        items.c.url,
+        items.c.author,
+        sa.func.coalesce(articles.c.published, items.c.published).label("published"),
+        articles.c.quality,
+    )
+    .select_from(_JOINED.outerjoin(articles, articles.c.item_id == stubs.c.item_id))
+    .where(stubs.c.drafted_at.is_not(None))
+)
+"""Drafted stubs with what a reader of them needs; callers add filters and order."""
+
+
+def stub_of(r: sa.Row[Any]) -> Stub:
     return Stub(
         item_id=r.item_id,
         feed=r.feed,
@@ -296,4 +299,7 @@ def _stub(r: sa.Row[Any]) -> Stub:
         updated_at=r.updated_at,
         published=r.published,
         author=r.author,
+        state_changed_at=r.state_changed_at,
+        state_changed_by=r.state_changed_by,
+        quality=r.quality,
     )

@@ -195,3 +195,15 @@ backend_calls = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Index(None, "backend", "day"),
 )
+
+stub_events = sa.Table(
+    "stub_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("item_id", sa.Integer, sa.ForeignKey("items.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("who", sa.Text, nullable=False),
+    sa.Column("action", sa.Text, nullable=False),
+    sa.Column("detail", sa.Text),
+    sa.Index(None, "item_id"),
+)

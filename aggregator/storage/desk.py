@@ -1,0 +1,260 @@
+"""The editors' side of the stubs: finding them, reading one beside its source, editing parts,
+moving a stub through draft -> reviewed -> approved / rejected, and the history of who did what.
+
+Every change is one transaction with its event; an edit marks the part as edited, so a later
+redraft keeps it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from aggregator.drafting.records import (
+    APPROVED,
+    DRAFT,
+    PART_NAMES,
+    REJECTED,
+    REVIEWED,
+    STATES,
+    Part,
+    Stub,
+)
+from aggregator.errors import AggregatorError
+from aggregator.storage.stubs import STUB_QUERY, stub_of
+from aggregator.storage.tables import articles, feeds, items, stub_events, stubs
+
+MAX_PART_CHARS = 50_000
+MAX_WHO_CHARS = 80
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    DRAFT: frozenset({REVIEWED, REJECTED}),
+    REVIEWED: frozenset({APPROVED, REJECTED, DRAFT}),
+    APPROVED: frozenset({DRAFT, REJECTED}),
+    REJECTED: frozenset({DRAFT}),
+}
+"""Where a stub may go from each state; approving needs a review first."""
+
+
+class DeskError(AggregatorError):
+    """An editor's request that cannot be done as asked (unknown stub, bad transition...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StubFilter:
+    states: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    stale: bool | None = None
+    min_quality: float | None = None
+    search: str | None = None
+    """Words of the title (case-insensitive substring)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """The extracted article a stub was drafted from."""
+
+    url: str | None
+    title: str | None
+    text: str
+    html: str
+    method: str | None
+    language: str | None
+    quality: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    at: datetime
+    who: str
+    action: str
+    detail: str | None
+
+
+class Desk:
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def find(self, where: StubFilter, *, limit: int = 50, offset: int = 0) -> list[Stub]:
+        """Stubs matching `where`, newest drafts first."""
+        query = _filtered(STUB_QUERY, where).order_by(
+            stubs.c.drafted_at.desc(), stubs.c.item_id.desc()
+        )
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(query.limit(limit).offset(offset))
+            return [stub_of(r) for r in rows]
+
+    def count(self, where: StubFilter) -> int:
+        query = _filtered(STUB_QUERY, where).with_only_columns(sa.func.count())
+        with self.store.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def facets(self) -> dict[str, list[str]]:
+        """The values the list can be filtered by: feeds, categories and languages in use."""
+        with self.store.engine.connect() as conn:
+            names = conn.execute(sa.select(feeds.c.name).order_by(feeds.c.name)).scalars()
+            categories = conn.execute(
+                sa.select(stubs.c.category).where(stubs.c.category.is_not(None)).distinct()
+            ).scalars()
+            languages = conn.execute(
+                sa.select(stubs.c.source_language)
+                .where(stubs.c.source_language.is_not(None))
+                .distinct()
+            ).scalars()
+            return {
+                "states": list(STATES),
+                "feeds": list(names),
+                "categories": sorted(categories),
+                "languages": sorted(languages),
+            }
+
+    def get(self, item_id: int) -> Stub:
+        with self.store.engine.connect() as conn:
+            row = conn.execute(STUB_QUERY.where(stubs.c.item_id == item_id)).one_or_none()
+        if row is None:
+            raise DeskError(f"no drafted stub for item {item_id}")
+        return stub_of(row)
+
+    def source(self, item_id: int) -> Source:
+        with self.store.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(
+                    sa.func.coalesce(articles.c.url, items.c.url).label("url"),
+                    sa.func.coalesce(articles.c.title, items.c.title).label("title"),
+                    articles.c.text,
+                    articles.c.html,
+                    articles.c.method,
+                    articles.c.language,
+                    articles.c.quality,
+                )
+                .select_from(items.join(articles, articles.c.item_id == items.c.id))
+                .where(items.c.id == item_id)
+            ).one_or_none()
+        if row is None:
+            raise DeskError(f"no article for item {item_id}")
+        return Source(
+            url=row.url,
+            title=row.title,
+            text=row.text or "",
+            html=row.html or "",
+            method=row.method,
+            language=row.language,
+            quality=row.quality,
+        )
+
+    def edit(self, item_id: int, name: str, content: str, who: str, now: datetime) -> Stub:
+        """Replace a part's content with an editor's; the part is then kept across redrafts."""
+        who = _who(who)
+        if name not in PART_NAMES:
+            raise DeskError(f"unknown part {name!r}; parts are {', '.join(PART_NAMES)}")
+        if len(content) > MAX_PART_CHARS:
+            raise DeskError(f"a part holds at most {MAX_PART_CHARS} characters")
+        content = content.replace("\r\n", "\n").strip()
+        with self.store.writing() as conn:
+            raw = conn.execute(
+                sa.select(stubs.c.parts).where(
+                    stubs.c.item_id == item_id, stubs.c.drafted_at.is_not(None)
+                )
+            ).scalar_one_or_none()
+            if raw is None:
+                raise DeskError(f"no drafted stub for item {item_id}")
+            parts = [Part.from_json(p) for p in raw]
+            if not any(p.name == name for p in parts):
+                raise DeskError(f"stub {item_id} has no part {name!r}")
+            parts = [
+                dataclasses.replace(p, content=content, edited=True, by=f"editor {who}")
+                if p.name == name
+                else p
+                for p in parts
+            ]
+            conn.execute(
+                stubs.update()
+                .where(stubs.c.item_id == item_id)
+                .values(parts=[p.to_json() for p in parts], updated_at=now)
+            )
+            _event(conn, item_id, now, who, "edit", name)
+        return self.get(item_id)
+
+    def move(self, item_id: int, state: str, who: str, now: datetime) -> Stub:
+        """Move a stub to `state`, recording who and when; refuses transitions not allowed."""
+        who = _who(who)
+        if state not in STATES:
+            raise DeskError(f"unknown state {state!r}; states are {', '.join(STATES)}")
+        with self.store.writing() as conn:
+            current = conn.execute(
+                sa.select(stubs.c.state).where(
+                    stubs.c.item_id == item_id, stubs.c.drafted_at.is_not(None)
+                )
+            ).scalar_one_or_none()
+            if current is None:
+                raise DeskError(f"no drafted stub for item {item_id}")
+            if state not in TRANSITIONS[current]:
+                allowed = ", ".join(sorted(TRANSITIONS[current]))
+                raise DeskError(f"a {current} stub can go to {allowed}, not {state}")
+            conn.execute(
+                stubs.update()
+                .where(stubs.c.item_id == item_id)
+                .values(state=state, state_changed_at=now, state_changed_by=who, updated_at=now)
+            )
+            _event(conn, item_id, now, who, "state", json.dumps({"from": current, "to": state}))
+        return self.get(item_id)
+
+    def events(self, item_id: int) -> list[Event]:
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(stub_events)
+                .where(stub_events.c.item_id == item_id)
+                .order_by(stub_events.c.at, stub_events.c.id)
+            )
+            return [Event(r.at, r.who, r.action, r.detail) for r in rows]
+
+
+def _filtered(query: sa.Select[Any], where: StubFilter) -> sa.Select[Any]:
+    if where.states:
+        query = query.where(stubs.c.state.in_(where.states))
+    if where.feeds:
+        query = query.where(feeds.c.name.in_(where.feeds))
+    if where.categories:
+        query = query.where(stubs.c.category.in_(where.categories))
+    if where.languages:
+        query = query.where(stubs.c.source_language.in_(where.languages))
+    if where.stale is not None:
+        query = query.where(stubs.c.stale.is_(where.stale))
+    if where.min_quality is not None:
+        query = query.where(articles.c.quality >= where.min_quality)
+    if where.search:
+        pattern = "%" + where.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(
+            sa.func.lower(sa.func.coalesce(articles.c.title, items.c.title)).like(
+                pattern.lower() + "%", escape="\\"
+            )
+        )
+    return query
+
+
+def _who(who: str) -> str:
+    name = " ".join(who.split())
+    if not name:
+        raise DeskError("say who you are: an editor's name is required")
+    return name[:MAX_WHO_CHARS]
+
+
+def _event(
+    conn: sa.Connection, item_id: int, now: datetime, who: str, action: str, detail: str
+) -> None:
+    conn.execute(
+        stub_events.insert().values(item_id=item_id, at=now, who=who, action=action, detail=detail)
+    )
+
+
+def states_in(values: Sequence[str]) -> tuple[str, ...]:
+    """The known states among `values` (for filters read from a query string)."""
+    return tuple(v for v in values if v in STATES)
