@@ -77,6 +77,12 @@ class Settings:
     tick_seconds: int = 30
     extract_attempts: int = 5
     extract_concurrency: int = 16
+    listen: str = "127.0.0.1:8080"
+    """host:port of the web server of `aggregator run`."""
+    retention_days: int = 90
+    """Article texts, stubs (unless approved) and histories older than this are removed."""
+    digest_minutes: int = 15
+    """How often the service rebuilds var/digest.atom."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,13 +202,16 @@ _NUMBERS: dict[str, tuple[float, float, bool]] = {
     "tick_seconds": (1, 3600, True),
     "extract_attempts": (1, 100, True),
     "extract_concurrency": (1, 256, True),
+    "retention_days": (1, 36_500, True),
+    "digest_minutes": (1, 1440, True),
 }
 
 
 def _settings(table: Mapping[str, Any], path: Path) -> Settings:
     r = TableReader(table, path, "[settings]")
     r.check_keys(
-        set(_NUMBERS) | {"database_url", "contact_url", "allow_private_networks", "target_language"}
+        set(_NUMBERS)
+        | {"database_url", "contact_url", "allow_private_networks", "target_language", "listen"}
     )
     values: dict[str, Any] = {}
     for key, (low, high, integer) in _NUMBERS.items():
@@ -225,10 +234,20 @@ def _settings(table: Mapping[str, Any], path: Path) -> Settings:
     language = r.get("target_language", str, 'a language code such as "en"')
     if language is not None:
         values["target_language"] = language
+    listen = r.get("listen", str, 'host:port such as "127.0.0.1:8080"')
+    if listen is not None:
+        values["listen"] = _listen(listen, r)
     allow = table.get("allow_private_networks")
     if allow is not None:
         values["allow_private_networks"] = _allowlist(allow, r)
     return Settings(**values)
+
+
+def _listen(value: str, r: TableReader) -> str:
+    host, _, port = value.strip().rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise r.fail("listen", f'expected host:port such as "127.0.0.1:8080", got {value!r}')
+    return f"{host}:{int(port)}"
 
 
 def _allowlist(value: Any, r: TableReader) -> tuple[Network, ...] | bool:
