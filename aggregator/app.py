@@ -109,9 +109,15 @@ def stubs_directory(config: Config) -> Path | None:
     """`[drafting].stubs_dir`, else `var/stubs` beside a SQLite database under `var/`."""
     if config.drafting.stubs_dir is not None:
         return config.drafting.stubs_dir
+    var = var_directory(config)
+    return var / "stubs" if var is not None else None
+
+
+def var_directory(config: Config) -> Path | None:
+    """`var/` of an embedded SQLite database: where stubs and the digest file are written."""
     url = config.settings.database_url
     if url.startswith("sqlite:///"):
-        return Path(url.removeprefix("sqlite:///")).parent / "stubs"
+        return Path(url.removeprefix("sqlite:///")).parent
     return None
 
 
@@ -222,6 +228,10 @@ class App:
     async def extract(self) -> ExtractionReport:
         """Extract every article that is due: the items just fetched and those to retry."""
         return await self.articles.run_due()
+
+    def digest_path(self) -> Path | None:
+        var = var_directory(self.config)
+        return var / "digest.atom" if var is not None else None
 
     async def draft(self) -> DraftReport:
         """Draft every stub that is due: new articles, redos, and machine steps to retry."""

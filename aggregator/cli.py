@@ -48,16 +48,26 @@ def main() -> None:
     help="Log level (default: warning for commands, info for `run`).",
 )
 @click.option("--log-json", is_flag=True, help="Write logs as JSON lines.")
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default=None,
+    help="Log lines for people (text) or machines (json, the same as --log-json).",
+)
 @click.version_option(package_name="aggregator")
 @click.pass_context
 def cli(
-    ctx: click.Context, config_option: str | None, log_level: str | None, log_json: bool
+    ctx: click.Context,
+    config_option: str | None,
+    log_level: str | None,
+    log_json: bool,
+    log_format: str | None,
 ) -> None:
     """Watch news feeds and prepare drafts for a newsroom."""
     from aggregator.logs import configure_logging
 
     default = "info" if ctx.invoked_subcommand == "run" else "warning"
-    configure_logging(log_level or default, json=log_json)
+    configure_logging(log_level or default, json=log_json or log_format == "json")
     ctx.obj = Context(config_option)
 
 
@@ -251,7 +261,8 @@ def enable(ctx: Context, name: str) -> None:
 @cli.command()
 @pass_context
 def run(ctx: Context) -> None:
-    """Run the service: poll due feeds on a schedule until interrupted."""
+    """Run the service until SIGTERM or Ctrl-C: the scheduled fetches, extraction and drafting,
+    the digest, and the web server on [settings].listen (digest feeds, editors' page, API)."""
     from aggregator.service.scheduler import serve
 
     asyncio.run(serve(ctx.config()))

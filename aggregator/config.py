@@ -245,7 +245,7 @@ def _settings(table: Mapping[str, Any], path: Path) -> Settings:
 
 def _listen(value: str, r: TableReader) -> str:
     host, _, port = value.strip().rpartition(":")
-    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+    if not host or not port.isdigit() or not 0 <= int(port) < 65536:
         raise r.fail("listen", f'expected host:port such as "127.0.0.1:8080", got {value!r}')
     return f"{host}:{int(port)}"
 

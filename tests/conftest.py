@@ -72,6 +72,7 @@ TEST_SETTINGS: dict[str, Any] = {
     "parse_workers": 0,
     "request_deadline": 5,
     "jitter": 0.0,
+    "listen": "127.0.0.1:0",
 }
 
 

@@ -34,13 +34,17 @@ def slugify(text: str, max_chars: int = MAX_SLUG_CHARS) -> str:
     return _join_words(_WORD.findall(_ascii(text)), max_chars)
 
 
+def feed_folder(directory: Path, feed: str) -> Path:
+    """The folder of a feed's stub files: always a direct child of `directory`."""
+    return directory / (_join_words(_FEED_WORD.findall(_ascii(feed)), MAX_FEED_DIR_CHARS) or "feed")
+
+
 def stub_path(directory: Path, stub: Stub) -> Path:
     """Where the stub's Markdown file lives: always inside `directory`/<feed>/."""
-    feed = _join_words(_FEED_WORD.findall(_ascii(stub.feed)), MAX_FEED_DIR_CHARS) or "feed"
     title = stub.part("title")
     source_title = title.original if title is not None and title.original else stub.title
     slug = slugify(source_title) or slugify(stub.title) or "untitled"
-    return directory / feed / f"{stub.item_id}-{slug}{SUFFIX}"
+    return feed_folder(directory, stub.feed) / f"{stub.item_id}-{slug}{SUFFIX}"
 
 
 def write_stub_file(directory: Path, stub: Stub) -> Path:
@@ -52,6 +56,17 @@ def write_stub_file(directory: Path, stub: Stub) -> Path:
         if old != path:
             old.unlink(missing_ok=True)
     return path
+
+
+def remove_stub_files(directory: Path, feed: str, item_id: int) -> int:
+    """Remove the item's stub files (its stub is gone from the store); returns how many."""
+    folder = feed_folder(directory, feed)
+    if not folder.is_dir():
+        return 0
+    found = _item_files(folder, item_id)
+    for path in found:
+        path.unlink(missing_ok=True)
+    return len(found)
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -1,99 +1,158 @@
-"""The embedded service: APScheduler runs a few fixed jobs; per-feed timing lives in the store.
+"""The embedded service: one process, one event loop, hosting the scheduler and the web server.
 
-Shutdown drains: on SIGTERM or SIGINT the scheduler is paused, the running tick is allowed to
-finish (its feeds are saved), then the scheduler stops. A plain `shutdown()` would cancel it.
+APScheduler 3 runs a few fixed jobs (the jittered tick, the digest, the cleanup); per-feed
+timing lives in the store. uvicorn serves the digest feeds, the editors' pages and the API.
+
+Shutdown drains: on SIGTERM or SIGINT the scheduler is paused and the web server stops taking
+connections, running jobs (a tick, a "fetch now", the digest) get `GRACE_SECONDS` to finish
+(their feeds and stubs saved), then everything stops and the process exits 0. A plain scheduler
+`shutdown()` would cancel running coroutine jobs; signal handling is ours, not uvicorn's.
 """
 
 from __future__ import annotations
 
 import asyncio
+import secrets
 import signal
-import time
-from collections import Counter
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from aggregator.app import App
 from aggregator.config import Config
-from aggregator.logs import get_logger
+from aggregator.service.metrics import Metrics
+from aggregator.service.service import Service
+
+GRACE_SECONDS = 30.0
+CLEANUP_HOURS = 24
 
 
-class Service:
-    def __init__(self, app: App) -> None:
-        self.app = app
-        self.log = get_logger("aggregator.service")
-        self.running: set[asyncio.Task[None]] = set()
+def _server(asgi: Any, listen: str) -> Any:
+    import uvicorn
 
-    async def tick(self) -> None:
-        """One pass over the due feeds; a failure is logged and the next tick tries again."""
-        task = asyncio.current_task()
-        assert task is not None
-        self.running.add(task)
-        started = time.perf_counter()
-        try:
-            reports = await self.app.fetch()
-            articles = await self.app.extract()
-        except Exception:  # the service outlives a bad tick
-            self.log.exception("tick.failed")
-            return
-        finally:
-            self.running.discard(task)
-        if reports or articles.stored or articles.retrying:
-            outcomes = Counter(r.outcome.value for r in reports)
-            self.log.info(
-                "tick.done",
-                feeds=len(reports),
-                new=sum(r.new_items for r in reports),
-                changed=sum(r.changed_items for r in reports),
-                articles=articles.stored,
-                articles_to_retry=articles.retrying,
-                seconds=round(time.perf_counter() - started, 3),
-                **outcomes,
-            )
+    class Server(uvicorn.Server):
+        @contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            yield  # the service handles SIGTERM/SIGINT itself, to drain
 
-    async def drain(self) -> None:
-        if self.running:
-            self.log.info("service.draining", ticks=len(self.running))
-            await asyncio.gather(*self.running, return_exceptions=True)
+    host, _, port = listen.rpartition(":")
+    config = uvicorn.Config(
+        asgi,
+        host=host.strip("[]"),
+        port=int(port),
+        log_config=None,
+        access_log=False,
+        lifespan="off",
+        server_header=False,
+    )
+    return Server(config)
 
 
-async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
+def _schedule(scheduler: Any, service: Service, config: Config) -> None:
+    settings = config.settings
+    now = datetime.now(UTC)
+    tick = settings.tick_seconds
+    scheduler.add_job(
+        service.tick,
+        "interval",
+        seconds=tick,
+        jitter=max(1, tick // 10),
+        next_run_time=now,
+        max_instances=1,
+        coalesce=True,
+        id="tick",
+    )
+    scheduler.add_job(
+        service.digest,
+        "interval",
+        minutes=settings.digest_minutes,
+        next_run_time=now + timedelta(seconds=min(tick, 60)),
+        max_instances=1,
+        coalesce=True,
+        id="digest",
+    )
+    scheduler.add_job(
+        service.cleanup,
+        "interval",
+        hours=CLEANUP_HOURS,
+        next_run_time=now + timedelta(minutes=5),
+        max_instances=1,
+        coalesce=True,
+        id="cleanup",
+    )
+
+
+async def serve(
+    config: Config, stop: asyncio.Event | None = None, grace: float = GRACE_SECONDS
+) -> None:
     """Run until `stop` is set, or until SIGTERM/SIGINT."""
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    from aggregator.storage.desk import Desk
+    from aggregator.web.app import create_web_app
+    from aggregator.web.context import WebContext
 
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    async with App(config) as app:
-        service = Service(app)
-        scheduler = AsyncIOScheduler(timezone=UTC)
-        tick_seconds = config.settings.tick_seconds
-        scheduler.add_job(
-            service.tick,
-            "interval",
-            seconds=tick_seconds,
-            jitter=max(1, tick_seconds // 10),
-            next_run_time=datetime.now(UTC),
-            max_instances=1,
-            coalesce=True,
-            id="tick",
+    try:
+        async with App(config) as app:
+            metrics = Metrics()
+            service = Service(app, metrics)
+            ctx = WebContext(
+                app, Desk(app.store), metrics, service.fetch_now, secrets.token_bytes(32)
+            )
+            server = _server(create_web_app(ctx), config.settings.listen)
+            web = asyncio.create_task(server.serve())
+            scheduler = AsyncIOScheduler(timezone=UTC)
+            _schedule(scheduler, service, config)
+            scheduler.start()
+            await _started(server, web)
+            service.log.info(
+                "service.started",
+                feeds=len(config.feeds),
+                database=_safe_url(config),
+                tick=config.settings.tick_seconds,
+                listen=_bound(server) or config.settings.listen,
+            )
+            try:
+                await asyncio.wait(
+                    [asyncio.ensure_future(stop.wait()), web], return_when=asyncio.FIRST_COMPLETED
+                )
+            finally:
+                scheduler.pause()
+                server.should_exit = True
+                await service.drain(grace)
+                scheduler.shutdown(wait=False)
+                await asyncio.wait_for(web, timeout=grace)
+            if web.exception() is not None:
+                raise web.exception()  # type: ignore[misc]
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+    service.log.info("service.stopped")
+
+
+async def _started(server: Any, web: asyncio.Task[None]) -> None:
+    """Wait until uvicorn listens (or failed to, e.g. the port is taken)."""
+    while not server.started and not web.done():
+        await asyncio.sleep(0.02)
+    if web.done() and web.exception() is not None:
+        raise web.exception()  # type: ignore[misc]
+    if web.done():
+        raise SystemExit(
+            f"the web server could not listen on {server.config.host}:{server.config.port}"
         )
-        scheduler.start()
-        service.log.info(
-            "service.started",
-            feeds=len(config.feeds),
-            database=_safe_url(config),
-            tick=tick_seconds,
-        )
-        try:
-            await stop.wait()
-        finally:
-            scheduler.pause()
-            await service.drain()
-            scheduler.shutdown(wait=False)
-            for sig in (signal.SIGTERM, signal.SIGINT):
-                loop.remove_signal_handler(sig)
-            service.log.info("service.stopped")
+
+
+def _bound(server: Any) -> str | None:
+    for listener in getattr(server, "servers", []):
+        for sock in listener.sockets:
+            host, port = sock.getsockname()[:2]
+            return f"{host}:{port}"
+    return None
 
 
 def _safe_url(config: Config) -> str:
