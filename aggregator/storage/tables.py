@@ -165,6 +165,8 @@ stubs = sa.Table(
     sa.Column("state_changed_by", sa.Text),
     sa.Index(None, "work", "next_attempt_at"),
     sa.Index(None, "state"),
+    # The digest's selection: newest changes first, by state and category, index-only.
+    sa.Index(None, "updated_at", "state", "category", "drafted_at"),
 )
 
 article_terms = sa.Table(

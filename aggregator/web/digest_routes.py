@@ -1,0 +1,113 @@
+"""The digest feeds over HTTP: `/digest.atom`, `/digest.json` and `/digest/{category}.atom`
+(and `.json`), paged with `?page=N`.
+
+A request first asks the store for the selection's state (a count and the newest change): the
+entity tag and Last-Modified come from it, so a reader that has the current digest gets its 304
+without the document being built. Otherwise the document comes from the cache of recent builds
+or is built: the page is read on the database thread, the document written in a worker thread
+with the entries of unchanged stubs taken from earlier builds.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from aggregator.digest.build import DigestMaker, Rendered, matching_categories
+from aggregator.digest.cache import DocumentCache, EntryCache
+from aggregator.digest.conditional import http_date, not_modified
+from aggregator.digest.views import ATOM, JSON, DigestView, last_page
+from aggregator.storage.digest import digest_page, digest_state, stub_categories
+from aggregator.web.context import WebContext
+
+MAX_PAGE = 1_000_000
+
+
+def routes(ctx: WebContext) -> list[Route]:
+    maker = DigestMaker.of(ctx.app.config)
+    cache = DocumentCache()
+    entries = EntryCache()
+    store = ctx.app.store
+
+    def headers(etag: str, last_modified: datetime | None) -> dict[str, str]:
+        values = {
+            "ETag": etag,
+            "Cache-Control": f"public, max-age={maker.settings.cache_seconds}",
+        }
+        if last_modified is not None:
+            values["Last-Modified"] = http_date(last_modified)
+        return values
+
+    async def categories_of(slug: str) -> tuple[str, ...]:
+        names = matching_categories(slug, maker.categories)
+        return names or matching_categories(slug, await ctx.db(stub_categories, store))
+
+    async def serve(request: Request, view_format: str, slug: str | None) -> Response:
+        page = _page_number(request.query_params.get("page"))
+        if page is None:
+            return PlainTextResponse(f"page must be a number from 1 to {MAX_PAGE}", status_code=400)
+        categories: tuple[str, ...] = ()
+        if slug is not None:
+            categories = await categories_of(slug)
+            if not categories:
+                return PlainTextResponse(f"no category {slug!r} in the digest", status_code=404)
+        view = DigestView(view_format, slug, categories, page)
+        now = ctx.app.clock()
+        query = maker.query(view, now)
+        state = await ctx.db(digest_state, store, query)
+        if page > last_page(state.count, maker.settings.limit):
+            return PlainTextResponse(f"the digest has no page {page}", status_code=404)
+        etag = maker.etag(view, state)
+        if not_modified(
+            request.headers.get("if-none-match"),
+            request.headers.get("if-modified-since"),
+            etag,
+            state.newest,
+            now,
+        ):
+            return Response(status_code=304, headers=headers(etag, state.newest))
+
+        async def build() -> Rendered:
+            selected = await ctx.db(digest_page, store, query)
+            return await run_in_threadpool(maker.render, selected, view, entries)
+
+        rendered = await cache.get_or_build(etag, build)
+        return Response(
+            rendered.body,
+            media_type=rendered.media_type,
+            headers=headers(rendered.etag, rendered.last_modified),
+        )
+
+    async def atom(request: Request) -> Response:
+        return await serve(request, ATOM, None)
+
+    async def json_feed(request: Request) -> Response:
+        return await serve(request, JSON, None)
+
+    async def category_atom(request: Request) -> Response:
+        return await serve(request, ATOM, request.path_params["slug"])
+
+    async def category_json(request: Request) -> Response:
+        return await serve(request, JSON, request.path_params["slug"])
+
+    methods = ["GET", "HEAD"]
+    return [
+        Route("/digest.atom", atom, methods=methods),
+        Route("/digest.json", json_feed, methods=methods),
+        Route("/digest/{slug}.atom", category_atom, methods=methods),
+        Route("/digest/{slug}.json", category_json, methods=methods),
+    ]
+
+
+def _page_number(value: str | None) -> int | None:
+    """`?page=N` as a number from 1 to MAX_PAGE (1 when absent); None when it is not one."""
+    if value is None:
+        return 1
+    if not value.isascii() or not value.isdigit() or len(value) > 7:
+        return None
+    page = int(value)
+    return page if 1 <= page <= MAX_PAGE else None
