@@ -6,7 +6,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from aggregator.web import ops
+from aggregator.web import api, digest_routes, ops, pages
 from aggregator.web.context import WebContext
 
 SECURITY_HEADERS = [
@@ -46,7 +46,7 @@ class SecurityHeaders:
 
 
 def create_web_app(ctx: WebContext) -> Starlette:
-    routes = [*ops.routes(ctx)]
+    routes = [*ops.routes(ctx), *digest_routes.routes(ctx), *pages.routes(ctx), *api.routes(ctx)]
     web = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)])
     web.state.ctx = ctx
     return web

@@ -1,0 +1,95 @@
+"""What an editor can do from the page or the API, checked the same way for both.
+
+Each action first says precisely why it cannot be done, as a `Refusal` with the HTTP status that
+fits: no such stub, part or feed (404), a request that can never work as sent (422), or one that
+conflicts with the stub's or feed's current state (409). The desk checks again inside its
+transaction; what it refuses then (the stub changed meanwhile) is a conflict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from aggregator.drafting.records import STATES, Stub
+from aggregator.storage.desk import MAX_PART_CHARS, MAX_WHO_CHARS, TRANSITIONS, DeskError
+from aggregator.web.context import WebContext
+
+NOT_FOUND = 404
+CONFLICT = 409
+INVALID = 422
+
+
+class Refusal(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def editor_name(value: str | None) -> str:
+    """The editor's name with its spaces tidied; refused when there is none."""
+    name = " ".join((value or "").split())
+    if not name:
+        raise Refusal(INVALID, "say who you are: an editor's name is required")
+    if len(name) > MAX_WHO_CHARS:
+        raise Refusal(INVALID, f"an editor's name has at most {MAX_WHO_CHARS} characters")
+    return name
+
+
+async def load_stub(ctx: WebContext, item_id: int) -> Stub:
+    try:
+        stub: Stub = await ctx.db(ctx.desk.get, item_id)
+    except DeskError as exc:
+        raise Refusal(NOT_FOUND, str(exc)) from None
+    return stub
+
+
+async def edit_part(ctx: WebContext, item_id: int, name: str, content: str, editor: str) -> Stub:
+    who = editor_name(editor)
+    stub = await load_stub(ctx, item_id)
+    if stub.part(name) is None:
+        raise Refusal(NOT_FOUND, f"stub {item_id} has no part {name!r}")
+    if len(content) > MAX_PART_CHARS:
+        raise Refusal(INVALID, f"a part holds at most {MAX_PART_CHARS} characters")
+    return await _desk(ctx, ctx.desk.edit, item_id, name, content, who, _now(ctx))
+
+
+async def move_stub(ctx: WebContext, item_id: int, state: str, editor: str) -> Stub:
+    who = editor_name(editor)
+    if state not in STATES:
+        raise Refusal(INVALID, f"unknown state {state!r}; states are {', '.join(STATES)}")
+    stub = await load_stub(ctx, item_id)
+    allowed = TRANSITIONS[stub.state]
+    if state not in allowed:
+        raise Refusal(
+            CONFLICT, f"a {stub.state} stub can go to {', '.join(sorted(allowed))}, not {state}"
+        )
+    return await _desk(ctx, ctx.desk.move, item_id, state, who, _now(ctx))
+
+
+async def start_fetch(ctx: WebContext, names: Sequence[str]) -> tuple[str, ...]:
+    """Start fetching the named feeds (every fetchable feed when none are named); returns the
+    feeds being fetched. The fetch runs in the background."""
+    known: dict[str, bool] = await ctx.db(ctx.app.store.feed_names)
+    for name in names:
+        if name not in known:
+            raise Refusal(NOT_FOUND, f"no feed named {name!r}")
+        if not known[name]:
+            raise Refusal(
+                CONFLICT, f"feed {name!r} is disabled, retired or no longer in the config"
+            )
+    ctx.fetch_now(tuple(names))
+    return tuple(names) if names else tuple(sorted(n for n, ok in known.items() if ok))
+
+
+async def _desk(ctx: WebContext, fn: Callable[..., Stub], *args: object) -> Stub:
+    try:
+        stub: Stub = await ctx.db(fn, *args)
+    except DeskError as exc:
+        raise Refusal(CONFLICT, str(exc)) from None
+    return stub
+
+
+def _now(ctx: WebContext) -> datetime:
+    return ctx.app.clock()

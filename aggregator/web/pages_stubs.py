@@ -1,0 +1,215 @@
+"""The editors' stub pages: the filtered list, and one stub beside its source with a form for
+each part and buttons for the states it may move to.
+
+Everything a page shows is read in one trip to the database thread. The stub's rendering comes
+from `render_html`, which escapes and sanitises it; it is the only markup the templates do not
+escape. A refused change shows the page again with the reason (and what the editor typed), with
+400 for a request that cannot work as sent, 404 for a missing stub or part and 409 for one the
+stub's state does not allow.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from markupsafe import Markup
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from aggregator.drafting.records import HEADINGS, STATES, Stub
+from aggregator.drafting.render import render_html
+from aggregator.sanitize import safe_http_url
+from aggregator.storage.desk import TRANSITIONS, Desk, DeskError, Event, Source, StubFilter
+from aggregator.web.actions import INVALID, Refusal, edit_part, move_stub
+from aggregator.web.context import WebContext
+from aggregator.web.filters import BadQuery, filter_params, read_filter, read_page_number
+from aggregator.web.pages_render import Form, form_post, form_text, render, see_other
+
+PAGE_SIZE = 50
+_PARAGRAPHS = re.compile(r"\n\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    stubs: list[Stub]
+    total: int
+    by_state: dict[str, int]
+    """How many stubs of each state match the other filters."""
+    facets: dict[str, list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class StubView:
+    stub: Stub
+    source: Source | None
+    events: list[Event]
+
+
+def read_listing(desk: Desk, where: StubFilter, page: int) -> Listing:
+    return Listing(
+        stubs=desk.find(where, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE),
+        total=desk.count(where),
+        by_state={s: desk.count(dataclasses.replace(where, states=(s,))) for s in STATES},
+        facets=desk.facets(),
+    )
+
+
+def read_stub_view(desk: Desk, item_id: int) -> StubView:
+    stub = desk.get(item_id)
+    try:
+        source: Source | None = desk.source(item_id)
+    except DeskError:
+        source = None
+    return StubView(stub, source, desk.events(item_id))
+
+
+def event_text(event: Event) -> str:
+    """An event as a line of the history: `draft → reviewed`, `edited News Summary`."""
+    if event.action == "edit":
+        return f"edited {HEADINGS.get(event.detail or '', event.detail or 'a part')}"
+    if event.action == "state":
+        try:
+            move = json.loads(event.detail or "")
+            return f"{move['from']} → {move['to']}"
+        except (ValueError, KeyError, TypeError):
+            pass
+    return " ".join(filter(None, (event.action, event.detail)))
+
+
+def source_paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in _PARAGRAPHS.split(text) if p.strip()]
+
+
+def routes(ctx: WebContext) -> list[Route]:
+    async def stub_list(request: Request) -> Response:
+        params = request.query_params
+        try:
+            where = read_filter(params.getlist)
+            page = read_page_number(params.getlist)
+        except BadQuery as exc:
+            return await _list(request, ctx, StubFilter(), 1, status=400, error=str(exc))
+        return await _list(request, ctx, where, page)
+
+    async def stub_page(request: Request) -> Response:
+        item_id = _item_id(request)
+        if item_id is None:
+            return _missing(request, ctx, request.path_params["item_id"])
+        return await _show(request, ctx, item_id)
+
+    async def edit(request: Request, form: Form) -> Response:
+        item_id, name = _item_id(request), request.path_params["name"]
+        if item_id is None:
+            return _missing(request, ctx, request.path_params["item_id"])
+        content, editor = form_text(form, "content"), form_text(form, "editor")
+        try:
+            await edit_part(ctx, item_id, name, content, editor)
+        except Refusal as refusal:
+            return await _show(request, ctx, item_id, refusal, draft={name: content}, editor=editor)
+        message = f"Saved {HEADINGS.get(name, name)}."
+        return see_other(request, f"/stubs/{item_id}#part-{name}", message, editor)
+
+    async def move(request: Request, form: Form) -> Response:
+        item_id = _item_id(request)
+        if item_id is None:
+            return _missing(request, ctx, request.path_params["item_id"])
+        state, editor = form_text(form, "state"), form_text(form, "editor")
+        try:
+            stub = await move_stub(ctx, item_id, state, editor)
+        except Refusal as refusal:
+            return await _show(request, ctx, item_id, refusal, editor=editor)
+        return see_other(request, f"/stubs/{item_id}", f"Moved to {stub.state}.", editor)
+
+    return [
+        Route("/stubs", stub_list, methods=["GET"]),
+        Route("/stubs/{item_id}", stub_page, methods=["GET"]),
+        Route("/stubs/{item_id}/parts/{name}", form_post(ctx, edit), methods=["POST"]),
+        Route("/stubs/{item_id}/state", form_post(ctx, move), methods=["POST"]),
+    ]
+
+
+async def _list(
+    request: Request,
+    ctx: WebContext,
+    where: StubFilter,
+    page: int,
+    *,
+    status: int = 200,
+    error: str | None = None,
+) -> Response:
+    listing: Listing = await ctx.db(read_listing, ctx.desk, where, page)
+    pages = max(1, math.ceil(listing.total / PAGE_SIZE))
+    params = filter_params(where)
+    without_state = [(k, v) for k, v in params if k != "state"]
+    return render(
+        request,
+        ctx,
+        "stubs.html",
+        status,
+        error=error,
+        listing=listing,
+        where=where,
+        page=page,
+        pages=pages,
+        first=(page - 1) * PAGE_SIZE + 1,
+        page_link=lambda n: "/stubs?" + urlencode([*params, ("page", str(n))]),
+        state_link=lambda s: (
+            "/stubs?" + urlencode([("state", s), *without_state] if s else without_state)
+        ),
+    )
+
+
+async def _show(
+    request: Request,
+    ctx: WebContext,
+    item_id: int,
+    refusal: Refusal | None = None,
+    *,
+    draft: dict[str, str] | None = None,
+    editor: str | None = None,
+) -> Response:
+    try:
+        view: StubView = await ctx.db(read_stub_view, ctx.desk, item_id)
+    except DeskError:
+        return _missing(request, ctx, str(item_id))
+    status = 200
+    if refusal is not None:
+        status = 400 if refusal.status == INVALID else refusal.status
+    source = view.source
+    return render(
+        request,
+        ctx,
+        "stub.html",
+        status,
+        error=refusal.message if refusal else None,
+        editor=editor,
+        stub=view.stub,
+        source=source,
+        source_link=safe_http_url(source.url) if source else None,
+        paragraphs=source_paragraphs(source.text) if source else [],
+        rendered=Markup(render_html(view.stub)),  # sanitised by render_html: trusted markup
+        transitions=[s for s in STATES if s in TRANSITIONS[view.stub.state]],
+        events=[(e.at, e.who, event_text(e)) for e in reversed(view.events)],
+        draft=draft or {},
+    )
+
+
+def _missing(request: Request, ctx: WebContext, item_id: str) -> Response:
+    return render(
+        request,
+        ctx,
+        "message.html",
+        404,
+        heading="No such stub",
+        error=f"There is no drafted stub {item_id!r}.",
+    )
+
+
+def _item_id(request: Request) -> int | None:
+    value: str = request.path_params["item_id"]
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None

@@ -1,0 +1,33 @@
+"""The key that signs the forms' anti-forgery tokens, kept in `var/` so that a form opened
+before a restart still works after it."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+SECRET_FILE = "web-secret"
+SECRET_BYTES = 32
+
+
+def load_secret(var: Path | None) -> bytes:
+    """The secret stored in `var` (created on first use, readable by the owner only), or a
+    random one for this process when there is no `var/` directory (PostgreSQL deployments)."""
+    if var is None:
+        return secrets.token_bytes(SECRET_BYTES)
+    path = var / SECRET_FILE
+    try:
+        data = path.read_bytes()
+        if len(data) >= SECRET_BYTES:
+            return data
+    except FileNotFoundError:
+        pass
+    var.mkdir(parents=True, exist_ok=True)
+    data = secrets.token_bytes(SECRET_BYTES)
+    temporary = path.with_name(f".{SECRET_FILE}.{secrets.token_hex(4)}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+    os.replace(temporary, path)
+    return path.read_bytes()

@@ -1,0 +1,99 @@
+"""Helpers for the tests of the editors' pages and API: the two drafted stories by title,
+forms submitted as a browser submits them, and stored rows changed behind the desk's back."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+
+from aggregator.storage.desk import StubFilter
+from aggregator.storage.tables import articles, items, stubs
+from tests.web.conftest import Web
+
+DAM = "Floods close the river port"
+VOTE = "Council votes on flood defences"
+TOKEN = re.compile(r'name="csrf_token" value="([0-9a-f]{64})"')
+
+
+def stub_id(web: Web, title: str) -> int:
+    return next(s.item_id for s in web.ctx.desk.find(StubFilter()) if s.title == title)
+
+
+def form_token(web: Web, page: str = "/feeds") -> str:
+    """The hidden field of our forms, read from a page as a browser would (sets the cookie)."""
+    found = TOKEN.search(web.client.get(page).text)
+    assert found is not None
+    return found.group(1)
+
+
+def post_form(web: Web, path: str, data: dict[str, str], page: str = "/feeds") -> httpx.Response:
+    """A same-origin form submission with this browser's token."""
+    token = form_token(web, page)
+    return web.client.post(
+        path, data={**data, "csrf_token": token}, headers={"Origin": web.base_url}
+    )
+
+
+def update(web: Web, table: sa.Table, item_id: int, **values: Any) -> None:
+    key = table.c.id if table is items else table.c.item_id
+    with web.ctx.app.store.writing() as conn:
+        conn.execute(table.update().where(key == item_id).values(**values))
+
+
+def diversify(web: Web) -> None:
+    """Make the vote story differ from the dam story in every filtered column."""
+    vote = stub_id(web, VOTE)
+    web.ctx.desk.move(vote, "reviewed", "Ana", web.ctx.app.clock())
+    provenance = {**web.ctx.desk.get(vote).provenance.to_json(), "source_language": "hr"}
+    update(
+        web,
+        stubs,
+        vote,
+        stale=True,
+        stale_reason="source changed",
+        category="Politics",
+        source_language="hr",
+        provenance=provenance,
+    )
+    update(web, articles, vote, quality=0.3)
+
+
+def clone_stubs(web: Web, item_id: int, count: int) -> None:
+    """`count` more drafted stubs like `item_id`'s, drafted later, titled `Copy n`."""
+    with web.ctx.app.store.writing() as conn:
+        item = conn.execute(sa.select(items).where(items.c.id == item_id)).one()._asdict()
+        article = conn.execute(sa.select(articles).where(articles.c.item_id == item_id)).one()
+        stub = conn.execute(sa.select(stubs).where(stubs.c.item_id == item_id)).one()._asdict()
+        del item["id"]
+        for n in range(count):
+            identity = f"{item['identity']}#{n}"
+            new_id = conn.execute(
+                items.insert().values(
+                    **{
+                        **item,
+                        "identity": identity,
+                        "identity_hash": hashlib.sha256(identity.encode()).hexdigest(),
+                        "guid": f"urn:copy:{n}",
+                        "title": f"Copy {n}",
+                    }
+                )
+            ).inserted_primary_key[0]
+            conn.execute(
+                articles.insert().values(
+                    **{**article._asdict(), "item_id": new_id, "title": f"Copy {n}"}
+                )
+            )
+            parts = [
+                {**p, "content": f"Copy {n}"} if p["name"] == "title" else p for p in stub["parts"]
+            ]
+            drafted_at = stub["drafted_at"] + timedelta(seconds=n + 1)
+            conn.execute(
+                stubs.insert().values(
+                    **{**stub, "item_id": new_id, "parts": parts, "drafted_at": drafted_at}
+                )
+            )

@@ -1,0 +1,186 @@
+"""The editors' desk in a real browser (Debian's headless Chromium through Playwright): review
+and approve a stub, with and without JavaScript, and see hostile feed values shown as text
+without anything running.
+
+Deselect with `-m "not browser"`; skipped with the reason when /usr/bin/chromium is absent.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from aggregator.storage.tables import articles, items
+from tests.web.conftest import Web
+from tests.web.editing import VOTE, stub_id, update
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+pytestmark = pytest.mark.browser
+sync_api = pytest.importorskip("playwright.sync_api", reason="the dev extra installs playwright")
+expect = sync_api.expect
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+XSS_TITLE = '<img src=x onerror="window.__xss=1;alert(1)">'
+XSS_TEXT = (
+    "Plain start.\n\n<script>window.__xss=2;alert(2)</script>\n\n<b onmouseover=alert(3)>end</b>"
+)
+XSS_PART = '<svg onload="window.__xss=3"></svg><script>alert(4)</script>'
+
+
+@pytest.fixture
+def chromium() -> Path:
+    if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
+        pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    return CHROMIUM
+
+
+@pytest.fixture
+def browser(chromium: Path, web: Web) -> Iterator[Browser]:
+    """Chromium, started after the live server and stopped before it: Playwright's sync API
+    runs an asyncio loop on this thread while it is open, and the server's fixture needs
+    `asyncio.run` on it to set up and to close."""
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def watched() -> dict[str, list[str]]:
+    """What the page did that it must not: dialogs opened, scripts refused by the CSP."""
+    return {"dialogs": [], "csp": []}
+
+
+@pytest.fixture
+def page(browser: Browser, watched: dict[str, list[str]]) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    opened.on("dialog", lambda dialog: _dismissed(dialog, watched))
+    opened.on(
+        "console",
+        lambda message: (
+            watched["csp"].append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    try:
+        yield opened
+    finally:
+        context.close()
+
+
+def _dismissed(dialog: Any, watched: dict[str, list[str]]) -> None:
+    watched["dialogs"].append(dialog.message)
+    dialog.dismiss()
+
+
+def test_an_editor_edits_reviews_and_approves_a_stub(
+    web: Web, page: Page, watched: dict[str, list[str]], tmp_path: Path
+) -> None:
+    page.goto(web.base_url + "/")
+    expect(page).to_have_url(web.base_url + "/stubs")
+    expect(page.locator("td.title a")).to_have_count(2)
+    page.screenshot(path=tmp_path / "list.png", full_page=True)
+
+    page.get_by_role("link", name=VOTE).click()
+    expect(page.locator("h1")).to_have_text(VOTE)
+    expect(page.locator(".source-text")).to_contain_text("The city council voted 31 to 9")
+
+    page.locator("form.move input[name=editor]").fill("Ana Horvat")
+    summary = page.locator("#part-summary")
+    expect(summary.locator("input[name=editor]")).to_have_value("Ana Horvat")  # desk.js
+    summary.locator("textarea").fill("The defences are voted; work starts in March.")
+    summary.get_by_role("button").click()
+    expect(page.locator(".flash")).to_have_text("Saved Summary.")
+    expect(page.locator("#part-summary .edited")).to_have_text("edited by Ana Horvat")
+    expect(page.locator(".rendered")).to_contain_text("work starts in March")
+
+    move = page.locator("form.move")
+    expect(move.locator("input[name=editor]")).to_have_value("Ana Horvat")
+    move.get_by_role("button", name="reviewed").click()
+    expect(page.locator(".flash")).to_have_text("Moved to reviewed.")
+    page.locator("form.move").get_by_role("button", name="approved").click()
+    expect(page.locator(".flash")).to_have_text("Moved to approved.")
+    expect(page.locator(".state-now")).to_have_text("approved")
+    expect(page.locator(".changed-by")).to_have_text("Ana Horvat")
+    expect(page.locator(".history tbody tr").first).to_contain_text("reviewed → approved")
+    page.screenshot(path=tmp_path / "stub.png")
+    page.screenshot(path=tmp_path / "stub-full.png", full_page=True)
+
+    assert web.ctx.desk.get(stub_id(web, VOTE)).state == "approved"
+    assert watched == {"dialogs": [], "csp": []}
+
+
+def test_the_desk_works_without_javascript(web: Web, browser: Browser) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{web.base_url}/stubs/{stub_id(web, VOTE)}")
+        move = page.locator("form.move")
+        move.locator("input[name=editor]").fill("Ben")
+        move.get_by_role("button", name="rejected").click()
+        expect(page.locator(".state-now")).to_have_text("rejected")
+        expect(page.locator(".changed-by")).to_have_text("Ben")
+    finally:
+        context.close()
+
+
+def test_hostile_values_are_text_and_nothing_runs(
+    web: Web, page: Page, watched: dict[str, list[str]]
+) -> None:
+    item_id = stub_id(web, VOTE)
+    update_hostile(web, item_id)
+    page.goto(web.base_url + "/stubs")
+    link = page.locator(f'td.title a[href="/stubs/{item_id}"]')
+    expect(link).to_have_text(XSS_TITLE)
+    assert page.locator("td.title img").count() == 0
+
+    link.click()
+    expect(page.locator("h1")).to_have_text(XSS_TITLE)
+    expect(page.locator(".source-text p").nth(1)).to_have_text(
+        "<script>window.__xss=2;alert(2)</script>"
+    )
+    expect(page.locator("#content-summary")).to_have_value(XSS_PART)
+    expect(page.locator(".rendered")).to_contain_text(XSS_TITLE)
+    assert page.locator("main img, main svg, main script, main b").count() == 0
+
+    assert page.evaluate("window.__xss") is None
+    assert watched == {"dialogs": [], "csp": []}
+
+
+def update_hostile(web: Web, item_id: int) -> None:
+    update(web, items, item_id, title=XSS_TITLE)
+    update(web, articles, item_id, title=XSS_TITLE, text=XSS_TEXT)
+    now = web.ctx.app.clock()
+    web.ctx.desk.edit(item_id, "title", XSS_TITLE, "Feed", now)
+    web.ctx.desk.edit(item_id, "summary", XSS_PART, "Feed", now)
+
+
+def test_fetch_now_from_the_feeds_page(web: Web, page: Page, tmp_path: Path) -> None:
+    page.goto(web.base_url + "/stubs")
+    page.get_by_role("link", name="Feeds").click()
+    row = page.locator("#feed-city")
+    expect(row.locator(".status")).to_have_text("ok")
+    page.screenshot(path=tmp_path / "feeds.png")
+    row.get_by_role("button", name="Fetch now").click()
+    expect(page.locator(".flash")).to_have_text("Fetching city now; reload in a moment.")
+    assert web.fetches.calls == [("city",)]
