@@ -45,6 +45,8 @@ bench: $(STAMP)  ## all benchmarks, each against its baselines in the same run (
 	$(BIN)/python bench/extract.py
 	$(BIN)/python bench/parse.py
 	$(BIN)/python bench/summary.py
+	$(BIN)/python bench/related.py
+	$(BIN)/python bench/serve.py
 
 clean:  ## remove the virtualenv and caches (keeps var/)
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from aggregator.cli_context import Context, pass_context
+from aggregator.cli_digest import digest
+from aggregator.cli_feeds import feeds
 from aggregator.cli_stubs import draft, stubs
 
 if TYPE_CHECKING:
@@ -164,22 +166,6 @@ def summary_line(reports: Sequence[RefreshReport], seconds: float) -> str:
 
 
 @cli.command()
-@pass_context
-def feeds(ctx: Context) -> None:
-    """A table of the feeds: status, last success, items, errors, next check and why."""
-    from aggregator.cli_output import feeds_table
-    from aggregator.storage.store import Store
-
-    config = ctx.config()
-    store = Store.open(config.settings.database_url)
-    try:
-        store.sync_feeds(config.feeds, _now())
-        feeds_table(store.feed_rows(), sys.stdout)
-    finally:
-        store.close()
-
-
-@cli.command()
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="table")
 @click.option("--feed", "names", multiple=True, metavar="NAME", help="Only this feed (repeatable).")
 @pass_context
@@ -268,12 +254,6 @@ def run(ctx: Context) -> None:
     asyncio.run(serve(ctx.config()))
 
 
-def _now() -> datetime:
-    from aggregator.app import utc_now
-
-    return utc_now()
-
-
 def _json_default(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
@@ -281,6 +261,8 @@ def _json_default(value: Any) -> Any:
 
 
 cli.add_command(stubs)
+cli.add_command(feeds)
+cli.add_command(digest)
 cli.add_command(draft)
 
 if __name__ == "__main__":  # pragma: no cover

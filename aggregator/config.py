@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from aggregator.config_reader import TableReader, table_of
+from aggregator.digest.settings import DigestSettings, parse_digest
 from aggregator.drafting.settings import DraftingSettings, parse_drafting
 from aggregator.errors import ConfigError
 from aggregator.net.addresses import Network, is_refused_literal, parse_allowlist
@@ -92,6 +93,7 @@ class Config:
     feeds: tuple[FeedConfig, ...]
     site_rules: tuple[SiteRule, ...] = ()
     drafting: DraftingSettings = field(default_factory=DraftingSettings)
+    digest: DigestSettings = field(default_factory=DigestSettings)
 
     def feed(self, name: str) -> FeedConfig | None:
         return next((f for f in self.feeds if f.name == name), None)
@@ -133,12 +135,12 @@ def load_config(path: Path) -> Config:
 
 
 def parse_config(data: Mapping[str, Any], path: Path) -> Config:
-    unknown = set(data) - {"settings", "feeds", "rules", "drafting", "categories"}
+    unknown = set(data) - {"settings", "feeds", "rules", "drafting", "digest", "categories"}
     if unknown:
         raise ConfigError(
             str(path),
             f"[{sorted(unknown)[0]}]",
-            "unknown table; expected [settings], [[feeds]], [[rules]], [drafting] "
+            "unknown table; expected [settings], [[feeds]], [[rules]], [drafting], [digest] "
             "or [[categories]]",
         )
     settings = _settings(table_of(data.get("settings", {}), path, "[settings]"), path)
@@ -170,8 +172,14 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     drafting = parse_drafting(
         table_of(data.get("drafting", {}), path, "[drafting]"), categories, path
     )
+    digest = parse_digest(table_of(data.get("digest", {}), path, "[digest]"), path, settings.listen)
     return Config(
-        path=path, settings=settings, feeds=tuple(feeds), site_rules=site_rules, drafting=drafting
+        path=path,
+        settings=settings,
+        feeds=tuple(feeds),
+        site_rules=site_rules,
+        drafting=drafting,
+        digest=digest,
     )
 
 

@@ -59,12 +59,17 @@ async def fetch_page(client: HttpClient, robots: RobotsCache, url: str) -> Page 
 
 def decode_html(body: bytes, content_type: str | None) -> str:
     """The charset of the Content-Type header if it works, else the page's own declaration,
-    else a guess; undecodable bytes become U+FFFD rather than an error."""
+    else UTF-8 if the bytes are valid UTF-8, else a guess; undecodable bytes become U+FFFD
+    rather than an error. (Valid UTF-8 is almost never another encoding by accident, while
+    guessing from a short page often says windows-1252 and garbles every non-ASCII letter.)"""
     from bs4 import UnicodeDammit  # loaded with the first page, not with every command
 
     declared = charset(content_type)
     dammit = UnicodeDammit(
-        body, known_definite_encodings=[declared] if declared else [], is_html=True
+        body,
+        known_definite_encodings=[declared] if declared else [],
+        user_encodings=["utf-8"],
+        is_html=True,
     )
     if dammit.unicode_markup is not None:
         return dammit.unicode_markup

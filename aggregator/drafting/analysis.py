@@ -19,7 +19,7 @@ from aggregator.text.sentences import Sentence, split_sentences
 from aggregator.text.summarise import is_furniture, key_points, summarise
 from aggregator.text.terms import stop_words, terms
 
-INDEX_TERMS = 40
+INDEX_TERMS = 80
 TITLE_WEIGHT = 3
 MAX_FIGURE_SENTENCES = 5
 MAX_FIGURE_SENTENCE_CHARS = 600

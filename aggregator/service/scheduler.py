@@ -12,14 +12,13 @@ connections, running jobs (a tick, a "fetch now", the digest) get `GRACE_SECONDS
 from __future__ import annotations
 
 import asyncio
-import secrets
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from aggregator.app import App
+from aggregator.app import App, var_directory
 from aggregator.config import Config
 from aggregator.service.metrics import Metrics
 from aggregator.service.service import Service
@@ -92,6 +91,7 @@ async def serve(
     from aggregator.storage.desk import Desk
     from aggregator.web.app import create_web_app
     from aggregator.web.context import WebContext
+    from aggregator.web.secret import load_secret
 
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -101,9 +101,8 @@ async def serve(
         async with App(config) as app:
             metrics = Metrics()
             service = Service(app, metrics)
-            ctx = WebContext(
-                app, Desk(app.store), metrics, service.fetch_now, secrets.token_bytes(32)
-            )
+            secret = load_secret(var_directory(config))
+            ctx = WebContext(app, Desk(app.store), metrics, service.fetch_now, secret)
             server = _server(create_web_app(ctx), config.settings.listen)
             web = asyncio.create_task(server.serve())
             scheduler = AsyncIOScheduler(timezone=UTC)

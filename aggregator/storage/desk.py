@@ -175,11 +175,10 @@ class Desk:
                 else p
                 for p in parts
             ]
-            conn.execute(
-                stubs.update()
-                .where(stubs.c.item_id == item_id)
-                .values(parts=[p.to_json() for p in parts], updated_at=now)
-            )
+            values: dict[str, Any] = {"parts": [p.to_json() for p in parts], "updated_at": now}
+            if name == "category" and content:
+                values["category"] = content  # the list and the digest filter on it
+            conn.execute(stubs.update().where(stubs.c.item_id == item_id).values(**values))
             _event(conn, item_id, now, who, "edit", name)
         return self.get(item_id)
 

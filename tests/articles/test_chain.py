@@ -276,3 +276,23 @@ def test_real_globalvoices_page_through_the_chain() -> None:
     assert article.quality.length_ratio == 1.0
     assert "Share this article" not in article.text
     assert_safe(article)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "expected"),
+    [
+        ("<p>Fund of €4 million, naïve café</p>".encode(), "text/html", "€4 million, naïve café"),
+        ("<p>caf\xe9 na\xefve</p>".encode("latin-1"), None, "café naïve"),
+        (
+            '<meta charset="iso-8859-1"><p>caf\xe9</p>'.encode("latin-1"),
+            "text/html",
+            "café",
+        ),
+        ("<p>caf\xe9</p>".encode("cp1252"), "text/html; charset=windows-1252", "café"),
+    ],
+    ids=["undeclared-utf8", "undeclared-latin1", "meta-latin1", "header-cp1252"],
+)
+def test_page_charsets(body: bytes, content_type: str | None, expected: str) -> None:
+    from aggregator.articles.pages import decode_html
+
+    assert expected in decode_html(body, content_type)

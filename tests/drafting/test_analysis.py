@@ -2,7 +2,13 @@ from __future__ import annotations
 
 import math
 
-from aggregator.drafting.analysis import analyse, figure_sentences, in_language, index_terms
+from aggregator.drafting.analysis import (
+    INDEX_TERMS,
+    analyse,
+    figure_sentences,
+    in_language,
+    index_terms,
+)
 from aggregator.text.figures import carries_figures
 from aggregator.text.sentences import split_sentences
 
@@ -64,4 +70,4 @@ def test_index_terms_are_unit_length_and_favour_the_title() -> None:
     weights = index_terms(STORY, "Dam", "en")
     assert math.isclose(math.sqrt(sum(w * w for w in weights.values())), 1.0, abs_tol=1e-4)
     assert max(weights, key=lambda t: weights[t]) == "dam"
-    assert len(weights) <= 40
+    assert len(weights) <= INDEX_TERMS

@@ -12,6 +12,7 @@ from aggregator.storage.articles import ArticleQueue
 from aggregator.storage.desk import Desk, DeskError, StubFilter
 from aggregator.storage.store import Store
 from aggregator.storage.stubs import StubQueue
+from aggregator.storage.tables import stubs
 from tests.storage.test_store import NOW, store
 from tests.storage.test_stubs import LEASE, article, result, stored_item
 
@@ -83,3 +84,18 @@ def test_states_move_only_along_the_allowed_transitions(store: Store) -> None:
     assert [s.item_id for s in desk.find(StubFilter(states=("approved",)))] == [item_id]
     with pytest.raises(DeskError, match="no drafted stub"):
         desk.move(item_id + 50, "reviewed", "Ana", NOW)
+
+
+def test_editing_the_category_part_moves_the_stub_to_that_category(store: Store) -> None:
+    item_id = drafted(store, "a")
+    desk = Desk(store)
+    with store.writing() as conn:
+        parts = [*PARTS, Part("category", PREPARED, "World")]
+        conn.execute(
+            stubs.update()
+            .where(stubs.c.item_id == item_id)
+            .values(parts=[p.to_json() for p in parts])
+        )
+    stub = desk.edit(item_id, "category", "Environment", "Ana", NOW)
+    assert stub.category == "Environment"
+    assert [s.item_id for s in desk.find(StubFilter(categories=("Environment",)))] == [item_id]
