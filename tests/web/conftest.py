@@ -68,10 +68,18 @@ class LiveServer:
 
 
 @pytest.fixture
-def drafted(site: Loopback, make_config: Callable[..., Config]) -> Config:
+def config_extra() -> str:
+    """TOML appended to the `drafted` config; a test parametrizes it to change settings."""
+    return ""
+
+
+@pytest.fixture
+def drafted(site: Loopback, make_config: Callable[..., Config], config_extra: str) -> Config:
     """A config whose store holds two fetched, extracted and drafted stories."""
     serve(site)
-    config = make_config([{"name": "city", "url": site.url("/feed")}], target_language="ja")
+    config = make_config(
+        [{"name": "city", "url": site.url("/feed")}], config_extra, target_language="ja"
+    )
     result = CliRunner().invoke(cli, ["--config", str(config.path), "fetch", "--all"])
     assert result.exit_code == 0, result.output
     return config

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import feedparser
 import pytest
 
 from aggregator.storage.tables import articles, items
@@ -93,9 +94,19 @@ def _dismissed(dialog: Any, watched: dict[str, list[str]]) -> None:
     dialog.dismiss()
 
 
+def approved_digest_titles(web: Web) -> list[str]:
+    response = web.client.get("/digest.atom")
+    assert response.status_code == 200
+    parsed = feedparser.parse(response.content)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    return [entry.title for entry in parsed.entries]
+
+
+@pytest.mark.parametrize("config_extra", ['[digest]\nstates = "approved"\n'])
 def test_an_editor_edits_reviews_and_approves_a_stub(
     web: Web, page: Page, watched: dict[str, list[str]], tmp_path: Path
 ) -> None:
+    assert approved_digest_titles(web) == []  # the digest shows approved stubs only
     page.goto(web.base_url + "/")
     expect(page).to_have_url(web.base_url + "/stubs")
     expect(page.locator("td.title a")).to_have_count(2)
@@ -127,6 +138,7 @@ def test_an_editor_edits_reviews_and_approves_a_stub(
     page.screenshot(path=tmp_path / "stub-full.png", full_page=True)
 
     assert web.ctx.desk.get(stub_id(web, VOTE)).state == "approved"
+    assert approved_digest_titles(web) == [VOTE]
     assert watched == {"dialogs": [], "csp": []}
 
 
