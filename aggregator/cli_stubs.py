@@ -40,31 +40,14 @@ def stubs(
             and (not stale or s.stale)
         ]
         if fmt == "jsonl":
+            from aggregator.web.api_json import stub_json
+
             for stub in found:
                 sys.stdout.write(json.dumps(stub_json(stub), ensure_ascii=False) + "\n")
         else:
             _table(found, queue.counts())
     finally:
         store.close()
-
-
-def stub_json(stub: Stub) -> dict[str, Any]:
-    return {
-        "item_id": stub.item_id,
-        "feed": stub.feed,
-        "guid": stub.guid,
-        "url": stub.url,
-        "title": stub.title,
-        "state": stub.state,
-        "stale": stub.stale,
-        "stale_reason": stub.stale_reason,
-        "category": stub.category,
-        "pending": stub.pending,
-        "errors": list(stub.errors),
-        "drafted_at": stub.drafted_at.isoformat(),
-        "provenance": stub.provenance.to_json(),
-        "parts": [part.to_json() for part in stub.parts],
-    }
 
 
 def _table(found: list[Stub], counts: dict[str, int]) -> None:

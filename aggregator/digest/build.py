@@ -8,14 +8,13 @@ entity tag, so a changed `[digest]` table or credit changes the tags too.
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from aggregator.atomic import write_atomically
 from aggregator.digest.atom import ATOM_TYPE, write_atom
 from aggregator.digest.cache import EntryCache
 from aggregator.digest.conditional import strong_etag
@@ -33,7 +32,6 @@ if TYPE_CHECKING:
 DOCUMENT_VERSION = 1
 """Raised when the documents' shape changes, so cached copies are not taken for current."""
 MEDIA_TYPES = {ATOM: f"{ATOM_TYPE}; charset=utf-8", JSON: JSON_FEED_TYPE}
-_FILE_MODE = 0o644
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,19 +135,3 @@ def write_digest(store: Store, config: Config, now: datetime, path: Path) -> int
     rendered = maker.render(digest_page(store, maker.query(view, now)), view)
     write_atomically(path, rendered.body)
     return rendered.entries
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Readers of `path` see the old file or the new one, never a part of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _FILE_MODE)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise

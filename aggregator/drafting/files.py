@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import unicodedata
 from pathlib import Path
 
+from aggregator.atomic import write_atomically
 from aggregator.drafting.records import Stub
 from aggregator.drafting.render import render_markdown
 
@@ -26,7 +26,6 @@ MAX_FEED_DIR_CHARS = 64
 SUFFIX = ".md"
 _WORD = re.compile(r"[a-z0-9]+")
 _FEED_WORD = re.compile(r"[a-z0-9_]+")
-_FILE_MODE = 0o644
 
 
 def slugify(text: str, max_chars: int = MAX_SLUG_CHARS) -> str:
@@ -51,7 +50,7 @@ def write_stub_file(directory: Path, stub: Stub) -> Path:
     """Write the stub's Markdown atomically; remove the item's files under other names."""
     path = stub_path(directory, stub)
     path.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomically(path, render_markdown(stub))
+    write_atomically(path, render_markdown(stub).encode("utf-8"))
     for old in _item_files(path.parent, stub.item_id):
         if old != path:
             old.unlink(missing_ok=True)
@@ -67,20 +66,6 @@ def remove_stub_files(directory: Path, feed: str, item_id: int) -> int:
     for path in found:
         path.unlink(missing_ok=True)
     return len(found)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _FILE_MODE)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def _item_files(folder: Path, item_id: int) -> list[Path]:

@@ -3,9 +3,10 @@ before a restart still works after it."""
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
+
+from aggregator.atomic import write_atomically
 
 SECRET_FILE = "web-secret"
 SECRET_BYTES = 32
@@ -23,11 +24,5 @@ def load_secret(var: Path | None) -> bytes:
             return data
     except FileNotFoundError:
         pass
-    var.mkdir(parents=True, exist_ok=True)
-    data = secrets.token_bytes(SECRET_BYTES)
-    temporary = path.with_name(f".{SECRET_FILE}.{secrets.token_hex(4)}")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
-    os.replace(temporary, path)
+    write_atomically(path, secrets.token_bytes(SECRET_BYTES), mode=0o600)
     return path.read_bytes()
