@@ -73,9 +73,10 @@ GENERIC = frozenset({"uncategorized", "uncategorised", "general", "news", "blog"
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 BASELINE = "TF-IDF cosine, all terms"
 BEFORE_TERMS = 40
-CUTOFFS = (0.0, 0.02, 0.04, 0.06, 0.08, 0.10, 0.12, 0.15, 0.20, 0.25)
-COMMON_SHARES = (1.0, 0.50, 0.25, 0.10, 0.05)
+CUTOFFS = (0.0, 0.05, 0.10, 0.12, 0.14, 0.16, 0.18, 0.20, 0.22, 0.25, 0.30)
+COMMON_SHARES = (1.0, 0.50, 0.25, 0.15, 0.10, 0.05)
 ARCHIVE_SHARES = (0.25, 0.50, 1.0)
+HIT_TARGETS = (0.55, 0.50, 0.45, 0.40)
 TIMED_QUERIES = 200
 
 Ranking = list[int]
@@ -477,37 +478,85 @@ def common_terms(
     return rows
 
 
-def archive_sizes(
-    index: Index, partners: Sequence[frozenset[int]], limit: int, seed: int
-) -> list[dict[str, float]]:
-    """The same articles in a random part of the archive: the best related article's normalised
-    and raw score (median over queries), and what the drafter shows."""
-    rng = random.Random(seed)
-    order = list(range(len(index)))
-    rng.shuffle(order)
+def normalisations(
+    index: Index,
+    scored: Mapping[int, tuple[Scored, QueryTerms]],
+    partners: Sequence[frozenset[int]],
+    limit: int,
+) -> list[dict[str, Any]]:
+    """The raw sum and the two self-scores it can be divided by, each at the highest minimum
+    that still shows a related article for HIT_TARGETS of the queries: what the drafter shows.
+    The ranking of each query is the same under all three; only the minimum's effect differs."""
     rows = []
-    for share in ARCHIVE_SHARES:
-        members = frozenset(order[: int(share * len(order))])
-        part = [w if i in members else {} for i, w in enumerate(index)]
-        mine = [p & members if i in members else frozenset() for i, p in enumerate(partners)]
-        posts = postings(part)
-        scored, best, raw = {}, [], []
-        for q in (i for i, p in enumerate(mine) if p):
-            scored[q], query = package_scores(part, posts, q)
-            if scored[q]:
-                best.append(scored[q][0][1])
-                raw.append(scored[q][0][1] * query.self_score)
-        rows.append(
-            {
-                "archive_share": share,
-                "articles": len(members),
-                "queries": len(scored),
-                "best_score": statistics.median(best),
-                "best_raw": statistics.median(raw),
-                **shown(scored, mine, limit, RELATED_MIN_SCORE),
-            }
-        )
+    for name in ("raw sum", "/ self-score, all query terms", "/ self-score, matchable terms"):
+        values = {}
+        for q, (found, query) in scored.items():
+            every = sum(index[q][t] * f for t, f in query.factors.items())
+            scale = {
+                "raw sum": query.self_score,
+                "/ self-score, all query terms": query.self_score / every,
+            }.get(name, 1.0)
+            values[q] = [(d, v * scale, shared) for d, v, shared in found]
+        for target in HIT_TARGETS:
+            cutoff = highest_cutoff(values, partners, limit, target)
+            rows.append(
+                {"score": name, "hit_target": target, **shown(values, partners, limit, cutoff)}
+            )
     return rows
+
+
+def highest_cutoff(
+    scored: Mapping[int, Scored], partners: Sequence[frozenset[int]], limit: int, target: float
+) -> float:
+    """The highest minimum score at which at least `target` of the queries are shown a related
+    article."""
+    values = sorted({s for found in scored.values() for _, s, _ in found[:limit]})
+    low, high = 0, len(values) - 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        if shown(scored, partners, limit, values[middle])["hit"] >= target:
+            low = middle
+        else:
+            high = middle - 1
+    return values[low]
+
+
+def archive_growth(docs: Sequence[Doc], index: Index, limit: int) -> list[dict[str, float]]:
+    """The archive as it grew, by publication date: pairs (article, one of its `limit` best
+    related) found among the earliest ARCHIVE_SHARES[0] of the articles, scored again as the
+    rest arrive. Medians of their raw and normalised scores, the share passing the drafter's
+    minimum, and the share passing the raw sum that passes as many at the smallest size."""
+    order = sorted(
+        range(len(docs)),
+        key=lambda i: (docs[i].item.published is None, docs[i].item.published or NOW, i),
+    )
+    parts = [frozenset(order[: int(share * len(order))]) for share in ARCHIVE_SHARES]
+    results = []
+    for members in parts:
+        part = [w if i in members else {} for i, w in enumerate(index)]
+        posts = postings(part)
+        found: dict[tuple[int, int], tuple[float, float]] = {}
+        for q in parts[0]:
+            ranking, query = package_scores(part, posts, q)
+            limited = ranking[:limit] if members is parts[0] else ranking
+            found.update({(q, d): (s * query.self_score, s) for d, s, _ in limited})
+        results.append(found)
+    pairs = [p for p in results[0] if all(p in r for r in results)]
+    raws = sorted(results[0][p][0] for p in pairs)
+    passing = sum(results[0][p][1] >= RELATED_MIN_SCORE for p in pairs)
+    raw_cut = raws[len(raws) - passing] if passing else math.inf
+    return [
+        {
+            "archive_share": share,
+            "articles": len(members),
+            "pairs": len(pairs),
+            "median_raw": statistics.median(r[p][0] for p in pairs),
+            "median_score": statistics.median(r[p][1] for p in pairs),
+            "pass_score": statistics.fmean(r[p][1] >= RELATED_MIN_SCORE for p in pairs),
+            "pass_raw": statistics.fmean(r[p][0] >= raw_cut for p in pairs),
+        }
+        for share, members, r in zip(ARCHIVE_SHARES, parts, results, strict=True)
+    ]
 
 
 def scale_times(
@@ -588,14 +637,57 @@ def print_table(
         )
 
 
-def print_rows(title: str, rows: Sequence[Mapping[str, float]], formats: Mapping[str, str]) -> None:
+def print_rows(title: str, rows: Sequence[Mapping[str, Any]], formats: Mapping[str, str]) -> None:
     print(f"\n{title}")
-    widths = {name: max(len(name), 8) for name in formats}
-    print(" ".join(name.rjust(widths[name]) for name in formats))
-    for row in rows:
-        print(
-            " ".join(format(row[name], spec).rjust(widths[name]) for name, spec in formats.items())
-        )
+    cells = [[format(row[name], spec) for name, spec in formats.items()] for row in rows]
+    widths = [max(len(name), *(len(c[k]) for c in cells)) for k, name in enumerate(formats)]
+    print(" ".join(name.rjust(w) for name, w in zip(formats, widths, strict=True)))
+    for line in cells:
+        print(" ".join(c.rjust(w) for c, w in zip(line, widths, strict=True)))
+
+
+def thresholds(
+    docs: Sequence[Doc],
+    index: Index,
+    scored: Mapping[int, tuple[Scored, QueryTerms]],
+    partners: Sequence[frozenset[int]],
+    limit: int,
+) -> dict[str, list[dict[str, Any]]]:
+    """Prints and returns the tables about the minimum score and the skipped common terms."""
+    ranked = {q: found for q, (found, _) in scored.items()}
+    view = {"coverage": ".1%", "per_query": ".2f", "precision": ".3f", "hit": ".1%"}
+    sweep = [shown(ranked, partners, limit, c) for c in CUTOFFS]
+    print_rows(
+        f"minimum normalised score, drafter's {limit} results per query: coverage (queries with a"
+        " result), results per query, their precision, hit (queries with a related one shown)",
+        sweep,
+        {"min_score": ".2f", **view},
+    )
+    forms = normalisations(index, scored, partners, limit)
+    print_rows(
+        "what the minimum is compared with, each at the highest minimum still showing a related"
+        " article to a target share of the queries",
+        forms,
+        {"score": "", "hit_target": ".2f", "min_score": ".4g", **view},
+    )
+    common = common_terms(index, list(scored), partners, limit)
+    print_rows(
+        f"skipping query terms on more than a share of the articles (top {DEPTH}, no minimum"
+        f" score; then the drafter's view at {RELATED_MIN_SCORE}); postings fetched per query",
+        common,
+        {"common_share": ".2f", "precision_at_5": ".3f", "mrr": ".3f"}
+        | {"shown_precision": ".3f", "shown_hit": ".1%", "postings_per_query": ".0f"},
+    )
+    growth = archive_growth(docs, index, limit)
+    print_rows(
+        f"the archive growing by publication date: pairs found among the first"
+        f" {ARCHIVE_SHARES[0]:.0%}, scored again; share passing the minimum {RELATED_MIN_SCORE}"
+        " and the raw sum that passes as many at first",
+        growth,
+        {"archive_share": ".2f", "articles": "d", "pairs": "d", "median_raw": ".3f"}
+        | {"median_score": ".4f", "pass_score": ".1%", "pass_raw": ".1%"},
+    )
+    return {"sweep": sweep, "normalisations": forms, "common_terms": common, "growth": growth}
 
 
 def arguments() -> argparse.Namespace:
@@ -650,7 +742,8 @@ def main() -> None:
         timing = query_times(store, item_ids, index, sample, limit)
         store.close()
     posts = postings(index)
-    scored = {i: package_scores(index, posts, i)[0] for i in range(len(docs))}
+    full = {i: package_scores(index, posts, i) for i in range(len(docs))}
+    scored = {i: found for i, (found, _) in full.items()}
     same = agreement(store_ranks, store_scores, scored, limit)
     drafter = f"package as the drafter (store, limit {limit})"
     evaluated = {drafter: evaluate(store_ranks, partners)}
@@ -687,66 +780,16 @@ def main() -> None:
         f" {len(docs)} articles with at least one related; {store_figures['scores_at_one']:.1%}"
         " of the scores shown are capped at 1"
     )
-    query_scored = {q: scored[q] for q in queries}
-    sweep = [shown(query_scored, partners, limit, c) for c in CUTOFFS]
-    print_rows(
-        f"minimum normalised score, drafter's {limit} results per query: coverage (queries with a"
-        " result), results per query, their precision, hit (queries with a related one shown)",
-        sweep,
-        {
-            "min_score": ".2f",
-            "coverage": ".1%",
-            "per_query": ".2f",
-            "precision": ".3f",
-            "hit": ".1%",
-        },
-    )
-    common = common_terms(index, queries, partners, limit)
-    print_rows(
-        f"skipping query terms on more than a share of the articles (top {DEPTH}, no minimum"
-        f" score; then the drafter's view at {RELATED_MIN_SCORE}); postings fetched per query",
-        common,
-        {
-            "common_share": ".2f",
-            "precision_at_5": ".3f",
-            "mrr": ".3f",
-            "shown_precision": ".3f",
-            "shown_hit": ".1%",
-            "postings_per_query": ".0f",
-        },
-    )
-    sizes = archive_sizes(index, partners, limit, args.seed)
-    print_rows(
-        "a random part of the archive: median best score (normalised and raw), and the"
-        f" drafter's view at {RELATED_MIN_SCORE}",
-        sizes,
-        {
-            "archive_share": ".2f",
-            "articles": "d",
-            "queries": "d",
-            "best_score": ".3f",
-            "best_raw": ".2f",
-            "coverage": ".1%",
-            "precision": ".3f",
-            "hit": ".1%",
-        },
-    )
+    extra = thresholds(docs, index, {q: full[q] for q in queries}, partners, limit)
     scales = [{"articles": len(docs), "postings": store_figures["postings"], **timing}]
     scales += [scale_times(docs, index, copies, limit) for copies in args.scale]
     print_rows(
         f"related() on larger archives (the corpus replicated), {len(sample)} queries each, ms",
         scales,
-        {
-            "articles": "d",
-            "postings": "d",
-            "related_ms_mean": ".1f",
-            "related_ms_median": ".1f",
-            "related_ms_p95": ".1f",
-            "count_ms": ".1f",
-            "frequencies_ms": ".1f",
-            "postings_ms": ".1f",
-            "postings_per_query": ".0f",
-        },
+        dict.fromkeys(("articles", "postings"), "d")
+        | dict.fromkeys(("related_ms_mean", "related_ms_median", "related_ms_p95"), ".1f")
+        | dict.fromkeys(("count_ms", "frequencies_ms", "postings_ms"), ".1f")
+        | {"postings_per_query": ".0f"},
     )
     print(f"\ntotal {time.perf_counter() - start:.0f} s")
     if args.json:
@@ -764,9 +807,7 @@ def main() -> None:
                 for name, s in results.items()
             },
             "store": store_figures,
-            "sweep": sweep,
-            "common_terms": common,
-            "archive_sizes": sizes,
+            **extra,
             "scale": scales,
         }
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")

@@ -8,12 +8,16 @@ that can matter. A shared term adds `query weight x article weight x idf²` (idf
 ln((N + 1) / (df + 1)) + 1, N the indexed articles): a TF-IDF dot product over each article's
 top terms.
 
-The score shown and thresholded is that sum divided by the query's self-score, the sum of
-`query weight² x idf²` over the same query terms: the share of the query's own idf-weighted
-mass that the other article matches. It is 1 for an article with the query's very terms and
-weights, near 0 for one that shares a few weak terms, and capped at 1 (an article can weigh the
-shared terms more than the query does). Raw sums grow with the archive, since idf does; the
-share does not, so one threshold means the same on a small archive and a large one.
+The score shown and thresholded is that sum divided by the query's self-score: the sum of
+`query weight² x idf²` over those of the same query terms that some other indexed article
+carries. It is the share of the query's matchable idf-weighted mass that the other article
+matches: 1 for an article with the query's very terms and weights, near 0 for one that shares a
+few weak terms, capped at 1 (an article can weigh the shared terms more than the query does).
+Raw sums drift with the archive, since idf does; the share hardly does, so one threshold means
+the same on a small archive and a large one. Terms no other article carries are left out of the
+self-score because they cannot be matched: with them, an article full of names nobody else
+mentions would score low against everything, and the threshold would pick worse
+(bench/related.py measures both).
 
 Terms on more than COMMON_SHARE of the indexed articles (and on at least COMMON_MIN_POSTINGS)
 are not fetched: their idf² is a small fraction of a specific term's, so they barely move a
@@ -58,7 +62,8 @@ class RelatedArticle:
 @dataclass(frozen=True, slots=True)
 class QueryTerms:
     """Per query term: what one unit of an article's weight adds to the raw score (query
-    weight x idf²), the terms worth fetching, and the query's self-score."""
+    weight x idf²); the terms worth fetching; the query's self-score over its terms that
+    another indexed article carries."""
 
     factors: dict[str, float]
     fetched: tuple[str, ...]
@@ -124,9 +129,10 @@ def query_terms(
         df = frequency.get(term, 0)
         idf2 = (math.log((total + 1) / (df + 1)) + 1.0) ** 2
         factors[term] = weights[term] * idf2
-        self_score += weights[term] * factors[term]
-        if 0 < df <= common:
-            fetched.append(term)
+        if df > 0:
+            self_score += weights[term] * factors[term]
+            if df <= common:
+                fetched.append(term)
     return QueryTerms(factors, tuple(fetched), self_score)
 
 
