@@ -7,7 +7,7 @@ import os
 import random
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
@@ -166,6 +166,7 @@ class App:
             log=get_logger("aggregator.articles"),
             max_attempts=self.settings.extract_attempts,
             concurrency=self.settings.extract_concurrency,
+            lease=timedelta(seconds=self.settings.extract_lease_seconds),
         )
         self.backend: Translator | None = open_backend(backend, retry_policy)
         self.stubs = StubQueue(self.store)
@@ -185,6 +186,7 @@ class App:
             clock=clock,
             log=get_logger("aggregator.drafting"),
             stubs_dir=stubs_directory(config),
+            lease=timedelta(seconds=self.settings.draft_lease_seconds),
         )
 
     async def __aenter__(self) -> App:

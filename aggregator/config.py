@@ -78,6 +78,10 @@ class Settings:
     tick_seconds: int = 30
     extract_attempts: int = 5
     extract_concurrency: int = 16
+    extract_lease_seconds: int = 600
+    """How long a claimed article is left to its worker before another may take it."""
+    draft_lease_seconds: int = 900
+    """How long a claimed stub is left to its drafter before another may take it."""
     listen: str = "127.0.0.1:8080"
     """host:port of the web server of `aggregator run`."""
     retention_days: int = 90
@@ -210,6 +214,8 @@ _NUMBERS: dict[str, tuple[float, float, bool]] = {
     "tick_seconds": (1, 3600, True),
     "extract_attempts": (1, 100, True),
     "extract_concurrency": (1, 256, True),
+    "extract_lease_seconds": (1, 86_400, True),
+    "draft_lease_seconds": (1, 86_400, True),
     "retention_days": (1, 36_500, True),
     "digest_minutes": (1, 1440, True),
 }

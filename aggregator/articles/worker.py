@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from aggregator.articles.pages import Page, fetch_page
 from aggregator.errors import AggregatorError
+from aggregator.faults import crash_point
 from aggregator.net.client import HttpClient
 from aggregator.net.robots import RobotsCache
 from aggregator.records import Article
@@ -71,12 +72,16 @@ class ArticleWorker:
     log: Any
     max_attempts: int = 5
     concurrency: int = 16
+    lease: timedelta = LEASE
+    """How long a claimed article is ours; a crashed worker's articles wait this long."""
 
     async def run_due(self) -> ExtractionReport:
         """Work through every article due now, in leased batches."""
         report = ExtractionReport()
         while True:
-            batch = await self.db.run(self.queue.claim_due, self.clock(), self.concurrency, LEASE)
+            batch = await self.db.run(
+                self.queue.claim_due, self.clock(), self.concurrency, self.lease
+            )
             if not batch:
                 return report
             outcomes = await asyncio.gather(*(self.extract(p) for p in batch))
@@ -119,6 +124,7 @@ class ArticleWorker:
     async def _page(self, pending: PendingArticle, url: str) -> Page | str:
         """The page, or why we keep the feed's content, or "retry"."""
         page = await fetch_page(self.http, self.robots, url)
+        crash_point("extract.after_fetch")
         if isinstance(page, Page):
             return page
         if page.transient and pending.attempts + 1 < self.max_attempts:

@@ -2,8 +2,9 @@
 
 For each claimed stub: analyse the article text in the worker pool (sentences, summary, key
 points, figures, index terms), index it, find related stored articles, compose the prepared
-parts, lay the machine drafts over them, store the stub in one transaction and write its
-Markdown file. One stub's trouble never stops the others.
+parts, lay the machine drafts over them, and store the stub with its Markdown file in one
+transaction (the file is written before the commit, so a drafted stub always has it). One
+stub's trouble never stops the others.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from aggregator.drafting.analysis import Analysis, analyse, figure_sentences_of
 from aggregator.drafting.category import choose_category
 from aggregator.drafting.compose import Related, compose
 from aggregator.drafting.machine import Database, MachineDrafter, retry_delay
-from aggregator.drafting.records import Entry, Provenance
+from aggregator.drafting.records import Entry, Provenance, Stub
+from aggregator.faults import crash_point
 from aggregator.storage.related import RelatedIndex
 from aggregator.storage.stubs import DraftJob, DraftResult, StubQueue
 
@@ -30,7 +32,7 @@ T = TypeVar("T")
 
 LEASE = timedelta(minutes=15)
 BATCH = 8
-RELATED_MIN_SCORE = 0.2
+RELATED_MIN_SCORE = 0.2  # normalised score (aggregator.storage.related), from bench/related.py
 RELATED_WITH_FIGURES = 3
 FIGURES_PER_RELATED = 2
 
@@ -61,12 +63,14 @@ class Drafter:
     clock: Callable[[], datetime]
     log: Any
     stubs_dir: Path | None
+    lease: timedelta = LEASE
+    """How long a claimed stub is ours; a crashed drafter's stubs wait this long."""
 
     async def run_due(self) -> DraftReport:
         """Draft every stub due now, in leased batches."""
         report = DraftReport()
         while True:
-            batch = await self.db.run(self.queue.claim_due, self.clock(), BATCH, LEASE)
+            batch = await self.db.run(self.queue.claim_due, self.clock(), BATCH, self.lease)
             if not batch:
                 return report
             for job in batch:  # one at a time: related search sees the stubs just indexed
@@ -76,9 +80,9 @@ class Drafter:
         started = time.perf_counter()
         try:
             result = await self._draft(job)
-            await self.db.run(self.queue.save, job, result, self.clock())
-            if self.stubs_dir is not None:
-                await self.db.run(self._write_file, job.item_id)
+            write = self._write_file if self.stubs_dir is not None else None
+            await self.db.run(self.queue.save, job, result, self.clock(), write)
+            crash_point("draft.after_commit")
         except Exception as exc:  # one stub must never stop the others
             self.log.exception("stub.failed", item=job.item_id, feed=job.feed)
             at = self.clock() + retry_delay(self.config.drafting, job.attempts)
@@ -182,9 +186,8 @@ class Drafter:
             retry_at=machine.retry_at,
         )
 
-    def _write_file(self, item_id: int) -> None:
+    def _write_file(self, stub: Stub) -> None:
         from aggregator.drafting.files import write_stub_file
 
         assert self.stubs_dir is not None
-        for stub in self.queue.list([item_id]):
-            write_stub_file(self.stubs_dir, stub)
+        write_stub_file(self.stubs_dir, stub)

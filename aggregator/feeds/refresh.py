@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 from aggregator.errors import AggregatorError
+from aggregator.faults import crash_point
 from aggregator.feeds.fetch import fetch_feed
 from aggregator.feeds.outcome import decide
 from aggregator.feeds.plan import keyed
@@ -63,6 +64,7 @@ class Refresher:
             update, records = self._failure(feed, now, f"internal error: {exc!r}"[:300]), []
         try:
             saved = await self.db.run(self.store.save_refresh, feed.feed_id, update, records)
+            crash_point("refresh.after_commit")
         except Exception as exc:
             self.log.exception("feed.save_failed", feed=feed.name)
             saved = None
@@ -88,6 +90,7 @@ class Refresher:
         self, feed: FeedToFetch, now: datetime
     ) -> tuple[FeedUpdate, list[ItemRecord]]:
         result = await fetch_feed(self.http, feed, now)
+        crash_point("refresh.after_fetch")
         parsed: ParsedFeed | str | None = None
         records: list[ItemRecord] = []
         if isinstance(result, Fetched):

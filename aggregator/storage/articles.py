@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from aggregator.faults import crash_point
 from aggregator.records import Article, ParsedItem
 from aggregator.storage.stubs import queue_stub
 from aggregator.storage.tables import articles, feeds, items
@@ -140,6 +141,7 @@ class ArticleQueue:
             ).one_or_none()
             conn.execute(articles.update().where(articles.c.item_id == item_id).values(**values))
             queue_stub(conn, item_id, old, article.title, article.text, article.content_hash, now)
+            crash_point("extract.in_transaction")
 
     def retry_later(self, item_id: int, error: str, at: datetime) -> None:
         """A transient failure: count the attempt and come back at `at`."""

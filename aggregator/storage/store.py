@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from aggregator.config import FeedConfig
+from aggregator.faults import crash_point
 from aggregator.feeds.plan import plan_items
 from aggregator.records import FeedToFetch, FeedUpdate, ItemPlan, ItemRecord, Outcome
 from aggregator.storage.articles import enqueue_articles
@@ -236,6 +237,7 @@ class Store:
                 changed_ids = update_items(conn, feed_id, plan.changed, update.checked_at)
                 enqueue_articles(conn, new_ids, changed_ids, update.checked_at)
             conn.execute(_UPDATE_FEED, {"feed_id": feed_id, **_feed_values(update)})
+            crash_point("refresh.in_transaction")
             return SavedRefresh(plan=plan, new_item_ids=new_ids)
 
     # -- reading items -----------------------------------------------------------------------

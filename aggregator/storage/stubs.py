@@ -7,7 +7,7 @@ editor's work is never overwritten: `draft --redo` does that on request, keeping
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from aggregator.drafting.records import DRAFT, Part, Provenance, Stub
 from aggregator.drafting.staleness import describe_change
+from aggregator.faults import crash_point
 from aggregator.storage.tables import articles, feeds, items, stubs
 
 QUEUED = "queued"
@@ -162,9 +163,17 @@ class StubQueue:
                 )
         return [_job(r) for r in rows]
 
-    def save(self, job: DraftJob, result: DraftResult, now: datetime) -> None:
+    def save(
+        self,
+        job: DraftJob,
+        result: DraftResult,
+        now: datetime,
+        on_saved: Callable[[Stub], None] | None = None,
+    ) -> None:
         """Store a draft. Parts an editor edited meanwhile are kept; if the article changed
-        while it was being drafted, the stub is stale at once."""
+        while it was being drafted, the stub is stale at once. `on_saved` (the stub's file)
+        runs inside the transaction with the stub as stored: a crash before the commit leaves
+        the stub to be drafted again, never a drafted stub without its file."""
         with self.store.writing() as conn:
             row = conn.execute(
                 sa.select(
@@ -197,6 +206,11 @@ class StubQueue:
                 "stale_reason": "source changed while the stub was drafted" if changed else None,
             }
             conn.execute(stubs.update().where(stubs.c.item_id == job.item_id).values(**values))
+            if on_saved is not None:
+                on_saved(
+                    stub_of(conn.execute(STUB_QUERY.where(stubs.c.item_id == job.item_id)).one())
+                )
+            crash_point("draft.in_transaction")
 
     def release(self, item_id: int, error: str, at: datetime) -> None:
         """Drafting failed unexpectedly: keep the error, try again at `at`."""

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from aggregator.app import stubs_directory
+from aggregator.drafting.files import write_stub_file
 from aggregator.drafting.records import STATES, Stub
 from aggregator.storage.desk import MAX_PART_CHARS, MAX_WHO_CHARS, TRANSITIONS, DeskError
 from aggregator.web.context import WebContext
@@ -88,6 +90,9 @@ async def _desk(ctx: WebContext, fn: Callable[..., Stub], *args: object) -> Stub
         stub: Stub = await ctx.db(fn, *args)
     except DeskError as exc:
         raise Refusal(CONFLICT, str(exc)) from None
+    directory = stubs_directory(ctx.app.config)
+    if directory is not None:  # the Markdown file follows the store
+        await ctx.db(write_stub_file, directory, stub)
     return stub
 
 

@@ -110,6 +110,9 @@ def test_an_edit_through_the_api(web: Web) -> None:
     assert events["item_id"] == item_id
     (event,) = events["events"]
     assert (event["who"], event["action"], event["detail"]) == ("Ana", "edit", "expert_analysis")
+    # The stub's Markdown file under var/stubs follows the store.
+    (markdown,) = web.config.path.parent.glob(f"stubs/city/{item_id}-*.md")
+    assert "Barges wait." in markdown.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
