@@ -39,6 +39,8 @@ async def fetch_page(client: HttpClient, robots: RobotsCache, url: str) -> Page 
     verdict = await robots.verdict(url)
     if verdict is Verdict.DISALLOWED:
         return PageFailed("disallowed by the site's robots.txt", transient=False)
+    if verdict is Verdict.REFUSED:
+        return PageFailed(robots.refusal(url) or "refused address", transient=False)
     if verdict is Verdict.UNAVAILABLE:
         return PageFailed("the site's robots.txt could not be read", transient=True)
     try:

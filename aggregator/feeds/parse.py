@@ -66,13 +66,29 @@ def harden_feedparser() -> None:
     Only expat is allowed as SAX driver (libxml2's resolves external entities), and DTD entity
     declarations are dropped before either parser sees them. Guids are kept as written:
     feedparser would resolve `<guid>1</guid>` against the feed's URL, so an item's identity
-    would change whenever the feed moves.
+    would change whenever the feed moves. A character reference to a surrogate or beyond
+    U+10FFFF (`&#xD800;`) becomes U+FFFD instead of crashing the loose parser.
     """
     feedparser.api.PREFERRED_XML_PARSERS = ["aggregator.feeds.expat"]
     feedparser.api.replace_doctype = _replace_doctype_without_entities
     mixin = feedparser.mixin._FeedParserMixin
     mixin.can_be_relative_uri = frozenset(mixin.can_be_relative_uri) - {"id"}
+    if not hasattr(mixin.handle_charref, "replaces_unencodable"):
+        mixin.handle_charref = _replacing_unencodable(mixin.handle_charref)
     _memoise_url_joins(feedparser.mixin)
+
+
+def _replacing_unencodable(handle_charref: Any) -> Any:
+    def handle(self: Any, ref: str) -> None:
+        digits, base = (ref[1:], 16) if ref[:1] in ("x", "X") else (ref, 10)
+        try:
+            code = int(digits, base)
+        except ValueError:
+            code = 0  # not a number: feedparser's own handling applies
+        handle_charref(self, "xfffd" if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF else ref)
+
+    handle.replaces_unencodable = True  # type: ignore[attr-defined]
+    return handle
 
 
 def _memoise_url_joins(module: Any) -> None:

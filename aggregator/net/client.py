@@ -138,6 +138,8 @@ class HttpClient:
                 raise DeadlineExceeded(
                     f"no complete response within {self.settings.deadline:g} s"
                 ) from None
+            except httpx.InvalidURL as exc:  # the URL, or the Location of a redirect
+                raise FetchError(f"unusable URL from {url[:200]}: {exc}") from None
 
     async def _exchange(
         self, url: str, headers: Mapping[str, str]

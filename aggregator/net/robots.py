@@ -3,7 +3,8 @@
 Feeds are fetched regardless, as feed readers do: a feed is published to be polled. Article
 pages are what a crawler takes, so for them the site's robots.txt is asked first, under our
 product token `aggregator`. A missing robots.txt (any 4xx) allows everything; an unreachable
-one (5xx, network error) means "not now", and the page is tried again later.
+one (5xx, network error) means "not now", and the page is tried again later. A site whose
+address we refuse to reach (private, loopback, ...) is REFUSED: its pages are never asked for.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from urllib.parse import urlsplit
 import httpx
 from protego import Protego
 
-from aggregator.errors import FetchError
+from aggregator.errors import BlockedAddress, FetchError
 from aggregator.net.client import HttpClient
 
 PRODUCT_TOKEN = "aggregator"
@@ -28,6 +29,7 @@ class Verdict(enum.Enum):
     ALLOWED = "allowed"
     DISALLOWED = "disallowed"
     UNAVAILABLE = "unavailable"
+    REFUSED = "refused"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,8 @@ class _Entry:
     separately as `unavailable`."""
     unavailable: bool
     expires: float
+    refused: str | None = None
+    """Why the site cannot be reached at all (a refused address), for the page's reason."""
 
 
 class RobotsCache:
@@ -59,6 +63,8 @@ class RobotsCache:
         entry = self.entries.get(site)
         if entry is None or entry.expires <= self.clock():
             entry = await self._load(site)
+        if entry.refused is not None:
+            return Verdict.REFUSED
         if entry.unavailable:
             return Verdict.UNAVAILABLE
         if entry.rules is None or entry.rules.can_fetch(url, PRODUCT_TOKEN):
@@ -84,10 +90,17 @@ class RobotsCache:
         finally:
             del self.loading[site]
 
+    def refusal(self, url: str) -> str | None:
+        """Why the site of `url` is refused, once its verdict is REFUSED."""
+        entry = self.entries.get(_site(url))
+        return entry.refused if entry is not None else None
+
     async def _fetch(self, site: str) -> _Entry:
         now = self.clock()
         try:
             response = await self.client.get(f"{site}/robots.txt", {"Accept": "text/plain"})
+        except BlockedAddress as exc:
+            return _Entry(None, False, now + self.ttl, refused=str(exc))
         except (FetchError, httpx.HTTPError, OSError):
             return _Entry(None, True, now + self.retry_unavailable)
         if response.status >= 500 or response.status == 429:
@@ -101,6 +114,8 @@ class RobotsCache:
 def _site(url: str) -> str:
     parts = urlsplit(url)
     netloc = (parts.hostname or "").lower()
+    if ":" in netloc:  # an IPv6 literal keeps its brackets
+        netloc = f"[{netloc}]"
     if parts.port:
         netloc = f"{netloc}:{parts.port}"
     return f"{parts.scheme.lower()}://{netloc}"

@@ -271,3 +271,16 @@ def test_character_data_arrives_in_one_piece_whatever_the_line_breaks() -> None:
     body = f'<rss version="2.0"><channel><title>{title}</title></channel></rss>'.encode()
     parsed = parse_feed(body, url="http://example.org/feed")
     assert parsed.title == " ".join(f"line {i} & more" for i in range(200))
+
+
+@pytest.mark.parametrize(
+    "ref", ["&#xD800;", "&#xdfff;", "&#56320;", "&#x110000;", "&#99999999999;"]
+)
+def test_references_to_surrogates_or_beyond_unicode_become_replacement_characters(
+    ref: str,
+) -> None:
+    items = f"<item><guid>g</guid><title>a{ref}b</title><description>c{ref}d</description></item>"
+    parsed = parse_feed(rss(items), url="http://example.org/feed")
+    assert parsed.items[0].title == "a\ufffdb"
+    assert parsed.items[0].summary is not None
+    assert "\ufffd" in parsed.items[0].summary

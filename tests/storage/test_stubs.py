@@ -180,5 +180,7 @@ def test_related_articles_share_weighted_terms_and_exist_in_the_store(store: Sto
     assert found[0].url == "https://e.org/b"
     assert found[0].feed == "one"
     assert set(found[0].shared) == {"flood", "river", "rain"}
+    assert found[0].text == "Text of b."
+    assert 0.0 < found[0].score <= 1.0
     index.save_terms(ids["a"], {})
     assert index.related(ids["b"], texts["b"], limit=5, min_score=0.0) == []
