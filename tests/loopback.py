@@ -35,6 +35,8 @@ class Reply:
     body: bytes = b""
     drip: float | None = None
     """Seconds between single bytes of the whole response (status line included)."""
+    drip_body: float | None = None
+    """Seconds between single bytes of the body only: the headers arrive at once."""
     delay: float = 0.0
     """Seconds to wait before answering."""
     raw: bytes | None = None
@@ -152,14 +154,19 @@ class Loopback:
                     headers = {"Content-Length": str(length), **reply.headers}
                     lines += [f"{k}: {v}" for k, v in headers.items()]
                     data = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + reply.body
-                if reply.drip is None:
+                if reply.drip is None and reply.drip_body is None:
                     self.wfile.write(data)
                     self.wfile.flush()
                     return
-                for i in range(len(data)):
+                start = 0
+                if reply.drip is None:  # headers at once, then the body byte by byte
+                    start = len(data) - len(reply.body)
+                    self.wfile.write(data[:start])
+                    self.wfile.flush()
+                for i in range(start, len(data)):
                     self.wfile.write(data[i : i + 1])
                     self.wfile.flush()
-                    time.sleep(reply.drip)
+                    time.sleep(reply.drip if reply.drip is not None else reply.drip_body or 0)
 
         return _Handler
 

@@ -135,6 +135,15 @@ def test_total_deadline_stops_a_dripping_server(site: Loopback) -> None:
     assert time.monotonic() - started < 3
 
 
+def test_total_deadline_stops_a_body_that_drips_after_quick_headers(site: Loopback) -> None:
+    site.route("/slow-body", Reply(body=b"x" * 100, drip_body=0.2))
+    started = time.monotonic()
+    with pytest.raises(DeadlineExceeded):
+        run(get(site.url("/slow-body"), deadline=1.0))
+    assert time.monotonic() - started < 3
+    assert len(site.hits("/slow-body")) == 1
+
+
 def test_redirect_chain_longer_than_allowed_is_refused(site: Loopback) -> None:
     for i in range(10):
         site.route(f"/r{i}", Reply(302, {"Location": f"/r{i + 1}"}))
