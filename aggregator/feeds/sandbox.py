@@ -15,7 +15,7 @@ import multiprocessing
 import resource
 import signal
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from types import FrameType, TracebackType
 from typing import Any, TypeVar
@@ -121,6 +121,7 @@ class ParserPool:
         self.memory_budget_bytes = memory_budget_bytes
         self._backstop = time_budget * 2 + 5
         self._executor: ProcessPoolExecutor | None = None
+        self._inline: ThreadPoolExecutor | None = None
         self._closed = False
         self._slots: asyncio.Semaphore | None = None
         self._slots_loop: asyncio.AbstractEventLoop | None = None
@@ -146,9 +147,13 @@ class ParserPool:
     async def call(self, fn: Callable[..., T], *args: Any) -> T:
         """Run a module-level function in a worker under the time and memory budgets.
 
-        With `workers=0` it runs in a thread of this process, without budgets."""
+        With `workers=0` it runs in this process, without budgets, on one thread of its own:
+        lxml parsers (trafilatura shares one module-wide) must never be used by two threads at
+        once, which the default executor's several threads would do."""
         if self.workers == 0:
-            return await asyncio.to_thread(fn, *args)
+            if self._inline is None:
+                self._inline = ThreadPoolExecutor(1, thread_name_prefix="aggregator-inline")
+            return await asyncio.get_running_loop().run_in_executor(self._inline, fn, *args)
         return await self._in_worker(_budgeted, fn, *args)
 
     async def _in_worker(self, task: Callable[..., T], *args: Any) -> T:
@@ -207,6 +212,9 @@ class ParserPool:
         executor, self._executor = self._executor, None
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
+        inline, self._inline = self._inline, None
+        if inline is not None:
+            inline.shutdown(wait=True, cancel_futures=True)
 
     async def __aenter__(self) -> ParserPool:
         return self

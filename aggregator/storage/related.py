@@ -13,16 +13,18 @@ The score shown and thresholded is that sum divided by the query's self-score: t
 carries. It is the share of the query's matchable idf-weighted mass that the other article
 matches: 1 for an article with the query's very terms and weights, near 0 for one that shares a
 few weak terms, capped at 1 (an article can weigh the shared terms more than the query does).
-Raw sums drift with the archive, since idf does; the share hardly does, so one threshold means
-the same on a small archive and a large one. Terms no other article carries are left out of the
-self-score because they cannot be matched: with them, an article full of names nobody else
-mentions would score low against everything, and the threshold would pick worse
-(bench/related.py measures both).
+The drafter shows articles from 0.2 up: a fifth of what the query could match. Raw sums drift
+with the archive, since idf does; the share hardly does, so one threshold means the same on a
+small archive and a large one. Terms no other article carries are left out of the self-score
+because they cannot be matched: with them, an article full of names nobody else mentions would
+score low against everything, and the threshold would pick worse (bench/related.py measures
+both).
 
 Terms on more than COMMON_SHARE of the indexed articles (and on at least COMMON_MIN_POSTINGS)
 are not fetched: their idf² is a small fraction of a specific term's, so they barely move a
 ranking, yet they bring thousands of postings. They still count in the self-score, as terms
-the other article does not match.
+the other article does not match. Below COMMON_MIN_POSTINGS there is nothing to save, and on a
+small archive nearly every term is on a large share of it.
 """
 
 from __future__ import annotations
@@ -46,7 +48,8 @@ COMMON_MIN_POSTINGS = 200
 
 @dataclass(frozen=True, slots=True)
 class RelatedArticle:
-    """A stored article related to the query; `score` is the normalised share in [0, 1]."""
+    """A stored article related to the query: `score` is the normalised share in [0, 1] (four
+    decimals), `shared` the terms it shares with the query, strongest for the query first."""
 
     item_id: int
     feed: str

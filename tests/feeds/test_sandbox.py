@@ -199,3 +199,31 @@ def test_call_in_process_without_workers() -> None:
         )
 
     assert asyncio.run(go()) == 25
+
+
+def test_inline_calls_never_run_on_two_threads_at_once() -> None:
+    """lxml parsers shared module-wide (trafilatura's) crash the process when two threads use
+    them at once: with workers=0 the calls take turns on one thread."""
+    import threading
+
+    active: list[int] = []
+    overlaps: list[int] = []
+
+    def task(i: int) -> int:
+        active.append(i)
+        if len(active) > 1:
+            overlaps.append(i)
+        time.sleep(0.01)
+        active.remove(i)
+        return threading.get_ident()
+
+    async def run_all() -> set[int]:
+        pool = ParserPool(workers=0, time_budget=5, memory_budget_bytes=1 << 30)
+        try:
+            return set(await asyncio.gather(*(pool.call(task, i) for i in range(20))))
+        finally:
+            pool.close()
+
+    threads = asyncio.run(run_all())
+    assert overlaps == []
+    assert len(threads) == 1
