@@ -79,6 +79,13 @@ def check_config(ctx: Context) -> None:
     """Validate the config file without fetching anything."""
     config = ctx.config()
     enabled = sum(1 for f in config.feeds if f.enabled)
+    if config.problems:
+        for problem in config.problems:
+            click.echo(f"error: {problem}", err=True)
+        raise click.ClickException(
+            f"{len(config.problems)} feed(s) cannot be fetched as configured; "
+            "the other feeds would still be served"
+        )
     click.echo(f"{config.path}: ok ({len(config.feeds)} feeds, {enabled} enabled)")
 
 

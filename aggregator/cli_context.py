@@ -20,9 +20,12 @@ class Context:
         from aggregator.errors import ConfigError
 
         try:
-            return load_config(config_path(self.config_option, os.environ))
+            config = load_config(config_path(self.config_option, os.environ))
         except ConfigError as exc:
             raise click.ClickException(str(exc)) from None
+        for problem in config.problems:  # the other feeds are served; this one is refused
+            click.echo(f"warning: {problem}", err=True)
+        return config
 
 
 pass_context = click.make_pass_decorator(Context)

@@ -98,6 +98,9 @@ class Config:
     site_rules: tuple[SiteRule, ...] = ()
     drafting: DraftingSettings = field(default_factory=DraftingSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
+    problems: tuple[ConfigError, ...] = ()
+    """Mistakes that do not stop the rest from working: a feed whose URL names an address we
+    refuse. `check-config` reports them as errors; fetching records the refusal on that feed."""
 
     def feed(self, name: str) -> FeedConfig | None:
         return next((f for f in self.feeds if f.name == name), None)
@@ -152,9 +155,10 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     if not isinstance(feeds_raw, list):
         raise ConfigError(str(path), "feeds", "expected [[feeds]] tables")
     feeds: list[FeedConfig] = []
+    problems: list[ConfigError] = []
     seen: dict[str, int] = {}
     for index, entry in enumerate(feeds_raw, start=1):
-        feed = _feed(table_of(entry, path, f"feeds[{index}]"), path, index, settings)
+        feed = _feed(table_of(entry, path, f"feeds[{index}]"), path, index, settings, problems)
         if feed.name in seen:
             raise ConfigError(
                 str(path),
@@ -184,6 +188,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         site_rules=site_rules,
         drafting=drafting,
         digest=digest,
+        problems=tuple(problems),
     )
 
 
@@ -280,7 +285,13 @@ def _allowlist(value: Any, r: TableReader) -> tuple[Network, ...] | bool:
         ) from None
 
 
-def _feed(table: Mapping[str, Any], path: Path, index: int, settings: Settings) -> FeedConfig:
+def _feed(
+    table: Mapping[str, Any],
+    path: Path,
+    index: int,
+    settings: Settings,
+    problems: list[ConfigError],
+) -> FeedConfig:
     name = table.get("name")
     label = f'feeds[{index}] "{name}"' if isinstance(name, str) else f"feeds[{index}]"
     r = TableReader(table, path, label)
@@ -293,7 +304,9 @@ def _feed(table: Mapping[str, Any], path: Path, index: int, settings: Settings) 
     url = r.get("url", str, "an http:// or https:// URL")
     if url is None:
         raise r.fail("url", "required: the feed's http:// or https:// URL")
-    _check_url(url, r, settings.allow_private_networks)
+    refused = _check_url(url, r, settings.allow_private_networks)
+    if refused is not None:
+        problems.append(refused)
     tags = r.get("tags", list, "a list of strings")
     if tags is not None and not all(isinstance(t, str) for t in tags):
         raise r.fail("tags", "expected a list of strings")
@@ -352,7 +365,9 @@ def _rule(
     return dataclasses.replace(rule, name=name) if name and "name" not in table else rule
 
 
-def _check_url(url: str, r: TableReader, allow: tuple[Network, ...] | bool) -> None:
+def _check_url(url: str, r: TableReader, allow: tuple[Network, ...] | bool) -> ConfigError | None:
+    """Raises for a URL that is not one; returns the problem of a URL naming an address we
+    refuse to reach, which `check-config` reports and fetching refuses, feed by feed."""
     try:
         parts = urlsplit(url.strip())
         host = parts.hostname
@@ -362,8 +377,9 @@ def _check_url(url: str, r: TableReader, allow: tuple[Network, ...] | bool) -> N
     if parts.scheme not in ("http", "https") or not host:
         raise r.fail("url", f"expected an http:// or https:// URL, got {url!r}")
     if is_refused_literal(host, allow):
-        raise r.fail(
+        return r.fail(
             "url",
             f"{host} is a private, loopback or reserved address; allow it explicitly with "
             "[settings].allow_private_networks if it is really meant",
         )
+    return None

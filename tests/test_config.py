@@ -63,18 +63,6 @@ def test_defaults(tmp_path: Path) -> None:
         ([], {"contact_url": "me"}, "[settings].contact_url", "mailto:"),
         ([], {"allow_private_networks": ["10.0.0.1/8"]}, "allow_private_networks", "CIDR"),
         ([], {"database_url": "mysql://x"}, "[settings].database_url", "postgresql://"),
-        (
-            [{"name": "a", "url": "http://10.0.0.1/feed"}],
-            {},
-            'feeds[1] "a".url',
-            "allow_private_networks",
-        ),
-        (
-            [{"name": "a", "url": "http://2130706433/feed"}],
-            {"allow_private_networks": ["10.0.0.0/8"]},
-            'feeds[1] "a".url',
-            "private",
-        ),
     ],
 )
 def test_errors_name_the_file_the_place_and_what_is_expected(
@@ -131,3 +119,28 @@ def test_a_broken_selector_is_a_config_error(tmp_path: Path) -> None:
     path.write_text('[[rules]]\nhosts = ["a.example"]\nbody = "div[class="\n')
     with pytest.raises(ConfigError, match=r"rules\[1\]: body"):
         load_config(path)
+
+
+@pytest.mark.parametrize(
+    ("url", "settings"),
+    [
+        ("http://10.0.0.1/feed", {}),
+        ("http://2130706433/feed", {"allow_private_networks": ["10.0.0.0/8"]}),
+        ("http://[::ffff:10.0.0.1]/feed", {}),
+    ],
+)
+def test_a_feed_naming_a_refused_address_is_a_problem_not_a_stop(
+    tmp_path: Path, url: str, settings: dict[str, object]
+) -> None:
+    path = write_config(
+        tmp_path / "feeds.toml",
+        [{"name": "good", "url": "https://e.org/feed"}, {"name": "intranet", "url": url}],
+        settings,
+    )
+    config = load_config(path)
+    assert [f.name for f in config.feeds] == ["good", "intranet"]
+    (problem,) = config.problems
+    message = str(problem)
+    assert message.startswith(str(path))
+    assert 'feeds[2] "intranet".url' in message
+    assert "allow_private_networks" in message

@@ -266,3 +266,39 @@ def test_a_body_shorter_than_its_content_length_is_an_error(site: Loopback) -> N
     with pytest.raises(httpx.RemoteProtocolError, match="without sending complete message body"):
         run(get(site.url("/cut"), deadline=3.0))
     assert time.monotonic() - started < 1
+
+
+def test_a_literal_refused_address_fails_check_config_but_not_the_other_feeds(
+    site: Loopback, make_config: Callable[..., Config]
+) -> None:
+    site.route(
+        "/good",
+        Reply(
+            body=b"<rss version='2.0'><channel><title>ok</title>"
+            b"<item><guid>a</guid><title>A</title></item></channel></rss>"
+        ),
+    )
+    config = make_config(
+        [
+            {"name": "good", "url": site.url("/good")},
+            {"name": "intranet", "url": f"http://127.0.0.2:{site.port}/good"},
+        ]
+    )
+    checked = CliRunner().invoke(cli, ["--config", str(config.path), "check-config"])
+    assert checked.exit_code != 0
+    assert 'feeds[2] "intranet".url: 127.0.0.2 is a private, loopback or reserved' in (
+        checked.output
+    )
+    fetched = CliRunner().invoke(cli, ["--config", str(config.path), "fetch", "--all"])
+    assert fetched.exit_code == 0, fetched.output
+    assert "1 ok" in fetched.output
+    assert "intranet" in fetched.output
+    engine = sa.create_engine(config.settings.database_url)
+    try:
+        with engine.connect() as conn:
+            errors = dict(conn.execute(sa.select(feeds.c.name, feeds.c.last_error)).all())
+    finally:
+        engine.dispose()
+    assert errors["good"] is None
+    assert "127.0.0.2" in (errors["intranet"] or "")
+    assert len(site.hits("/good")) == 1  # the refused feed never reached the server
