@@ -23,9 +23,13 @@ INDEX_TERMS = 80
 TITLE_WEIGHT = 3
 MAX_FIGURE_SENTENCES = 5
 MAX_FIGURE_SENTENCE_CHARS = 600
+MIN_WORDS = 5
+"""Fewer words is a fragment (a name, a heading, a caption), not a sentence to quote;
+Japanese and Chinese have no spaces: there every two characters count as a word."""
 FOREIGN_MIN_WORDS = 12
 FOREIGN_STOP_SHARE = 0.12
 _WORDS = re.compile(r"[^\W\d_]+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +56,7 @@ def analyse(
         from aggregator.articles.language import detect_language
 
         language = detect_language(text)[0] or hint
-    sentences = [s for s in split_sentences(text, language) if in_language(s.text, language)]
+    sentences = usable_sentences(text, language)
     summary = summarise(sentences, language, count=summary_sentences)
     chosen = key_points(sentences, language, count=key_point_count, summary=summary)
     used = {p.sentence.start for p in (*summary, *chosen)}
@@ -63,6 +67,22 @@ def analyse(
         figures=figure_sentences(sentences, MAX_FIGURE_SENTENCES, shown=used),
         terms=index_terms(text, title, language),
     )
+
+
+def usable_sentences(text: str, language: str | None) -> list[Sentence]:
+    """Sentences a summary, a key point or a figure may be taken from: whole sentences (not a
+    name or a lead-in ending with a colon) in the article's language."""
+    return [
+        s
+        for s in split_sentences(text, language)
+        if not s.text.endswith(":")
+        and _word_count(s.text) >= MIN_WORDS
+        and in_language(s.text, language)
+    ]
+
+
+def _word_count(text: str) -> int:
+    return sum(max(1, len(word) // 2) if _CJK.search(word) else 1 for word in _WORDS.findall(text))
 
 
 def in_language(sentence: str, language: str | None) -> bool:
@@ -95,7 +115,7 @@ def figure_sentences(
 
 
 def figure_sentences_of(text: str, language: str | None, limit: int) -> tuple[Entry, ...]:
-    return figure_sentences(split_sentences(text, language), limit)
+    return figure_sentences(usable_sentences(text, language), limit)
 
 
 def index_terms(text: str, title: str | None, language: str | None) -> dict[str, float]:

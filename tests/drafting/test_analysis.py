@@ -6,8 +6,10 @@ from aggregator.drafting.analysis import (
     INDEX_TERMS,
     analyse,
     figure_sentences,
+    figure_sentences_of,
     in_language,
     index_terms,
+    usable_sentences,
 )
 from aggregator.text.figures import carries_figures
 from aggregator.text.sentences import split_sentences
@@ -71,3 +73,21 @@ def test_index_terms_are_unit_length_and_favour_the_title() -> None:
     assert math.isclose(math.sqrt(sum(w * w for w in weights.values())), 1.0, abs_tol=1e-4)
     assert max(weights, key=lambda t: weights[t]) == "dam"
     assert len(weights) <= INDEX_TERMS
+
+
+def test_fragments_and_lead_ins_are_not_quoted_but_japanese_sentences_are() -> None:
+    text = (
+        "東京都は12日、新しい防災計画を発表した。計画では58.4%の住宅が対象となる。はい。\n"
+        "Miguel Angel Tavera pe1us0:\nThe council met on Monday to vote on it."
+    )
+    assert [s.text for s in usable_sentences(text, None)] == [
+        "東京都は12日、新しい防災計画を発表した。",
+        "計画では58.4%の住宅が対象となる。",
+        "The council met on Monday to vote on it.",
+    ]
+
+
+def test_figures_of_a_related_article_skip_its_quotations_in_another_language() -> None:
+    chosen = figure_sentences_of(STORY, "en", 10)
+    assert chosen
+    assert all("Participei" not in e.text for e in chosen)
