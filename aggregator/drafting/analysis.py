@@ -28,6 +28,9 @@ MIN_WORDS = 5
 Japanese and Chinese have no spaces: there every two characters count as a word."""
 FOREIGN_MIN_WORDS = 12
 FOREIGN_STOP_SHARE = 0.12
+FOREIGN_OTHER_SHARE = 0.2
+FOREIGN_RATIO = 1.5
+STOP_LANGUAGES = ("en", "fr", "es", "de", "pt", "it", "nl")
 _WORDS = re.compile(r"[^\W\d_]+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
@@ -86,15 +89,27 @@ def _word_count(text: str) -> int:
 
 
 def in_language(sentence: str, language: str | None) -> bool:
-    """False for a long sentence with almost none of the language's stop words: a quotation
-    in another language, which a summary in this one should not pick."""
+    """False for a long sentence that reads as another language: almost none of this
+    language's stop words, or clearly more of another's. A quotation in another language is
+    not what a summary in this one should pick."""
     stops = stop_words(language) if language else frozenset()
     if not stops:
         return True
     words = _WORDS.findall(sentence.lower())
     if len(words) < FOREIGN_MIN_WORDS:
         return True
-    return sum(1 for w in words if w in stops) / len(words) >= FOREIGN_STOP_SHARE
+    own = _share(words, stops)
+    if own < FOREIGN_STOP_SHARE:
+        return False
+    other = max(
+        (_share(words, stop_words(code)) for code in STOP_LANGUAGES if code != language),
+        default=0.0,
+    )
+    return not (other >= FOREIGN_OTHER_SHARE and other > own * FOREIGN_RATIO)
+
+
+def _share(words: list[str], stops: frozenset[str]) -> float:
+    return sum(1 for w in words if w in stops) / len(words)
 
 
 def figure_sentences(

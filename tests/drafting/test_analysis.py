@@ -91,3 +91,17 @@ def test_figures_of_a_related_article_skip_its_quotations_in_another_language() 
     chosen = figure_sentences_of(STORY, "en", 10)
     assert chosen
     assert all("Participei" not in e.text for e in chosen)
+
+
+def test_a_quotation_in_another_language_with_short_words_in_common_is_told_apart() -> None:
+    spanish = (
+        "Entre Brack, que ya se vendió descaradamente, y Pizango, a quien no le importa mandar a "
+        "su gente a que la maten mientras él se esconde, no veo ninguna posibilidad de acuerdo."
+    )
+    english = (
+        "As a result, more than 2,000 indigenous residents have been blockading the highway in "
+        "the area of Devil's Curve for the past week and a half, according to Enlace Nacional."
+    )
+    assert not in_language(spanish, "en")
+    assert in_language(english, "en")
+    assert in_language(spanish, "es")
