@@ -267,7 +267,11 @@ def replace_config(path: Path, original: bytes, new: bytes) -> None:
             os.fsync(handle.fileno())
         os.chmod(temporary, target.stat().st_mode & 0o7777)
         try:
-            load_config(Path(temporary))
+            edited = load_config(Path(temporary))
+            known = {problem.where for problem in load_config(target).problems}
+            added = [problem for problem in edited.problems if problem.where not in known]
+            if added:  # a feed we would refuse to fetch is not added in the first place
+                raise added[0]
         except ConfigError as exc:
             raise ConfigError(
                 str(path), exc.where, f"{exc.problem} (after the edit; the file is unchanged)"
