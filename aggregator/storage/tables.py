@@ -164,8 +164,8 @@ stubs = sa.Table(
     sa.Column("state_changed_at", UTCDateTime),
     sa.Column("state_changed_by", sa.Text),
     sa.Index(None, "work", "next_attempt_at"),
-    sa.Index(None, "state"),
-    # The digest's selection: newest changes first, by state and category, index-only.
+    # The digest's selection: newest changes first, by state and category, index-only. (No
+    # index on state alone: without statistics SQLite would prefer it and sort every stub.)
     sa.Index(None, "updated_at", "state", "category", "drafted_at"),
 )
 
