@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +26,31 @@ def no_network_beyond_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
         return real(host, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
+
+
+TEST_DATABASE_ENV = "AGGREGATOR_TEST_DATABASE_URL"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The same test on an SQLite file and on PostgreSQL (an empty schema for each test)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'var' / 'a.db'}"
+    url = os.environ.get(TEST_DATABASE_ENV)
+    if not url:
+        pytest.skip(
+            f"PostgreSQL tests need {TEST_DATABASE_ENV}=postgresql+psycopg://... (.ci/run sets it)"
+        )
+    from aggregator.storage.engine import create_engine
+
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
+            conn.exec_driver_sql("CREATE SCHEMA public")
+    finally:
+        engine.dispose()
+    return url
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,12 +18,15 @@ NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    s = Store.open(f"sqlite:///{tmp_path / 'var' / 'a.db'}")
+def store(database_url: str) -> Iterator[Store]:
+    s = Store.open(database_url)
     s.sync_feeds(
         [FeedConfig("one", "https://e.org/one"), FeedConfig("two", "https://e.org/two")], NOW
     )
-    return s
+    try:
+        yield s
+    finally:
+        s.close()
 
 
 def update(outcome: Outcome = Outcome.OK, **kw: object) -> FeedUpdate:
@@ -176,3 +180,14 @@ def test_new_and_changed_items_are_queued_for_extraction(store: Store) -> None:
     store.save_refresh(fid, update(), changed)
     assert queue.counts() == {"pending": 1}
     assert len(queue.claim_due(NOW, 10, timedelta(minutes=5))) == 1
+
+
+def test_a_plain_postgresql_url_is_spoken_to_with_psycopg_3() -> None:
+    from aggregator.storage.engine import create_engine
+
+    engine = create_engine("postgresql://someone@db.example/aggregator")
+    try:
+        assert engine.dialect.name == "postgresql"
+        assert engine.dialect.driver == "psycopg"
+    finally:
+        engine.dispose()
