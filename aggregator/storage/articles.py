@@ -91,6 +91,9 @@ class ArticleQueue:
             .where(articles.c.state == PENDING, articles.c.next_attempt_at <= now)
             .order_by(articles.c.next_attempt_at, articles.c.item_id)
             .limit(limit)
+            # PostgreSQL: rows another worker is claiming are skipped, never claimed twice.
+            # SQLite has one writer at a time (BEGIN IMMEDIATE) and renders no FOR UPDATE.
+            .with_for_update(skip_locked=True, of=articles)
         )
         with self.store.writing() as conn:
             rows = conn.execute(query).all()

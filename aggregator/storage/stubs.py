@@ -152,6 +152,7 @@ class StubQueue:
             )
             .order_by(stubs.c.next_attempt_at, stubs.c.item_id)
             .limit(limit)
+            .with_for_update(skip_locked=True, of=stubs)  # as ArticleQueue.claim_due
         )
         with self.store.writing() as conn:
             rows = conn.execute(query).all()
