@@ -8,7 +8,7 @@ throw away the good ones.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol, Self, runtime_checkable
@@ -120,6 +120,23 @@ class BackendError(AggregatorError):
             retry_after=self.retry_after,
             partial=partial,
         )
+
+
+async def translate_by_characters(
+    parts: Mapping[str, str],
+    send: Callable[[list[str]], Awaitable[tuple[list[str], int]]],
+    price_per_million_chars: float | None,
+) -> BackendReply:
+    """What DeepL and LibreTranslate share: blank parts are not sent, the others go in one
+    request (`send` returns the translations in order and the HTTP requests it took), and the
+    characters sent are what is billed."""
+    names = [name for name, text in parts.items() if text.strip()]
+    translated: list[str] = []
+    requests = 0
+    if names:
+        translated, requests = await send([parts[name] for name in names])
+    by_name = dict(zip(names, translated, strict=True))
+    return reply_by_characters(parts, by_name, requests, price_per_million_chars)
 
 
 def reply_by_characters(

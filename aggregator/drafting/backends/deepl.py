@@ -13,7 +13,7 @@ from aggregator.drafting.backends.base import (
     BackendError,
     BackendReply,
     BackendSettings,
-    reply_by_characters,
+    translate_by_characters,
 )
 from aggregator.drafting.backends.exchange import HttpBackend
 from aggregator.drafting.backends.retry import RetryPolicy
@@ -68,11 +68,7 @@ class DeepL(HttpBackend):
     async def translate(
         self, parts: Mapping[str, str], source: str | None, target: str
     ) -> BackendReply:
-        names = [name for name, text in parts.items() if text.strip()]
-        texts = [parts[name] for name in names]
-        translated: list[str] = []
-        requests = 0
-        if names:
+        async def send(texts: list[str]) -> tuple[list[str], int]:
             body: dict[str, object] = {"text": texts, "target_lang": deepl_target(target)}
             if source:
                 body["source_lang"] = deepl_source(source)
@@ -80,10 +76,9 @@ class DeepL(HttpBackend):
             if self.settings.api_key:
                 headers["Authorization"] = f"DeepL-Auth-Key {self.settings.api_key}"
             exchange = await self.post_json(self.url, body, headers, STATUS_NOTES)
-            translated = self._read(exchange.data, len(texts))
-            requests = exchange.requests
-        by_name = dict(zip(names, translated, strict=True))
-        return reply_by_characters(parts, by_name, requests, self.settings.price_per_million_chars)
+            return self._read(exchange.data, len(texts)), exchange.requests
+
+        return await translate_by_characters(parts, send, self.settings.price_per_million_chars)
 
     def _read(self, data: object, expected: int) -> list[str]:
         items = data.get("translations") if isinstance(data, dict) else None
