@@ -22,7 +22,7 @@ from aggregator.config import Config
 from aggregator.drafting.analysis import Analysis, analyse, figure_sentences_of
 from aggregator.drafting.category import choose_category
 from aggregator.drafting.compose import Related, compose
-from aggregator.drafting.machine import Database, MachineDrafter, retry_delay
+from aggregator.drafting.machine import Database, MachineDrafter, MachineInput, retry_delay
 from aggregator.drafting.records import Entry, Provenance, Stub
 from aggregator.faults import crash_point
 from aggregator.storage.related import RelatedIndex
@@ -154,13 +154,15 @@ class Drafter:
         sources = [f"{job.title or ''}\n{job.text}", *(r.article.text for r in related)]
         machine = await self.machine.apply(
             parts,
-            item_id=job.item_id,
-            content_hash=job.content_hash,
-            source=analysis.language,
-            target=target,
-            source_text=job.text,
-            sources=sources,
-            attempts=job.attempts,
+            MachineInput(
+                item_id=job.item_id,
+                content_hash=job.content_hash,
+                source=analysis.language,
+                target=target,
+                text=job.text,
+                sources=sources,
+                attempts=job.attempts,
+            ),
         )
         now = self.clock()
         provenance = Provenance(

@@ -39,6 +39,22 @@ class Database(Protocol):
     async def run(self, fn: Callable[..., T], /, *args: Any) -> T: ...
 
 
+@dataclass(frozen=True, slots=True)
+class MachineInput:
+    """The article a stub's machine drafts are made from and checked against."""
+
+    item_id: int
+    content_hash: str | None
+    source: str | None
+    """The language of the article."""
+    target: str
+    text: str
+    sources: Sequence[str]
+    """Texts a machine draft's figures and names must appear in: the article and the related
+    articles it cites."""
+    attempts: int
+
+
 @dataclass
 class MachineOutcome:
     parts: list[Part]
@@ -92,50 +108,17 @@ class MachineDrafter:
         model = self.settings.model
         return f"{self.backend.name}:{model}" if model else self.backend.name
 
-    async def apply(
-        self,
-        parts: Sequence[Part],
-        *,
-        item_id: int,
-        content_hash: str | None,
-        source: str | None,
-        target: str,
-        source_text: str,
-        sources: Sequence[str],
-        attempts: int,
-    ) -> MachineOutcome:
+    async def apply(self, parts: Sequence[Part], article: MachineInput) -> MachineOutcome:
         outcome = MachineOutcome(parts=list(parts))
         if self.backend is None:
             return outcome
         by_name = {p.name: p for p in outcome.parts}
-        if source != target:
+        if article.source != article.target:
             wanted = {n: by_name[n].content for n in TRANSLATED if _open(by_name.get(n))}
-            await self._ask(
-                outcome,
-                "translation",
-                wanted,
-                item_id,
-                content_hash,
-                source,
-                target,
-                sources,
-                attempts,
-                None,
-            )
+            await self._ask(outcome, "translation", wanted, article, None)
         if self.settings.write_commentary and isinstance(self.backend, Writer):
             wanted = {n: WRITTEN[n] for n in WRITTEN if _open(by_name.get(n))}
-            await self._ask(
-                outcome,
-                "commentary",
-                wanted,
-                item_id,
-                content_hash,
-                source,
-                target,
-                sources,
-                attempts,
-                source_text[:MAX_SOURCE_CHARS],
-            )
+            await self._ask(outcome, "commentary", wanted, article, article.text[:MAX_SOURCE_CHARS])
         return outcome
 
     async def _ask(
@@ -143,12 +126,7 @@ class MachineDrafter:
         outcome: MachineOutcome,
         what: str,
         wanted: Mapping[str, str],
-        item_id: int,
-        content_hash: str | None,
-        source: str | None,
-        target: str,
-        sources: Sequence[str],
-        attempts: int,
+        article: MachineInput,
         source_text: str | None,
     ) -> None:
         assert self.backend is not None
@@ -158,11 +136,11 @@ class MachineDrafter:
         version = getattr(self.backend, "prompt_version", None)
         keys = {
             part: idempotency_key(
-                content_hash,
+                article.content_hash,
                 name,
                 self.settings.model,
                 version,
-                target,
+                article.target,
                 what,
                 part,
                 hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
@@ -180,17 +158,21 @@ class MachineDrafter:
                 outcome.pending.append(f"{what} pending: {refusal}; resumes after 00:00 UTC")
                 outcome.wait_until(next_utc_midnight(self.clock()))
             else:
-                reply, error = await self._call(missing, source, target, source_text, keys)
+                reply, error = await self._call(
+                    missing, article.source, article.target, source_text, keys
+                )
                 if reply is not None:
-                    await self._record(reply, keys, item_id)
+                    await self._record(reply, keys, article.item_id)
                     _count(outcome, reply)
                     texts.update({p.name: p.text for p in reply.parts if p.text})
                 if error is not None:
-                    self._failed(outcome, what, error, attempts)
+                    self._failed(outcome, what, error, article.attempts)
         if texts:
             outcome.backends.add(self.label or name)
         outcome.parts = [
-            _drafted(p, texts[p.name], self.label or name, what, sources) if p.name in texts else p
+            _drafted(p, texts[p.name], self.label or name, what, article.sources)
+            if p.name in texts
+            else p
             for p in outcome.parts
         ]
 
