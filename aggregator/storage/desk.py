@@ -159,14 +159,7 @@ class Desk:
             raise DeskError(f"a part holds at most {MAX_PART_CHARS} characters")
         content = content.replace("\r\n", "\n").strip()
         with self.store.writing() as conn:
-            raw = conn.execute(
-                sa.select(stubs.c.parts).where(
-                    stubs.c.item_id == item_id, stubs.c.drafted_at.is_not(None)
-                )
-            ).scalar_one_or_none()
-            if raw is None:
-                raise DeskError(f"no drafted stub for item {item_id}")
-            parts = [Part.from_json(p) for p in raw]
+            parts = [Part.from_json(p) for p in _drafted(conn, item_id, stubs.c.parts)]
             if not any(p.name == name for p in parts):
                 raise DeskError(f"stub {item_id} has no part {name!r}")
             parts = [
@@ -188,13 +181,7 @@ class Desk:
         if state not in STATES:
             raise DeskError(f"unknown state {state!r}; states are {', '.join(STATES)}")
         with self.store.writing() as conn:
-            current = conn.execute(
-                sa.select(stubs.c.state).where(
-                    stubs.c.item_id == item_id, stubs.c.drafted_at.is_not(None)
-                )
-            ).scalar_one_or_none()
-            if current is None:
-                raise DeskError(f"no drafted stub for item {item_id}")
+            current = _drafted(conn, item_id, stubs.c.state)
             if state not in TRANSITIONS[current]:
                 allowed = ", ".join(sorted(TRANSITIONS[current]))
                 raise DeskError(f"a {current} stub can go to {allowed}, not {state}")
@@ -237,6 +224,16 @@ def _filtered(query: sa.Select[Any], where: StubFilter) -> sa.Select[Any]:
             )
         )
     return query
+
+
+def _drafted(conn: sa.Connection, item_id: int, column: sa.Column[Any]) -> Any:
+    """`column` of the item's drafted stub, read in the caller's transaction."""
+    value = conn.execute(
+        sa.select(column).where(stubs.c.item_id == item_id, stubs.c.drafted_at.is_not(None))
+    ).scalar_one_or_none()
+    if value is None:
+        raise DeskError(f"no drafted stub for item {item_id}")
+    return value
 
 
 def _who(who: str) -> str:
