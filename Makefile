@@ -47,6 +47,7 @@ bench: $(STAMP)  ## all benchmarks, each against its baselines in the same run (
 	$(BIN)/python bench/summary.py
 	$(BIN)/python bench/related.py
 	$(BIN)/python bench/serve.py
+	$(BIN)/python bench/cluster.py
 
 clean:  ## remove the virtualenv and caches (keeps var/)
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -32,6 +32,7 @@ from aggregator.storage.ledger import Ledger
 from aggregator.storage.related import RelatedIndex
 from aggregator.storage.store import Store
 from aggregator.storage.stubs import StubQueue
+from aggregator.storage.work import take_turn
 
 T = TypeVar("T")
 
@@ -46,7 +47,10 @@ class Database:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aggregator-db")
+        # SQLite: one writer at a time anyway. PostgreSQL: a worker's tasks overlap their
+        # queries (the engine's pool holds 5 connections, and may open 10 more).
+        threads = 1 if store.engine.dialect.name == "sqlite" else 4
+        self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="aggregator-db")
 
     async def run(self, fn: Callable[..., T], /, *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
@@ -130,7 +134,10 @@ class App:
         clock: Callable[[], datetime] = utc_now,
         environ: Mapping[str, str] = os.environ,
         retry_policy: RetryPolicy | None = None,
+        shared_politeness: bool = False,
     ) -> None:
+        """`shared_politeness`: book every request's start in the database, so that the gap
+        between requests to a host holds across the workers sharing it."""
         backend = backend_settings(config, environ)  # before anything is opened: it may fail
         self.config = config
         self.settings = config.settings
@@ -138,7 +145,8 @@ class App:
         self.log = get_logger("aggregator")
         self.store = Store.open(self.settings.database_url)
         self.db = Database(self.store)
-        self.http = HttpClient(client_settings(self.settings))
+        shared = shared_politeness and self.settings.per_host_gap > 0
+        self.http = HttpClient(client_settings(self.settings), self._book_turn if shared else None)
         self.parser = ParserPool(
             workers=self.settings.parse_workers,
             time_budget=self.settings.parse_time_budget,
@@ -205,6 +213,11 @@ class App:
         self.parser.close()
         self.db.close()
 
+    async def _book_turn(self, host: str) -> float:
+        return await self.db.run(
+            take_turn, self.store, host, self.clock(), self.settings.per_host_gap
+        )
+
     async def select_feeds(
         self, names: Sequence[str] = (), *, due_only: bool = True
     ) -> list[FeedToFetch]:
@@ -232,9 +245,38 @@ class App:
         return await self.articles.run_due()
 
     def digest_path(self) -> Path | None:
+        if self.config.digest.file is not None:
+            return self.config.digest.file
         var = var_directory(self.config)
         return var / "digest.atom" if var is not None else None
 
     async def draft(self) -> DraftReport:
         """Draft every stub that is due: new articles, redos, and machine steps to retry."""
         return await self.drafter.run_due()
+
+    async def write_digest(self) -> dict[str, Any]:
+        """Rewrite the digest file; what was done, for the log event."""
+        from aggregator.digest.build import write_digest
+
+        path = self.digest_path()
+        if path is None:
+            return {"skipped": "no [digest].file is set for a database that is not SQLite"}
+        entries = await self.db.run(write_digest, self.store, self.config, self.clock(), path)
+        return {"path": str(path), "entries": entries}
+
+    async def clean_up(self) -> dict[str, Any]:
+        """Let go of what is older than the retention period; counts, for the log event."""
+        from aggregator.drafting.files import remove_stub_files
+        from aggregator.storage.cleanup import clean_up
+
+        report = await self.db.run(clean_up, self.store, self.clock(), self.settings.retention_days)
+        directory = stubs_directory(self.config)
+        if directory is not None:
+            for feed, item_id in report.stubs:
+                remove_stub_files(directory, feed, item_id)
+        return {
+            "articles": report.articles,
+            "stubs": len(report.stubs),
+            "changes": report.changes,
+            "ledger": report.ledger,
+        }

@@ -17,6 +17,7 @@ from aggregator.cli_context import Context, pass_context
 from aggregator.cli_digest import digest
 from aggregator.cli_feeds import feeds
 from aggregator.cli_stubs import draft, stubs
+from aggregator.cli_workers import worker, workers
 
 if TYPE_CHECKING:
     from aggregator.articles.worker import ExtractionReport
@@ -68,7 +69,7 @@ def cli(
     """Watch news feeds and prepare drafts for a newsroom."""
     from aggregator.logs import configure_logging
 
-    default = "info" if ctx.invoked_subcommand == "run" else "warning"
+    default = "info" if ctx.invoked_subcommand in ("run", "worker") else "warning"
     configure_logging(log_level or default, json=log_json or log_format == "json")
     ctx.obj = Context(config_option)
 
@@ -271,6 +272,8 @@ cli.add_command(stubs)
 cli.add_command(feeds)
 cli.add_command(digest)
 cli.add_command(draft)
+cli.add_command(worker)
+cli.add_command(workers)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

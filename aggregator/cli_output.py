@@ -145,3 +145,25 @@ def _table(cells: list[dict[str, str]], out: TextIO, title: str) -> None:
     for row in cells:
         table.add_row(*row.values())
     Console(file=out).print(table)
+
+
+def queue_table(view: Any, out: TextIO) -> None:
+    """The `workers` command: tasks per kind and state, then the live workers."""
+    now = datetime.now(UTC)
+    cells = [
+        {
+            "task": t.task.removeprefix("aggregator."),
+            "waiting": str(t.counts["todo"]),
+            "running": str(t.counts["doing"]),
+            "failed": str(t.counts["failed"]),
+            "cancelled": str(t.counts["cancelled"] + t.counts["aborted"]),
+            "oldest waiting": _ago(t.oldest_waiting, now),
+        }
+        for t in view.tasks
+    ]
+    _table(cells, out, title="tasks")
+    workers = [
+        {"worker": str(worker_id), "last heartbeat": _ago(beat, now)}
+        for worker_id, beat in view.workers
+    ]
+    _table(workers, out, title="workers running")

@@ -20,6 +20,7 @@ from aggregator.digest.settings import DigestSettings, parse_digest
 from aggregator.drafting.settings import DraftingSettings, parse_drafting
 from aggregator.errors import ConfigError
 from aggregator.net.addresses import Network, is_refused_literal, parse_allowlist
+from aggregator.workers.settings import WorkerSettings, parse_workers
 
 if TYPE_CHECKING:
     from aggregator.articles.rules import SiteRule
@@ -98,6 +99,7 @@ class Config:
     site_rules: tuple[SiteRule, ...] = ()
     drafting: DraftingSettings = field(default_factory=DraftingSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
+    workers: WorkerSettings = field(default_factory=WorkerSettings)
     problems: tuple[ConfigError, ...] = ()
     """Mistakes that do not stop the rest from working: a feed whose URL names an address we
     refuse. `check-config` reports them as errors; fetching records the refusal on that feed."""
@@ -142,13 +144,21 @@ def load_config(path: Path) -> Config:
 
 
 def parse_config(data: Mapping[str, Any], path: Path) -> Config:
-    unknown = set(data) - {"settings", "feeds", "rules", "drafting", "digest", "categories"}
+    unknown = set(data) - {
+        "settings",
+        "feeds",
+        "rules",
+        "drafting",
+        "digest",
+        "categories",
+        "workers",
+    }
     if unknown:
         raise ConfigError(
             str(path),
             f"[{sorted(unknown)[0]}]",
-            "unknown table; expected [settings], [[feeds]], [[rules]], [drafting], [digest] "
-            "or [[categories]]",
+            "unknown table; expected [settings], [[feeds]], [[rules]], [drafting], [digest], "
+            "[workers] or [[categories]]",
         )
     settings = _settings(table_of(data.get("settings", {}), path, "[settings]"), path)
     feeds_raw = data.get("feeds", [])
@@ -181,6 +191,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         table_of(data.get("drafting", {}), path, "[drafting]"), categories, path
     )
     digest = parse_digest(table_of(data.get("digest", {}), path, "[digest]"), path, settings.listen)
+    workers = parse_workers(table_of(data.get("workers", {}), path, "[workers]"), path)
     return Config(
         path=path,
         settings=settings,
@@ -188,6 +199,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         site_rules=site_rules,
         drafting=drafting,
         digest=digest,
+        workers=workers,
         problems=tuple(problems),
     )
 

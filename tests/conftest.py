@@ -36,6 +36,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The same test on an SQLite file and on PostgreSQL (an empty schema for each test)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'var' / 'a.db'}"
+    return empty_postgresql()
+
+
+@pytest.fixture
+def postgresql_url() -> str:
+    """An empty PostgreSQL database, for tests of what only PostgreSQL does (workers)."""
+    return empty_postgresql()
+
+
+def empty_postgresql() -> str:
     url = os.environ.get(TEST_DATABASE_ENV)
     if not url:
         pytest.skip(

@@ -32,6 +32,9 @@ class DigestSettings:
     """Entries per page."""
     states: tuple[str, ...] = EVERY_STATE_BUT_REJECTED
     cache_seconds: int = 300
+    file: Path | None = None
+    """Where the digest file is written; by default `var/digest.atom` beside a SQLite database
+    and none with PostgreSQL (the digest is still served over HTTP)."""
 
 
 def base_url_of(listen: str) -> str:
@@ -43,7 +46,7 @@ def base_url_of(listen: str) -> str:
 
 def parse_digest(table: Mapping[str, Any], path: Path, listen: str) -> DigestSettings:
     r = TableReader(table, path, "[digest]")
-    r.check_keys({"title", "base_url", "window_days", "limit", "states", "cache_seconds"})
+    r.check_keys({"title", "base_url", "window_days", "limit", "states", "cache_seconds", "file"})
     values: dict[str, Any] = {"base_url": base_url_of(listen)}
     title = r.get("title", str, "a string")
     if title is not None:
@@ -64,6 +67,12 @@ def parse_digest(table: Mapping[str, Any], path: Path, listen: str) -> DigestSet
     states = _states(r)
     if states is not None:
         values["states"] = states
+    file = r.get("file", str, 'a file path such as "/srv/www/digest.atom"')
+    if file is not None:
+        if not file.strip():
+            raise r.fail("file", "expected a file path, got an empty string")
+        given = Path(file)
+        values["file"] = given if given.is_absolute() else path.parent / given
     return DigestSettings(**values)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import http.cookiejar
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
@@ -68,9 +68,15 @@ def host_key(url: str) -> str:
 class HttpClient:
     """GET with everything a polite and careful fetcher needs. Use as an async context manager."""
 
-    def __init__(self, settings: ClientSettings) -> None:
+    def __init__(
+        self,
+        settings: ClientSettings,
+        shared_turns: Callable[[str], Awaitable[float]] | None = None,
+    ) -> None:
         self.settings = settings
-        self.limiter = HostLimiter(settings.per_host_connections, settings.per_host_gap)
+        self.limiter = HostLimiter(
+            settings.per_host_connections, settings.per_host_gap, shared=shared_turns
+        )
         self.slots = asyncio.Semaphore(settings.max_connections)
         self.client = httpx.AsyncClient(
             transport=guarded_transport(settings.allow_private_networks, settings.max_connections),

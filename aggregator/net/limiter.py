@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -22,6 +22,9 @@ class HostLimiter:
 
     Hosts are keyed by name (and port), the unit a publisher's server sees. State for a host is
     dropped when nobody uses it, so memory does not grow with the number of hosts ever seen.
+
+    `shared`, when given, books each start with the other processes too (workers sharing a
+    database): it returns how long to wait before starting.
     """
 
     def __init__(
@@ -29,10 +32,12 @@ class HostLimiter:
         connections: int,
         gap: float,
         clock: Callable[[], float] = time.monotonic,
+        shared: Callable[[str], Awaitable[float]] | None = None,
     ) -> None:
         self.connections = connections
         self.gap = gap
         self.clock = clock
+        self.shared = shared
         self.hosts: dict[str, _Host] = {}
         self.last_start: dict[str, float] = {}
 
@@ -50,6 +55,10 @@ class HostLimiter:
                         wait = state.next_start - self.clock()
                         if wait > 0:
                             await asyncio.sleep(wait)
+                        if self.shared is not None:
+                            wait = await self.shared(host)
+                            if wait > 0:
+                                await asyncio.sleep(wait)
                         state.next_start = self.clock() + self.gap
                 yield
         finally:

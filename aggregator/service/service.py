@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
-from aggregator.app import App, stubs_directory
+from aggregator.app import App
 from aggregator.logs import get_logger
 from aggregator.service.metrics import Metrics
 
@@ -80,11 +80,11 @@ class Service:
 
     async def digest(self) -> None:
         """Rebuild `var/digest.atom` (scheduled job)."""
-        await self._job("digest.written", self._write_digest)
+        await self._job("digest.written", self.app.write_digest)
 
     async def cleanup(self) -> None:
         """Let go of what is older than the retention period (scheduled job)."""
-        await self._job("cleanup.done", self._clean_up)
+        await self._job("cleanup.done", self.app.clean_up)
 
     async def _job(self, event: str, work: Callable[[], Awaitable[dict[str, Any]]]) -> None:
         async def run() -> None:
@@ -99,35 +99,6 @@ class Service:
         task = self._track(run())
         if task is not None:
             await asyncio.shield(task)
-
-    async def _write_digest(self) -> dict[str, Any]:
-        from aggregator.digest.build import write_digest
-
-        path = self.app.digest_path()
-        if path is None:
-            return {"skipped": "no var/ directory for a database that is not SQLite"}
-        entries = await self.app.db.run(
-            write_digest, self.app.store, self.app.config, self.app.clock(), path
-        )
-        return {"path": str(path), "entries": entries}
-
-    async def _clean_up(self) -> dict[str, Any]:
-        from aggregator.drafting.files import remove_stub_files
-        from aggregator.storage.cleanup import clean_up
-
-        report = await self.app.db.run(
-            clean_up, self.app.store, self.app.clock(), self.app.settings.retention_days
-        )
-        directory = stubs_directory(self.app.config)
-        if directory is not None:
-            for feed, item_id in report.stubs:
-                remove_stub_files(directory, feed, item_id)
-        return {
-            "articles": report.articles,
-            "stubs": len(report.stubs),
-            "changes": report.changes,
-            "ledger": report.ledger,
-        }
 
     async def drain(self, grace: float) -> bool:
         """Take no new work; let running work finish within `grace` seconds. False when some

@@ -65,8 +65,20 @@ class ArticleQueue:
     def __init__(self, store: Any) -> None:
         self.store = store
 
-    def claim_due(self, now: datetime, limit: int, lease: timedelta) -> list[PendingArticle]:
-        """Take up to `limit` due articles, oldest first, and lease them for `lease`."""
+    def claim_due(
+        self,
+        now: datetime,
+        limit: int,
+        lease: timedelta,
+        *,
+        item_ids: Sequence[int] | None = None,
+        leased_too: bool = False,
+    ) -> list[PendingArticle]:
+        """Take up to `limit` due articles, oldest first, and lease them for `lease`.
+
+        `item_ids` narrows the claim to those items (a worker's task names its article);
+        `leased_too` also takes articles whose lease has not run out, for a task retried after
+        its worker died holding the lease."""
         query = (
             sa.select(
                 articles.c.item_id,
@@ -88,13 +100,17 @@ class ArticleQueue:
                     feeds, feeds.c.id == items.c.feed_id
                 )
             )
-            .where(articles.c.state == PENDING, articles.c.next_attempt_at <= now)
+            .where(articles.c.state == PENDING)
             .order_by(articles.c.next_attempt_at, articles.c.item_id)
             .limit(limit)
             # PostgreSQL: rows another worker is claiming are skipped, never claimed twice.
             # SQLite has one writer at a time (BEGIN IMMEDIATE) and renders no FOR UPDATE.
             .with_for_update(skip_locked=True, of=articles)
         )
+        if not leased_too:
+            query = query.where(articles.c.next_attempt_at <= now)
+        if item_ids is not None:
+            query = query.where(articles.c.item_id.in_(list(item_ids)))
         with self.store.writing() as conn:
             rows = conn.execute(query).all()
             if rows:

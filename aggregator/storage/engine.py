@@ -13,7 +13,8 @@ from aggregator.errors import StorageError
 MIGRATIONS = Path(__file__).parent / "migrations"
 WRITE_OPTION = "aggregator_write"
 # The newest migration in migrations/versions; a test keeps the two in step.
-SCHEMA_REVISION = "0006"
+SCHEMA_REVISION = "0007"
+LOCK_KEY = 0x61676772  # pg_advisory_xact_lock key held while migrating
 
 
 def create_engine(url: str) -> Engine:
@@ -74,6 +75,9 @@ def migrate(engine: Engine) -> None:
             engine.connect().execution_options(**{WRITE_OPTION: True}) as connection,
             connection.begin(),
         ):
+            if connection.dialect.name == "postgresql":
+                # PostgreSQL takes no table lock up front: workers starting together queue here.
+                connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except sa.exc.SQLAlchemyError as exc:

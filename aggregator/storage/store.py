@@ -43,6 +43,7 @@ class FeedRow:
     items: int
 
 
+SYNC_LOCK = 0x61676773  # pg_advisory_xact_lock key held while the feeds follow the config
 # Statements built once: SQLAlchemy then reuses their compiled form from its cache.
 _UPDATE_FEED = feeds.update().where(feeds.c.id == sa.bindparam("feed_id"))
 
@@ -81,6 +82,8 @@ class Store:
         """Make the feeds table match the config. A changed URL in the config wins over a URL
         learnt from a permanent redirect; feeds gone from the config are kept, but not polled."""
         with self.writing() as conn:
+            if conn.dialect.name == "postgresql":  # workers starting together take turns
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": SYNC_LOCK})
             existing = {
                 row.name: row
                 for row in conn.execute(
@@ -130,12 +133,16 @@ class Store:
         default_interval: int,
         *,
         names: Sequence[str] = (),
+        ids: Sequence[int] = (),
         due_only: bool = True,
     ) -> list[FeedToFetch]:
-        """Enabled, not retired feeds of the config; only those due unless `due_only` is off."""
+        """Enabled, not retired feeds of the config; only those due unless `due_only` is off
+        (or feeds are asked for by name)."""
         query = sa.select(feeds).where(
             feeds.c.enabled, feeds.c.in_config, feeds.c.retired_at.is_(None)
         )
+        if ids:
+            query = query.where(feeds.c.id.in_(list(ids)))
         if names:
             query = query.where(feeds.c.name.in_(list(names)))
         elif due_only:

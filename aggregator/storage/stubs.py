@@ -134,26 +134,43 @@ _JOINED = stubs.join(items, items.c.id == stubs.c.item_id).join(
 )
 
 
+def draftable() -> sa.ColumnElement[bool]:
+    """Stubs with drafting to do whose article has its text (the time is the caller's)."""
+    return sa.and_(
+        stubs.c.work.in_((QUEUED, PENDING)),
+        # A stale stub waits for an editor's redo; a pending step does not redraft it.
+        sa.or_(stubs.c.stale.is_(False), stubs.c.work == QUEUED),
+        articles.c.text.is_not(None),
+    )
+
+
 class StubQueue:
     def __init__(self, store: Any) -> None:
         self.store = store
 
-    def claim_due(self, now: datetime, limit: int, lease: timedelta) -> list[DraftJob]:
-        """Stubs to draft now (first drafts, redos, pending machine steps), leased."""
+    def claim_due(
+        self,
+        now: datetime,
+        limit: int,
+        lease: timedelta,
+        *,
+        item_ids: Sequence[int] | None = None,
+        leased_too: bool = False,
+    ) -> list[DraftJob]:
+        """Stubs to draft now (first drafts, redos, pending machine steps), leased.
+        `item_ids` and `leased_too` as in `ArticleQueue.claim_due`."""
         query = (
             sa.select(*_JOB_COLUMNS)
             .select_from(_JOINED.join(articles, articles.c.item_id == stubs.c.item_id))
-            .where(
-                stubs.c.work.in_((QUEUED, PENDING)),
-                stubs.c.next_attempt_at <= now,
-                # A stale stub waits for an editor's redo; a pending step does not redraft it.
-                sa.or_(stubs.c.stale.is_(False), stubs.c.work == QUEUED),
-                articles.c.text.is_not(None),
-            )
+            .where(draftable())
             .order_by(stubs.c.next_attempt_at, stubs.c.item_id)
             .limit(limit)
             .with_for_update(skip_locked=True, of=stubs)  # as ArticleQueue.claim_due
         )
+        if not leased_too:
+            query = query.where(stubs.c.next_attempt_at <= now)
+        if item_ids is not None:
+            query = query.where(stubs.c.item_id.in_(list(item_ids)))
         with self.store.writing() as conn:
             rows = conn.execute(query).all()
             if rows:

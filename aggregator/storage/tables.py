@@ -209,3 +209,11 @@ stub_events = sa.Table(
     sa.Column("detail", sa.Text),
     sa.Index(None, "item_id"),
 )
+
+host_turns = sa.Table(
+    "host_turns",
+    metadata,
+    sa.Column("host", sa.Text, primary_key=True),
+    sa.Column("next_start_at", UTCDateTime, nullable=False),
+)
+"""When the next request to a host may start, shared by every worker (the per-host gap)."""

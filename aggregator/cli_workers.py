@@ -1,0 +1,48 @@
+"""`aggregator worker` (one worker process) and `aggregator workers` (what the queue holds)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import sys
+
+import click
+
+from aggregator.cli_context import Context, pass_context
+
+
+@click.command()
+@pass_context
+def worker(ctx: Context) -> None:
+    """Run a worker until SIGTERM or Ctrl-C: refreshes, extraction, drafting, the digest and the
+    cleanup, shared with the other workers through PostgreSQL ([settings].database_url)."""
+    from aggregator.workers.worker import run_worker
+
+    asyncio.run(run_worker(ctx.config()))
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@pass_context
+def workers(ctx: Context, fmt: str) -> None:
+    """Show the queue the workers share: tasks waiting, running and failed per kind, and the
+    workers alive."""
+    from aggregator.storage.store import Store
+    from aggregator.workers.status import queue_view
+    from aggregator.workers.worker import check_postgresql
+
+    config = ctx.config()
+    check_postgresql(config)
+    store = Store.open(config.settings.database_url)
+    try:
+        view = queue_view(store)
+    finally:
+        store.close()
+    if fmt == "json":
+        json.dump(dataclasses.asdict(view), sys.stdout, default=str, indent=2)
+        sys.stdout.write("\n")
+        return
+    from aggregator.cli_output import queue_table
+
+    queue_table(view, sys.stdout)

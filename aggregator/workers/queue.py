@@ -1,0 +1,72 @@
+"""The job queue shared by workers: procrastinate on the same PostgreSQL database as the store.
+
+Names of queues, tasks and locks live here so that the tasks, the command that shows the queue
+and the web page that asks for a fetch agree on them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from aggregator.errors import ConfigError
+
+PERIODIC = "periodic"
+"""Enqueueing, stalled-task recovery, digest and cleanup: never behind a backlog of fetches."""
+FEEDS = "feeds"
+ARTICLES = "articles"
+STUBS = "stubs"
+QUEUES = (PERIODIC, FEEDS, ARTICLES, STUBS)
+
+REFRESH = "aggregator.refresh_feed"
+EXTRACT = "aggregator.extract_article"
+DRAFT = "aggregator.draft_stub"
+ENQUEUE = "aggregator.enqueue_due"
+RECOVER = "aggregator.recover_stalled"
+DIGEST = "aggregator.write_digest"
+CLEANUP = "aggregator.clean_up"
+
+PERIODIC_PRIORITY = 100
+"""Higher runs first: a periodic task jumps any queue of fetches."""
+
+
+def feed_lock(feed_id: int) -> str:
+    """At most one refresh of a feed waits in the queue, cluster-wide."""
+    return f"feed:{feed_id}"
+
+
+def article_lock(item_id: int) -> str:
+    return f"article:{item_id}"
+
+
+def stub_lock(item_id: int) -> str:
+    return f"stub:{item_id}"
+
+
+def host_lock(host: str) -> str:
+    """Tasks that send requests to one host never run at the same time, on any worker."""
+    return f"host:{host}"
+
+
+def conninfo(database_url: str, path: str = "", key: str = "database_url") -> str:
+    """libpq's form of a SQLAlchemy PostgreSQL URL (`postgresql+psycopg://` and the like)."""
+    url = sa.make_url(database_url)
+    if url.get_backend_name() != "postgresql":
+        raise ConfigError(
+            path,
+            f"[settings].{key}",
+            "workers share their work through PostgreSQL; set a postgresql:// URL (the "
+            "embedded SQLite default does all the work in `aggregator run` instead)",
+        )
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def open_queue(database_url: str, path: str = "", pool_size: int = 8) -> Any:
+    """A procrastinate app on `database_url`; open it with `async with app.open_async()`."""
+    import procrastinate
+
+    connector = procrastinate.PsycopgConnector(
+        conninfo=conninfo(database_url, path), min_size=1, max_size=pool_size
+    )
+    return procrastinate.App(connector=connector)

@@ -1,0 +1,233 @@
+"""The stage functions as procrastinate tasks, run by `aggregator worker` processes.
+
+- `enqueue_due` (periodic) queues a refresh for every due feed, and extraction or drafting for
+  every article or stub that waits; a queueing lock per feed, article and stub keeps at most one
+  waiting task of each, cluster-wide.
+- `refresh_feed` refreshes one feed and queues extraction of its new items at once.
+- `extract_article` extracts one page and queues its stub's drafting.
+- `draft_stub` drafts one stub.
+- `recover_stalled` (periodic) queues again the tasks of a worker that stopped beating.
+- `write_digest` and `clean_up` (periodic) run once per slot, whichever worker gets the slot.
+
+Tasks sending requests to one host carry the lock `host:<host>`, so they never run at the same
+time on any two workers; every request books its start in `host_turns` (see `App`), so starts
+stay `[settings].per_host_gap` apart whichever worker sends them. Every task checks its work is
+still due before doing it: a task queued twice, or run again after its worker died, does the
+work once.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from datetime import timedelta
+from typing import Any
+
+from aggregator.app import App
+from aggregator.logs import get_logger
+from aggregator.storage.work import Due, due_work, forget_turns, host_of, item_hosts
+from aggregator.workers import queue as q
+from aggregator.workers.settings import WorkerSettings
+from aggregator.workers.status import waiting_locks
+
+DUE_LIMIT = 10_000
+"""Most pieces of work of one kind queued by one `enqueue_due`; the next one takes the rest."""
+CLEANUP_CRON = "17 3 * * *"
+
+
+def every(seconds: int) -> str:
+    """A cron expression (procrastinate's, seconds last) firing every `seconds` seconds, rounded
+    to what cron can say: seconds under a minute, minutes under an hour, hours under a day."""
+    if seconds < 60:
+        return f"* * * * * */{seconds}"
+    if seconds < 3600:
+        return f"*/{seconds // 60} * * * *"
+    if seconds < 86_400:
+        return f"0 */{seconds // 3600} * * *"
+    return "0 0 * * *"
+
+
+class Tasks:
+    """Registers the tasks on a procrastinate app; they run the stages of `app`."""
+
+    def __init__(self, queue: Any, app: App, settings: WorkerSettings) -> None:
+        self.queue = queue
+        self.app = app
+        self.settings = settings
+        self.log = get_logger("aggregator.workers")
+        self.refresh = queue.task(name=q.REFRESH, queue=q.FEEDS, pass_context=True)(
+            self.refresh_feed
+        )
+        self.extract = queue.task(name=q.EXTRACT, queue=q.ARTICLES, pass_context=True)(
+            self.extract_article
+        )
+        self.draft = queue.task(name=q.DRAFT, queue=q.STUBS, pass_context=True)(self.draft_stub)
+        for name, function, cron in (
+            (q.ENQUEUE, self.enqueue_due, every(settings.enqueue_seconds)),
+            (q.RECOVER, self.recover_stalled, every(max(1, int(settings.heartbeat_seconds)))),
+            (q.DIGEST, self.write_digest, every(app.settings.digest_minutes * 60)),
+            (q.CLEANUP, self.clean_up, CLEANUP_CRON),
+        ):
+            task = queue.task(
+                name=name,
+                queue=q.PERIODIC,
+                priority=q.PERIODIC_PRIORITY,
+                queueing_lock=name,  # one waiting,
+                lock=name,  # and one running, cluster-wide
+            )(function)
+            queue.periodic(cron=cron, periodic_id=name)(task)
+
+    # -- queueing --------------------------------------------------------------------------
+
+    async def queue_refresh(self, feed_ids: list[int] | None = None, *, force: bool) -> int:
+        """Queue refreshes of these feeds (every enabled one when None); how many were queued.
+        `force` refreshes a feed that is not due (a "fetch now")."""
+        app = self.app
+        feeds = await app.db.run(
+            lambda: app.store.feeds_to_fetch(
+                app.clock(), app.settings.default_interval, ids=feed_ids or (), due_only=False
+            )
+        )
+        queued = 0
+        for feed in feeds:
+            queued += await self._defer(
+                self.refresh,
+                q.feed_lock(feed.feed_id),
+                host_of(feed.url),
+                feed_id=feed.feed_id,
+                force=force,
+            )
+        return queued
+
+    async def _defer(self, task: Any, queueing_lock: str, host: str | None, **kwargs: Any) -> int:
+        """1 when queued, 0 when the same work already waits."""
+        from procrastinate.exceptions import AlreadyEnqueued
+
+        options: dict[str, Any] = {"queueing_lock": queueing_lock}
+        if host is not None:
+            options["lock"] = q.host_lock(host)
+        try:
+            await task.configure(**options).defer_async(**kwargs)
+        except AlreadyEnqueued:
+            return 0
+        return 1
+
+    async def _queue_all(
+        self, task: Any, lock: Any, work: tuple[Due, ...], waiting: set[str]
+    ) -> int:
+        queued = 0
+        for due in work:
+            if lock(due.id) not in waiting:
+                queued += await self._defer(task, lock(due.id), due.host, item_id=due.id)
+        return queued
+
+    # -- periodic tasks --------------------------------------------------------------------
+
+    async def enqueue_due(self, timestamp: int) -> None:
+        started = time.perf_counter()
+        app = self.app
+        work = await app.db.run(due_work, app.store, app.clock(), DUE_LIMIT)
+        waiting = await app.db.run(waiting_locks, app.store)
+        counts: Counter[str] = Counter()
+        for due in work.feeds:
+            if q.feed_lock(due.id) not in waiting:
+                counts["feeds"] += await self._defer(
+                    self.refresh, q.feed_lock(due.id), due.host, feed_id=due.id
+                )
+        counts["articles"] = await self._queue_all(
+            self.extract, q.article_lock, work.articles, waiting
+        )
+        counts["stubs"] = await self._queue_all(self.draft, q.stub_lock, work.stubs, waiting)
+        if sum(counts.values()):
+            self.log.info(
+                "workers.enqueued", seconds=round(time.perf_counter() - started, 3), **counts
+            )
+
+    async def recover_stalled(self, timestamp: int) -> None:
+        """Queue again what workers silent for `stalled_seconds` were running. A task whose
+        work was queued anew meanwhile (its queueing lock is taken) is dropped: the new one
+        does the work."""
+        from procrastinate.exceptions import UniqueViolation
+        from procrastinate.jobs import Status
+
+        manager = self.queue.job_manager
+        stalled = await manager.get_stalled_jobs(
+            seconds_since_heartbeat=self.settings.stalled_seconds
+        )
+        for job in stalled:
+            try:
+                await manager.retry_job(job)
+                outcome = "requeued"
+            except UniqueViolation:
+                await manager.finish_job(job, status=Status.ABORTED, delete_job=True)
+                outcome = "superseded"
+            self.log.warning(
+                "workers.stalled_task",
+                task=job.task_name,
+                job=job.id,
+                args=job.task_kwargs,
+                worker=job.worker_id,
+                outcome=outcome,
+            )
+
+    async def write_digest(self, timestamp: int) -> None:
+        started = time.perf_counter()
+        fields = await self.app.write_digest()
+        self.log.info("digest.written", seconds=round(time.perf_counter() - started, 3), **fields)
+
+    async def clean_up(self, timestamp: int) -> None:
+        started = time.perf_counter()
+        fields = await self.app.clean_up()
+        fields["host_turns"] = await self.app.db.run(
+            forget_turns, self.app.store, self.app.clock() - timedelta(hours=1)
+        )
+        await self.queue.job_manager.delete_old_jobs(  # failed tasks are kept as long as stubs
+            nb_hours=self.app.settings.retention_days * 24, include_failed=True
+        )
+        self.log.info("cleanup.done", seconds=round(time.perf_counter() - started, 3), **fields)
+
+    # -- units of work ---------------------------------------------------------------------
+
+    async def refresh_feed(self, context: Any, feed_id: int, force: bool = False) -> None:
+        app = self.app
+        due = await app.db.run(
+            lambda: app.store.feeds_to_fetch(
+                app.clock(), app.settings.default_interval, ids=[feed_id], due_only=not force
+            )
+        )
+        if not due:
+            self.log.info("feed.skipped", feed_id=feed_id, why="not due, or not enabled")
+            return
+        report = await app.refresher.refresh(due[0])
+        for item in await app.db.run(item_hosts, app.store, report.new_item_ids):
+            await self._defer(self.extract, q.article_lock(item.id), item.host, item_id=item.id)
+
+    async def extract_article(self, context: Any, item_id: int) -> None:
+        app = self.app
+        claimed = await app.db.run(
+            lambda: app.articles.queue.claim_due(
+                app.clock(),
+                1,
+                app.articles.lease,
+                item_ids=[item_id],
+                leased_too=context.job.attempts > 0,  # its worker died holding the lease
+            )
+        )
+        if not claimed:
+            return
+        if await app.articles.extract(claimed[0]) != "retry":
+            await self._defer(self.draft, q.stub_lock(item_id), None, item_id=item_id)
+
+    async def draft_stub(self, context: Any, item_id: int) -> None:
+        app = self.app
+        claimed = await app.db.run(
+            lambda: app.stubs.claim_due(
+                app.clock(),
+                1,
+                app.drafter.lease,
+                item_ids=[item_id],
+                leased_too=context.job.attempts > 0,
+            )
+        )
+        if claimed:
+            await app.drafter.draft(claimed[0])
