@@ -11,15 +11,25 @@ import click
 
 from aggregator.cli_context import Context, pass_context
 
+QUEUES = ("periodic", "feeds", "articles", "stubs")  # as aggregator.workers.queue.QUEUES
+
 
 @click.command()
+@click.option(
+    "--queue",
+    "queues",
+    multiple=True,
+    type=click.Choice(QUEUES),
+    help="Only tasks of this queue (repeatable; default: all). Keep `periodic` on at least one "
+    "worker: it queues the due work.",
+)
 @pass_context
-def worker(ctx: Context) -> None:
+def worker(ctx: Context, queues: tuple[str, ...]) -> None:
     """Run a worker until SIGTERM or Ctrl-C: refreshes, extraction, drafting, the digest and the
     cleanup, shared with the other workers through PostgreSQL ([settings].database_url)."""
     from aggregator.workers.worker import run_worker
 
-    asyncio.run(run_worker(ctx.config()))
+    asyncio.run(run_worker(ctx.config(), queues=queues))
 
 
 @click.command()

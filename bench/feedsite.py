@@ -7,9 +7,12 @@ request whose If-None-Match matches (or, without If-None-Match, whose
 If-Modified-Since equals Last-Modified) gets a 304. /_stats answers at once with
 JSON counters. HTTP/1.1 keep-alive on asyncio streams, responses precomputed.
 
-    python bench/feedsite.py --port 0 --feeds 1000 --latency 0.05
+    python bench/feedsite.py --port 0 --feeds 1000 --latency 0.05 [--hosts 1]
 
-The first line on stdout is the base URL, e.g. http://127.0.0.1:40123
+The first line on stdout is the base URL, e.g. http://127.0.0.1:40123. With `--hosts H` the
+site listens on H ports (H hosts to a client that tells hosts apart by `hostname:port`), each
+serving the same pages and sharing one set of counters: stdout starts with the H base URLs,
+one per line. A line that is not a URL follows them.
 """
 
 from __future__ import annotations
@@ -177,14 +180,21 @@ def simple_head(status: int, content_type: str, length: int) -> bytes:
     ).encode("ascii")
 
 
-async def serve(port: int, feeds: int, latency: float) -> None:
+async def serve(port: int, feeds: int, latency: float, hosts: int = 1) -> None:
+    """Listen on `hosts` ports: `port`, `port + 1`, ... (or free ones when `port` is 0)."""
     site = FeedSite(build_pages(feeds), latency)
-    server = await asyncio.start_server(site.handle, HOST, port, backlog=1024)
-    bound = server.sockets[0].getsockname()[1]
-    print(f"http://{HOST}:{bound}")
-    print(f"feedsite: {feeds} feeds, {latency * 1000:.0f} ms latency", flush=True)
-    async with server:
-        await server.serve_forever()
+    servers = []
+    for offset in range(hosts):
+        wanted = port + offset if port else 0
+        servers.append(await asyncio.start_server(site.handle, HOST, wanted, backlog=1024))
+    for server in servers:
+        print(f"http://{HOST}:{server.sockets[0].getsockname()[1]}")
+    on = f" on {hosts} ports" if hosts > 1 else ""
+    print(f"feedsite: {feeds} feeds, {latency * 1000:.0f} ms latency{on}", flush=True)
+    async with contextlib.AsyncExitStack() as stack:
+        for server in servers:
+            await stack.enter_async_context(server)
+        await asyncio.gather(*(server.serve_forever() for server in servers))
 
 
 def main() -> None:
@@ -192,9 +202,12 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--feeds", type=int, default=1000)
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per response")
+    parser.add_argument("--hosts", type=int, default=1, help="ports to listen on, same pages")
     args = parser.parse_args()
+    if args.hosts < 1:
+        parser.error("--hosts must be at least 1")
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(args.port, args.feeds, args.latency))
+        asyncio.run(serve(args.port, args.feeds, args.latency, args.hosts))
 
 
 if __name__ == "__main__":

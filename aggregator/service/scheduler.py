@@ -3,6 +3,9 @@
 APScheduler 3 runs a few fixed jobs (the jittered tick, the digest, the cleanup); per-feed
 timing lives in the store. uvicorn serves the digest feeds, the editors' pages and the API.
 
+With PostgreSQL the work goes to `aggregator worker` processes instead: no tick is scheduled,
+"fetch now" queues refresh tasks, and `[workers].in_service` runs a worker in this process too.
+
 Shutdown drains: on SIGTERM or SIGINT the scheduler is paused and the web server stops taking
 connections, running jobs (a tick, a "fetch now", the digest) get `GRACE_SECONDS` to finish
 (their feeds and stubs saved), then everything stops and the process exits 0. A plain scheduler
@@ -13,15 +16,18 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aggregator.app import App, var_directory
 from aggregator.config import Config
+from aggregator.logs import get_logger
 from aggregator.service.metrics import Metrics
 from aggregator.service.service import Service
+from aggregator.workers.tasks import Tasks
+from aggregator.workers.worker import work_until
 
 GRACE_SECONDS = 30.0
 CLEANUP_HOURS = 24
@@ -86,6 +92,42 @@ async def serve(
     config: Config, stop: asyncio.Event | None = None, grace: float = GRACE_SECONDS
 ) -> None:
     """Run until `stop` is set, or until SIGTERM/SIGINT."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    workers = uses_workers(config)
+    try:
+        async with (
+            App(config, shared_politeness=workers) as app,
+            _work_queue(config, app, workers) as tasks,
+        ):
+            await _serve(app, tasks, stop, grace)
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+    get_logger("aggregator.service").info("service.stopped")
+
+
+def uses_workers(config: Config) -> bool:
+    """PostgreSQL: the work is queued for `aggregator worker` processes (and this process
+    runs one too with `[workers].in_service`). SQLite: this process does it all."""
+    return not config.settings.database_url.startswith("sqlite")
+
+
+@asynccontextmanager
+async def _work_queue(config: Config, app: App, workers: bool) -> AsyncIterator[Tasks | None]:
+    if not workers:
+        yield None
+        return
+    from aggregator.workers.worker import open_tasks_queue
+
+    queue = open_tasks_queue(config)
+    async with queue.open_async():
+        yield Tasks(queue, app, config.workers)
+
+
+async def _serve(app: App, tasks: Tasks | None, stop: asyncio.Event, grace: float) -> None:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
     from aggregator.storage.desk import Desk
@@ -93,45 +135,46 @@ async def serve(
     from aggregator.web.context import WebContext
     from aggregator.web.secret import load_secret
 
-    stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
+    config = app.config
+    metrics = Metrics()
+    service = Service(app, metrics)
+    fetch_now = service.fetch_now if tasks is None else tasks.queue_refresh
+    secret = load_secret(var_directory(config))
+    ctx = WebContext(app, Desk(app.store), metrics, fetch_now, secret)
+    server = _server(create_web_app(ctx), config.settings.listen)
+    web = asyncio.create_task(server.serve())
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    if tasks is None:
+        _schedule(scheduler, service, config)
+    scheduler.start()
+    worker_stop = asyncio.Event()
+    worker = None
+    if tasks is not None and config.workers.in_service:
+        worker = asyncio.create_task(work_until(tasks.queue, config.workers, worker_stop))
+    await _started(server, web)
+    service.log.info(
+        "service.started",
+        feeds=len(config.feeds),
+        database=_safe_url(config),
+        work="in this process" if tasks is None else "queued for workers",
+        worker_here=worker is not None,
+        tick=config.settings.tick_seconds,
+        listen=_bound(server) or config.settings.listen,
+    )
+    waiting = [asyncio.ensure_future(stop.wait()), web] + ([worker] if worker else [])
     try:
-        async with App(config) as app:
-            metrics = Metrics()
-            service = Service(app, metrics)
-            secret = load_secret(var_directory(config))
-            ctx = WebContext(app, Desk(app.store), metrics, service.fetch_now, secret)
-            server = _server(create_web_app(ctx), config.settings.listen)
-            web = asyncio.create_task(server.serve())
-            scheduler = AsyncIOScheduler(timezone=UTC)
-            _schedule(scheduler, service, config)
-            scheduler.start()
-            await _started(server, web)
-            service.log.info(
-                "service.started",
-                feeds=len(config.feeds),
-                database=_safe_url(config),
-                tick=config.settings.tick_seconds,
-                listen=_bound(server) or config.settings.listen,
-            )
-            try:
-                await asyncio.wait(
-                    [asyncio.ensure_future(stop.wait()), web], return_when=asyncio.FIRST_COMPLETED
-                )
-            finally:
-                scheduler.pause()
-                server.should_exit = True
-                await service.drain(grace)
-                scheduler.shutdown(wait=False)
-                await asyncio.wait_for(web, timeout=grace)
-            if web.exception() is not None:
-                raise web.exception()  # type: ignore[misc]
+        await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.remove_signal_handler(sig)
-    service.log.info("service.stopped")
+        scheduler.pause()
+        server.should_exit = True
+        worker_stop.set()
+        await service.drain(grace)
+        if worker is not None:
+            await asyncio.wait_for(worker, timeout=config.workers.drain_seconds + grace)
+        scheduler.shutdown(wait=False)
+        await asyncio.wait_for(web, timeout=grace)
+    if web.exception() is not None:
+        raise web.exception()  # type: ignore[misc]
 
 
 async def _started(server: Any, web: asyncio.Task[None]) -> None:

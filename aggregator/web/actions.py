@@ -81,7 +81,9 @@ async def start_fetch(ctx: WebContext, names: Sequence[str]) -> tuple[str, ...]:
             raise Refusal(
                 CONFLICT, f"feed {name!r} is disabled, retired or no longer in the config"
             )
-    ctx.fetch_now(tuple(names))
+    queued = ctx.fetch_now(tuple(names))
+    if queued is not None:
+        await queued
     return tuple(names) if names else tuple(sorted(n for n, ok in known.items() if ok))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,8 +17,9 @@ class WebContext:
     app: App
     desk: Desk
     metrics: Metrics
-    fetch_now: Callable[[Sequence[str]], Any]
-    """Starts a fetch of the named feeds (all when empty) in the background; returns at once."""
+    fetch_now: Callable[[Sequence[str]], Awaitable[Any] | None]
+    """Starts a fetch of the named feeds (all when empty) in the background, or queues it for
+    the workers (PostgreSQL); returns at once."""
     secret: bytes
     """Signs the forms' anti-forgery tokens; random per process unless configured."""
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -79,13 +80,13 @@ class Tasks:
 
     # -- queueing --------------------------------------------------------------------------
 
-    async def queue_refresh(self, feed_ids: list[int] | None = None, *, force: bool) -> int:
-        """Queue refreshes of these feeds (every enabled one when None); how many were queued.
-        `force` refreshes a feed that is not due (a "fetch now")."""
+    async def queue_refresh(self, names: Sequence[str] = (), *, force: bool = True) -> int:
+        """Queue refreshes of the named feeds (every fetchable one when none are named); how
+        many were queued. `force` refreshes a feed that is not due: a "fetch now"."""
         app = self.app
         feeds = await app.db.run(
             lambda: app.store.feeds_to_fetch(
-                app.clock(), app.settings.default_interval, ids=feed_ids or (), due_only=False
+                app.clock(), app.settings.default_interval, names=names, due_only=False
             )
         )
         queued = 0

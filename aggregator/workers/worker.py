@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+from collections.abc import Sequence
 from typing import Any
 
 from aggregator.app import App
@@ -34,8 +35,10 @@ def open_tasks_queue(config: Config) -> Any:
     )
 
 
-async def run_worker(config: Config, stop: asyncio.Event | None = None) -> None:
-    """Run until `stop` is set, or until SIGTERM/SIGINT."""
+async def run_worker(
+    config: Config, stop: asyncio.Event | None = None, queues: Sequence[str] = ()
+) -> None:
+    """Run until `stop` is set, or until SIGTERM/SIGINT; tasks of `queues` only, when given."""
     check_postgresql(config)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -51,19 +54,23 @@ async def run_worker(config: Config, stop: asyncio.Event | None = None) -> None:
                     "worker.started",
                     feeds=len(config.feeds),
                     concurrency=config.workers.concurrency,
+                    queues=list(queues) or "all",
                 )
-                await work_until(queue, config.workers, stop)
+                await work_until(queue, config.workers, stop, queues)
     finally:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
     log.info("worker.stopped")
 
 
-async def work_until(queue: Any, settings: WorkerSettings, stop: asyncio.Event) -> None:
+async def work_until(
+    queue: Any, settings: WorkerSettings, stop: asyncio.Event, queues: Sequence[str] = ()
+) -> None:
     """Run queued tasks until `stop` is set, then drain. The queue is open, the tasks
     registered; `aggregator run` calls this too, when it runs a worker itself."""
     runner = asyncio.create_task(
         queue.run_worker_async(
+            queues=list(queues) or None,
             concurrency=settings.concurrency,
             install_signal_handlers=False,
             shutdown_graceful_timeout=settings.drain_seconds,
