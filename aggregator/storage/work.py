@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -18,13 +19,12 @@ from aggregator.storage.tables import articles, feeds, host_turns, items, stubs
 
 def host_of(url: str | None) -> str | None:
     """The host as politeness counts it (`host_key`), or None for a URL without one."""
-    if not url:
+    if not url or not urlsplit(url).hostname:
         return None
     try:
-        key = host_key(url)
+        return host_key(url)
     except ValueError:  # a port that is not a number
         return None
-    return None if key.startswith(":") else key
 
 
 @dataclass(frozen=True, slots=True)

@@ -233,3 +233,30 @@ def test_per_host_minimum_gap_between_requests(site: Loopback) -> None:
     starts = sorted(r.at for r in site.hits("/f"))
     gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert all(gap >= 0.25 for gap in gaps), gaps
+
+
+def test_a_shared_booking_spaces_requests_across_clients(site: Loopback) -> None:
+    """Two clients (two workers) that book their starts in one place keep the gap between
+    them, as each alone keeps it between its own requests."""
+    site.route("/f", Reply(body=b"x"))
+    booked: list[float] = []
+
+    async def book(host: str) -> float:
+        now = time.monotonic()
+        start = max(now, booked[-1] + 0.3) if booked else now
+        booked.append(start)
+        return start - now
+
+    async def both() -> None:
+        async with (
+            HttpClient(settings(per_host_gap=0.3), shared_turns=book) as one,
+            HttpClient(settings(per_host_gap=0.3), shared_turns=book) as two,
+        ):
+            await asyncio.gather(one.get(site.url("/f")), two.get(site.url("/f")))
+            await asyncio.gather(one.get(site.url("/f")), two.get(site.url("/f")))
+
+    run(both())
+    starts = sorted(r.at for r in site.hits("/f"))
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert len(starts) == 4
+    assert all(gap >= 0.25 for gap in gaps), gaps

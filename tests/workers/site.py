@@ -8,15 +8,16 @@ import threading
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from email.utils import format_datetime
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 WORDS = (
-    "harbour council budget river school market election bridge festival court museum railway "
-    "hospital library farmers energy drought vote port tariff mayor protest coalition summit"
-).split()
+    *("harbour", "council", "budget", "river", "school", "market", "election", "bridge"),
+    *("festival", "court", "museum", "railway", "hospital", "library", "farmers", "energy"),
+    *("drought", "vote", "port", "tariff", "mayor", "protest", "coalition", "summit"),
+)
 
 
 @dataclass(frozen=True)
@@ -143,9 +144,7 @@ class FeedSite:
                 start = time.monotonic()
                 with site.lock:
                     site.in_flight[host] += 1
-                    site.most_in_flight[host] = max(
-                        site.most_in_flight[host], site.in_flight[host]
-                    )
+                    site.most_in_flight[host] = max(site.most_in_flight[host], site.in_flight[host])
                 try:
                     if site.latency:
                         time.sleep(site.latency)

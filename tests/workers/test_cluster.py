@@ -4,6 +4,7 @@ one host; then one worker is killed with SIGKILL and the other finishes with not
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -24,6 +25,7 @@ from tests.workers.site import FeedSite
 
 pytestmark = pytest.mark.slow
 
+AGGREGATOR = (sys.executable, "-m", "aggregator")
 FEEDS, HOSTS = 300, 20
 GAP = 0.1
 WORKERS = """
@@ -56,9 +58,9 @@ class Cluster:
     def start(self, name: str) -> None:
         log = (self.logs / f"{name}.log").open("wb")
         self.files.append(log)
+        command = [*AGGREGATOR, "--config", str(self.config), "--log-json", "--log-level"]
         self.processes[name] = subprocess.Popen(
-            [sys.executable, "-m", "aggregator", "--config", str(self.config), "--log-json"]
-            + ["--log-level", "info", "worker"],
+            [*command, "info", "worker"],
             stdout=log,
             stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
@@ -113,7 +115,7 @@ def counts(engine: sa.Engine) -> dict[str, int]:
 def assert_polite(site: FeedSite) -> None:
     assert max(site.most_in_flight.values()) == 1, site.most_in_flight
     for host, starts in site.starts_by_host().items():
-        gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+        gaps = [b - a for a, b in itertools.pairwise(starts)]
         # The server sees arrivals, a few milliseconds after the starts the workers booked.
         assert min(gaps) >= GAP * 0.7, f"{host}: requests {min(gaps):.3f} s apart"
 

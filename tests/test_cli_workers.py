@@ -1,0 +1,58 @@
+"""`aggregator worker` and `aggregator workers` as people run them."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+
+from aggregator.app import App
+from aggregator.cli_workers import QUEUES
+from aggregator.config import Config
+from aggregator.workers import queue
+from aggregator.workers.tasks import Tasks
+from aggregator.workers.worker import open_tasks_queue
+from tests.loopback import Loopback
+from tests.service.test_scheduler import feeds_on
+from tests.test_cli import aggregator
+
+
+def test_the_command_offers_the_queues_there_are() -> None:
+    assert QUEUES == queue.QUEUES
+
+
+def test_a_worker_needs_postgresql_and_says_where_to_set_it(
+    make_config: Callable[..., Config],
+) -> None:
+    config = make_config([])
+    for command in ("worker", "workers"):
+        result = aggregator(command, config=config.path)
+        assert result.returncode == 1
+        assert result.stderr.startswith(f"error: {config.path}: [settings].database_url")
+        assert "postgresql://" in result.stderr
+
+
+def test_workers_shows_the_queue(
+    site: Loopback, make_config: Callable[..., Config], postgresql_url: str
+) -> None:
+    config = make_config(feeds_on(site, 2), database_url=postgresql_url)
+
+    async def enqueue() -> None:
+        async with App(config) as app:
+            jobs = open_tasks_queue(config)
+            async with jobs.open_async():
+                await Tasks(jobs, app, config.workers).enqueue_due(0)
+
+    asyncio.run(enqueue())
+    table = aggregator("workers", config=config.path)
+    assert table.returncode == 0, table.stderr
+    lines = [line.split("\t") for line in table.stdout.splitlines()]
+    assert lines[0] == ["task", "waiting", "running", "failed", "cancelled", "oldest waiting"]
+    assert lines[1][:5] == ["refresh_feed", "2", "0", "0", "0"]
+    assert lines[1][5].endswith("s ago")
+    assert "no workers running" in table.stdout
+
+    view = json.loads(aggregator("workers", "--format", "json", config=config.path).stdout)
+    (refresh,) = view["tasks"]
+    assert (refresh["task"], refresh["counts"]["todo"]) == ("aggregator.refresh_feed", 2)
+    assert view["workers"] == []

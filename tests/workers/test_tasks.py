@@ -1,0 +1,147 @@
+"""The tasks on PostgreSQL, in this process: queueing once per piece of work, skipping work no
+longer due, and queueing again the tasks of a worker that stopped beating."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from aggregator.app import App
+from aggregator.config import Config
+from aggregator.workers.tasks import Tasks, every
+from aggregator.workers.worker import open_tasks_queue
+from tests.loopback import Loopback
+from tests.service.test_scheduler import feeds_on
+
+WORKERS = "\n[workers]\nheartbeat_seconds = 0.5\nstalled_seconds = 1\npoll_seconds = 0.1\n"
+
+
+@pytest.fixture
+def config(site: Loopback, make_config: Callable[..., Config], postgresql_url: str) -> Config:
+    return make_config(feeds_on(site, 3), WORKERS, database_url=postgresql_url)
+
+
+def with_tasks(config: Config, body: Callable[[Tasks], Awaitable[Any]]) -> Any:
+    async def run() -> Any:
+        async with App(config, shared_politeness=True) as app:
+            queue = open_tasks_queue(config)
+            async with queue.open_async():
+                return await body(Tasks(queue, app, config.workers))
+
+    return asyncio.run(run())
+
+
+async def jobs(tasks: Tasks) -> list[tuple[str, str, Any]]:
+    def read() -> list[tuple[str, str, Any]]:
+        with tasks.app.store.engine.connect() as conn:
+            rows = conn.execute(
+                sa.text(
+                    "SELECT task_name, status::text, args FROM procrastinate_jobs "
+                    "WHERE queue_name <> 'periodic' ORDER BY id"
+                )
+            )
+            return [(r.task_name.removeprefix("aggregator."), r.status, r.args) for r in rows]
+
+    return await tasks.app.db.run(read)
+
+
+async def drain(tasks: Tasks) -> None:
+    """Run every queued task, and those they queue, then return (a real worker). A worker
+    told not to wait stops when no task can start, e.g. when the rest wait for a host's lock."""
+    while any(status in ("todo", "doing") for _, status, _ in await jobs(tasks)):
+        await tasks.queue.run_worker_async(
+            wait=False, install_signal_handlers=False, concurrency=4, delete_jobs="never"
+        )
+
+
+def test_due_work_is_queued_once_and_done_once(config: Config, site: Loopback) -> None:
+    async def scenario(tasks: Tasks) -> tuple[Any, ...]:
+        await tasks.enqueue_due(0)
+        await tasks.enqueue_due(0)  # the same feeds wait: nothing new
+        queued = await jobs(tasks)
+        await drain(tasks)
+        done = await jobs(tasks)
+        await tasks.enqueue_due(0)  # nothing is due any more
+        return queued, done, await jobs(tasks)
+
+    queued, done, after = with_tasks(config, scenario)
+    assert [(name, status) for name, status, _ in queued] == [("refresh_feed", "todo")] * 3
+    assert sorted(args["feed_id"] for _, _, args in queued) == [1, 2, 3]
+    kinds = [name for name, status, _ in done if status == "succeeded"]
+    assert (kinds.count("refresh_feed"), kinds.count("extract_article")) == (3, 9)
+    assert kinds.count("draft_stub") == 9
+    assert len(done) == len(kinds), "every task succeeded"
+    assert after == done
+    assert sorted(r.path for r in site.requests if r.path.startswith("/f")) == ["/f0", "/f1", "/f2"]
+
+
+def test_a_refresh_no_longer_due_is_skipped_unless_forced(config: Config, site: Loopback) -> None:
+    async def scenario(tasks: Tasks) -> None:
+        await tasks.enqueue_due(0)
+        await drain(tasks)
+        await tasks.refresh.defer_async(feed_id=1)  # queued twice, by hand: not due now
+        await drain(tasks)
+        assert len(site.hits("/f0")) == 1
+        assert await tasks.queue_refresh(["f0"]) == 1  # "fetch now"
+        await drain(tasks)
+        assert len(site.hits("/f0")) == 2
+
+    with_tasks(config, scenario)
+
+
+def test_tasks_of_a_silent_worker_are_queued_again(config: Config) -> None:
+    """A worker that died mid-task: its row's heartbeat is old and its task is `doing`."""
+
+    async def scenario(tasks: Tasks) -> tuple[Any, Any]:
+        def die_running(feed_id: int) -> None:
+            with tasks.app.store.engine.begin() as conn:
+                dead = conn.execute(
+                    sa.text(
+                        "INSERT INTO procrastinate_workers (last_heartbeat) "
+                        "VALUES (now() - interval '1 hour') RETURNING id"
+                    )
+                ).scalar_one()
+                conn.execute(
+                    sa.text(
+                        "UPDATE procrastinate_jobs SET status = 'doing', worker_id = :w "
+                        "WHERE args->>'feed_id' = :feed"
+                    ),
+                    {"w": dead, "feed": str(feed_id)},
+                )
+
+        def attempts() -> dict[int, int]:
+            with tasks.app.store.engine.connect() as conn:
+                rows = conn.execute(sa.text("SELECT args, attempts FROM procrastinate_jobs"))
+                return {r.args["feed_id"]: r.attempts for r in rows if "feed_id" in r.args}
+
+        await tasks.enqueue_due(0)
+        await tasks.app.db.run(die_running, 1)
+        await tasks.recover_stalled(0)  # queued again, as a retry
+        first = await tasks.app.db.run(attempts)
+        await tasks.app.db.run(die_running, 2)
+        await tasks.queue_refresh(["f1"])  # feed 2 is queued anew while its task hangs
+        await tasks.recover_stalled(0)  # the hung one gives way
+        return first, sorted((args["feed_id"], status) for _, status, args in await jobs(tasks))
+
+    first, after = with_tasks(config, scenario)
+    assert first == {1: 1, 2: 0, 3: 0}
+    assert after == [(1, "todo"), (2, "todo"), (3, "todo")]
+
+
+@pytest.mark.parametrize(
+    ("seconds", "cron"),
+    [
+        (1, "* * * * * */1"),
+        (10, "* * * * * */10"),
+        (60, "*/1 * * * *"),
+        (900, "*/15 * * * *"),
+        (7200, "0 */2 * * *"),
+        (86_400, "0 0 * * *"),
+    ],
+)
+def test_every(seconds: int, cron: str) -> None:
+    assert every(seconds) == cron
