@@ -98,8 +98,16 @@ def check_config(ctx: Context) -> None:
     is_flag=True,
     help="Only the feeds: leave new articles queued for a later pass or the service.",
 )
+@click.option(
+    "--queue",
+    "to_workers",
+    is_flag=True,
+    help="Queue the refreshes for the workers (PostgreSQL) instead of fetching here.",
+)
 @pass_context
-def fetch(ctx: Context, all_feeds: bool, names: tuple[str, ...], no_extract: bool) -> None:
+def fetch(
+    ctx: Context, all_feeds: bool, names: tuple[str, ...], no_extract: bool, to_workers: bool
+) -> None:
     """One pass over the feeds that are due (or --all, or --feed NAME), then their articles
     and the stubs of those articles."""
     config = ctx.config()
@@ -109,6 +117,12 @@ def fetch(ctx: Context, all_feeds: bool, names: tuple[str, ...], no_extract: boo
             raise click.BadParameter(
                 f"no feed named {name!r} in {config.path}", param_hint="--feed"
             )
+    if to_workers:
+        from aggregator.cli_workers import queue_fetch
+
+        queued = asyncio.run(queue_fetch(config, names, force=all_feeds or bool(names)))
+        click.echo(f"{queued} refreshes queued for the workers")
+        return
     started = time.perf_counter()
     reports, articles, stubs = asyncio.run(
         _fetch(config, names, due_only=not all_feeds, extract=not no_extract)

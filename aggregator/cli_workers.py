@@ -6,10 +6,15 @@ import asyncio
 import dataclasses
 import json
 import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 
 from aggregator.cli_context import Context, pass_context
+
+if TYPE_CHECKING:
+    from aggregator.config import Config
 
 QUEUES = ("periodic", "feeds", "articles", "stubs")  # as aggregator.workers.queue.QUEUES
 
@@ -56,3 +61,17 @@ def workers(ctx: Context, fmt: str) -> None:
     from aggregator.cli_output import queue_table
 
     queue_table(view, sys.stdout)
+
+
+async def queue_fetch(config: Config, names: Sequence[str], *, force: bool) -> int:
+    """`fetch --queue`: refresh tasks for the workers; how many were queued (a feed whose
+    refresh already waits is not queued twice)."""
+    from aggregator.app import App
+    from aggregator.workers.tasks import Tasks
+    from aggregator.workers.worker import check_postgresql, open_tasks_queue
+
+    check_postgresql(config)
+    async with App(config) as app:
+        queue = open_tasks_queue(config)
+        async with queue.open_async():
+            return await Tasks(queue, app, config.workers).queue_refresh(names, force=force)

@@ -56,3 +56,16 @@ def test_workers_shows_the_queue(
     (refresh,) = view["tasks"]
     assert (refresh["task"], refresh["counts"]["todo"]) == ("aggregator.refresh_feed", 2)
     assert view["workers"] == []
+
+
+def test_fetch_can_queue_the_refreshes_for_the_workers(
+    site: Loopback, make_config: Callable[..., Config], postgresql_url: str
+) -> None:
+    config = make_config(feeds_on(site, 3), database_url=postgresql_url)
+    first = aggregator("fetch", "--queue", config=config.path)
+    assert (first.returncode, first.stdout) == (0, "3 refreshes queued for the workers\n")
+    again = aggregator("fetch", "--queue", "--feed", "f1", config=config.path)
+    assert again.stdout == "0 refreshes queued for the workers\n", "it waits already"
+    assert [r for r in site.requests if r.path.startswith("/f")] == [], "nothing fetched here"
+    table = aggregator("workers", config=config.path).stdout.splitlines()
+    assert table[1].split("\t")[:2] == ["refresh_feed", "3"]

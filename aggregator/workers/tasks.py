@@ -81,12 +81,13 @@ class Tasks:
     # -- queueing --------------------------------------------------------------------------
 
     async def queue_refresh(self, names: Sequence[str] = (), *, force: bool = True) -> int:
-        """Queue refreshes of the named feeds (every fetchable one when none are named); how
-        many were queued. `force` refreshes a feed that is not due: a "fetch now"."""
+        """Queue refreshes of the named feeds (every fetchable one when none are named, only
+        the due ones unless `force`); how many were queued. `force` makes the task refresh a
+        feed that is not due: a "fetch now"."""
         app = self.app
         feeds = await app.db.run(
             lambda: app.store.feeds_to_fetch(
-                app.clock(), app.settings.default_interval, names=names, due_only=False
+                app.clock(), app.settings.default_interval, names=names, due_only=not force
             )
         )
         queued = 0
