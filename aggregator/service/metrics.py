@@ -78,6 +78,15 @@ def _gauges(
             state.get("articles", {}),
         ),
         "aggregator_feeds": ("Feeds by last status.", "status", state.get("feeds", {})),
+        **{
+            f"aggregator_tasks_{name}": (
+                f"Workers' tasks {name}, by kind (PostgreSQL).",
+                "task",
+                state[f"tasks_{name}"],
+            )
+            for name in ("waiting", "running", "failed")
+            if f"tasks_{name}" in state
+        },
     }
 
 

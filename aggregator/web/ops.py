@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from aggregator.storage.health import ping, state_counts
 from aggregator.web.context import WebContext
+from aggregator.workers.status import task_gauges
 
 PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -27,7 +28,9 @@ def routes(ctx: WebContext) -> list[Route]:
         )
 
     async def metrics(request: Request) -> Response:
-        state = await ctx.db(state_counts, ctx.app.store)
+        state = dict(await ctx.db(state_counts, ctx.app.store))
+        if ctx.app.store.engine.dialect.name == "postgresql":  # the workers' queue is there
+            state.update(await ctx.db(task_gauges, ctx.app.store))
         return PlainTextResponse(
             ctx.metrics.render(state),
             media_type=PROMETHEUS,

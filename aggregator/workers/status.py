@@ -64,3 +64,12 @@ def waiting_locks(store: Store) -> set[str]:
     """Queueing locks of tasks waiting or running: their work needs no new task."""
     with store.engine.connect() as conn:
         return {row.queueing_lock for row in conn.execute(_WAITING)}
+
+
+def task_gauges(store: Store) -> dict[str, dict[str, int]]:
+    """Tasks waiting, running and failed per kind, for `/metrics`."""
+    view = queue_view(store)
+    return {
+        f"tasks_{name}": {t.task.removeprefix("aggregator."): t.counts[state] for t in view.tasks}
+        for name, state in (("waiting", "todo"), ("running", "doing"), ("failed", "failed"))
+    }

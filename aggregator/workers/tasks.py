@@ -19,8 +19,7 @@ work once.
 from __future__ import annotations
 
 import time
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -115,12 +114,18 @@ class Tasks:
         return 1
 
     async def _queue_all(
-        self, task: Any, lock: Any, work: tuple[Due, ...], waiting: set[str]
+        self,
+        task: Any,
+        lock: Callable[[int], str],
+        work: tuple[Due, ...],
+        waiting: set[str],
+        argument: str = "item_id",
     ) -> int:
+        """Queue a task for each piece of work not waiting or running already."""
         queued = 0
         for due in work:
             if lock(due.id) not in waiting:
-                queued += await self._defer(task, lock(due.id), due.host, item_id=due.id)
+                queued += await self._defer(task, lock(due.id), due.host, **{argument: due.id})
         return queued
 
     # -- periodic tasks --------------------------------------------------------------------
@@ -130,16 +135,13 @@ class Tasks:
         app = self.app
         work = await app.db.run(due_work, app.store, app.clock(), DUE_LIMIT)
         waiting = await app.db.run(waiting_locks, app.store)
-        counts: Counter[str] = Counter()
-        for due in work.feeds:
-            if q.feed_lock(due.id) not in waiting:
-                counts["feeds"] += await self._defer(
-                    self.refresh, q.feed_lock(due.id), due.host, feed_id=due.id
-                )
-        counts["articles"] = await self._queue_all(
-            self.extract, q.article_lock, work.articles, waiting
-        )
-        counts["stubs"] = await self._queue_all(self.draft, q.stub_lock, work.stubs, waiting)
+        counts = {
+            "feeds": await self._queue_all(
+                self.refresh, q.feed_lock, work.feeds, waiting, argument="feed_id"
+            ),
+            "articles": await self._queue_all(self.extract, q.article_lock, work.articles, waiting),
+            "stubs": await self._queue_all(self.draft, q.stub_lock, work.stubs, waiting),
+        }
         if sum(counts.values()):
             self.log.info(
                 "workers.enqueued", seconds=round(time.perf_counter() - started, 3), **counts

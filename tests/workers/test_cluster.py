@@ -18,8 +18,7 @@ from typing import IO
 import pytest
 import sqlalchemy as sa
 
-from aggregator.storage.engine import create_engine
-from aggregator.storage.store import Store
+from aggregator.storage.engine import SCHEMA_REVISION, create_engine, current_revision
 from tests.conftest import TEST_SETTINGS, write_config
 from tests.workers.site import FeedSite
 
@@ -114,10 +113,15 @@ def counts(engine: sa.Engine) -> dict[str, int]:
 
 def assert_polite(site: FeedSite) -> None:
     assert max(site.most_in_flight.values()) == 1, site.most_in_flight
-    for host, starts in site.starts_by_host().items():
-        gaps = [b - a for a, b in itertools.pairwise(starts)]
-        # The server sees arrivals, a few milliseconds after the starts the workers booked.
-        assert min(gaps) >= GAP * 0.7, f"{host}: requests {min(gaps):.3f} s apart"
+    gaps = [
+        b - a for starts in site.starts_by_host().values() for a, b in itertools.pairwise(starts)
+    ]
+    # The server sees when a request is handled, not when a worker started it: on a busy
+    # machine a thread may be scheduled tens of milliseconds late and the next one on time.
+    # Without the shared booking, the next task on a host starts within milliseconds.
+    assert min(gaps) >= GAP * 0.4, f"requests {min(gaps):.3f} s apart"
+    late = sorted(gaps)[len(gaps) // 50]
+    assert late >= GAP * 0.9, f"2% of requests closer than {late:.3f} s"
 
 
 def test_two_workers_share_the_work_and_survive_a_kill(
@@ -132,12 +136,12 @@ def test_two_workers_share_the_work_and_survive_a_kill(
         "default_interval": 60,
     }
     config = write_config(tmp_path / "feeds.toml", feeds, settings, WORKERS)
-    Store.open(postgresql_url).close()  # the schema, so that the test can count from the start
     engine = create_engine(postgresql_url)
     cluster = Cluster(config, tmp_path)
     try:
-        cluster.start("a")
+        cluster.start("a")  # both at once, on an empty schema: one migrates, the other waits
         cluster.start("b")
+        wait_for("the schema", lambda: current_revision(engine) == SCHEMA_REVISION, cluster)
 
         # First due time: each feed once, each page once, both workers at work.
         wait_for(

@@ -64,6 +64,9 @@ def test_run_queues_fetch_now_for_the_workers_and_fetches_nothing_itself(
             for _ in range(2):  # asked twice, queued once per feed
                 response = await client.post("/api/feeds/fetch", json={}, headers={"Origin": base})
                 statuses.append(response.status_code)
+            metrics = (await client.get("/metrics")).text
+            assert 'aggregator_tasks_waiting{task="refresh_feed"} 3' in metrics
+            assert 'aggregator_tasks_running{task="refresh_feed"} 0' in metrics
         stop.set()
         await asyncio.wait_for(service, 15)
         return statuses
