@@ -27,7 +27,7 @@ from aggregator.logs import get_logger
 from aggregator.service.metrics import Metrics
 from aggregator.service.service import Service
 from aggregator.workers.tasks import Tasks
-from aggregator.workers.worker import work_until
+from aggregator.workers.worker import open_tasks_queue, work_until
 
 GRACE_SECONDS = 30.0
 CLEANUP_HOURS = 24
@@ -120,8 +120,6 @@ async def _work_queue(config: Config, app: App, workers: bool) -> AsyncIterator[
     if not workers:
         yield None
         return
-    from aggregator.workers.worker import open_tasks_queue
-
     queue = open_tasks_queue(config)
     async with queue.open_async():
         yield Tasks(queue, app, config.workers)
