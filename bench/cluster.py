@@ -14,8 +14,16 @@ corpus, fixed latency), spread over `--hosts` ports, since aggregator tells host
 The schema is created before the clock starts in every mode, so migrations are not timed; the
 processes' start-up (imports, syncing the feeds from the config) is. Extraction runs in no mode.
 
+A few corpus feeds have relative item links, which resolve to the feed's own host. Each new item
+gets an extraction task carrying its host's lock, in the `articles` queue these workers do not
+take, and a task never starts while an earlier one with its lock waits: every refresh of that host
+queued after it would wait for ever. So each such feed gets a host of its own (`--no-isolation`
+puts them on the shared hosts, to see the stall).
+
     .venv/bin/python bench/cluster.py [--database-url URL] [--feeds 1000] [--hosts 50]
         [--latency 0.05] [--gap 0] [--concurrency 16] [--repeat 1] [--json figures.json]
+        [--poll-seconds 0.5] [--workers 1,2] [--logs DIR] [--timeout 600] [--stall 60]
+        [--no-isolation]
 
 The PostgreSQL URL defaults to $AGGREGATOR_TEST_DATABASE_URL; its database is emptied (schema
 `public` dropped) before each worker mode.
@@ -24,6 +32,7 @@ The PostgreSQL URL defaults to $AGGREGATOR_TEST_DATABASE_URL; its database is em
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -31,17 +40,22 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import sqlalchemy as sa
+from feedsite import corpus_files
 
+from aggregator.feeds.parse import parse_feed
 from aggregator.storage.engine import create_engine
 from aggregator.storage.store import Store
 from aggregator.storage.tables import feeds, items
+from aggregator.storage.work import host_of
 
 REPO = Path(__file__).resolve().parents[1]
 DATABASE_ENV = "AGGREGATOR_TEST_DATABASE_URL"
@@ -73,11 +87,6 @@ class Site:
             self.process.wait()
             sys.exit(f"feedsite did not start (exit code {self.process.returncode})")
 
-    def feed_urls(self, count: int) -> list[str]:
-        """Feed i (1-based) on host i % hosts."""
-        hosts = len(self.base_urls)
-        return [f"{self.base_urls[i % hosts]}/feed/{i}" for i in range(1, count + 1)]
-
     def stats(self) -> Counter[str]:
         with urllib.request.urlopen(f"{self.base_urls[0]}/_stats", timeout=10) as response:
             return Counter(json.load(response))
@@ -91,11 +100,42 @@ def served(before: Counter[str], after: Counter[str]) -> dict[str, int]:
     return {key: after[key] - before[key] for key in ("ok", "not_modified", "not_found", "other")}
 
 
+def self_linking_feeds(count: int) -> list[int]:
+    """Feed numbers (1-based, as the site cycles through the corpus) whose items link to the
+    feed's own host."""
+    probe = "http://127.0.0.1:9/feed/1"
+    files = corpus_files()
+    linking = set()
+    for index, (path, content_type) in enumerate(files):
+        try:
+            parsed = parse_feed(path.read_bytes(), url=probe, content_type=content_type)
+        except Exception:  # unreadable: no items, so no extraction tasks either
+            continue
+        if any(host_of(item.link) == host_of(probe) for item in parsed.items):
+            linking.add(index)
+    return [i for i in range(1, count + 1) if (i - 1) % len(files) in linking]
+
+
+def feed_hosts(count: int, hosts: int, isolated: list[int]) -> list[int]:
+    """Port index of feed 1..count: feed i on i % hosts, each `isolated` feed on one of its own
+    (hosts, hosts + 1, ...)."""
+    own = {feed: hosts + n for n, feed in enumerate(isolated)}
+    return [own.get(i, i % hosts) for i in range(1, count + 1)]
+
+
 # --- CPU of process trees, from /proc ---------------------------------------------------
 
 
-def process_table() -> dict[int, tuple[int, str, int]]:
-    """pid -> (ppid, command name, CPU ticks of the process and of the children it reaped)."""
+class ProcStat(NamedTuple):
+    ppid: int
+    name: str
+    own_ticks: int
+    """User+sys CPU of the process itself."""
+    reaped_ticks: int
+    """User+sys CPU of the children it has waited for."""
+
+
+def process_table() -> dict[int, ProcStat]:
     table = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -105,34 +145,75 @@ def process_table() -> dict[int, tuple[int, str, int]]:
                 head, _, tail = f.read().rpartition(b")")
         except OSError:
             continue
-        fields = tail.split()
+        fields = [int(x) for x in tail.split()[1:15]]  # ppid .. cstime
         name = head.partition(b"(")[2].decode(errors="replace")
-        table[int(entry.name)] = (int(fields[1]), name, sum(int(x) for x in fields[11:15]))
+        table[int(entry.name)] = ProcStat(fields[0], name, sum(fields[10:12]), sum(fields[12:14]))
     return table
 
 
-def tree_cpu_s(roots: list[int], table: dict[int, tuple[int, str, int]] | None = None) -> float:
-    """User+sys seconds of `roots` and their descendants so far, reaped ones included."""
-    table = table if table is not None else process_table()
-    family = {pid for pid in roots if pid in table}
-    while children := {pid for pid, row in table.items() if row[0] in family} - family:
-        family |= children
-    return sum(table[pid][2] for pid in family) / CLOCK_TICKS
+def family(roots: list[int], table: dict[int, ProcStat]) -> set[int]:
+    """`roots` (those alive) and all their descendants."""
+    members = {pid for pid in roots if pid in table}
+    while children := {pid for pid, row in table.items() if row.ppid in members} - members:
+        members |= children
+    return members
+
+
+class TreeCpu(threading.Thread):
+    """User+sys CPU of some processes and all their descendants, sampled from /proc.
+
+    The last figure seen for every process is kept, so one that has ended still counts, up to
+    its last sample. getrusage(RUSAGE_CHILDREN) alone is not enough: multiprocessing's forkserver
+    outlives the aggregator process that started it and is reaped by init, so neither it nor the
+    parser processes it forked would be counted.
+    """
+
+    def __init__(self, interval: float = 0.1) -> None:
+        super().__init__(daemon=True)
+        self.interval = interval
+        self.roots: list[int] = []
+        self.ticks: dict[int, int] = {}
+        self.lock = threading.Lock()
+        self.done = threading.Event()
+
+    def sample(self) -> float:
+        """Sample now; the seconds counted so far."""
+        table = process_table()
+        with self.lock:
+            for pid in family(self.roots, table):
+                self.ticks[pid] = table[pid].own_ticks
+            return sum(self.ticks.values()) / CLOCK_TICKS
+
+    def run(self) -> None:
+        while not self.done.wait(self.interval):
+            self.sample()
+
+    def stop(self) -> float:
+        self.done.set()
+        self.join()
+        return sum(self.ticks.values()) / CLOCK_TICKS
 
 
 def postgresql_server_cpu_s() -> float | None:
     """CPU so far of the PostgreSQL servers on this machine (postmasters and their backends,
     ended ones included), or None when there is none to read."""
     table = process_table()
+    parent_names = {pid: getattr(table.get(row.ppid), "name", "") for pid, row in table.items()}
     postmasters = [
         pid
-        for pid, (ppid, name, _) in table.items()
-        if name == "postgres" and table.get(ppid, (0, "", 0))[1] != "postgres"
+        for pid, row in table.items()
+        if row.name == "postgres" and parent_names[pid] != "postgres"
     ]
-    return tree_cpu_s(postmasters, table) if postmasters else None
+    if not postmasters:
+        return None
+    ticks = sum(
+        table[pid].own_ticks + table[pid].reaped_ticks for pid in family(postmasters, table)
+    )
+    return ticks / CLOCK_TICKS
 
 
 def children_cpu_s() -> float:
+    """User+sys CPU of this process's children that have been waited for."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 
@@ -158,7 +239,7 @@ def write_config(path: Path, database_url: str, urls: list[str], args: argparse.
         "[workers]",
         f"concurrency = {args.concurrency}",
         "enqueue_seconds = 1",
-        "poll_seconds = 0.5",
+        f"poll_seconds = {args.poll_seconds}",
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -258,20 +339,23 @@ def run_embedded(site: Site, urls: list[str], folder: Path, args: argparse.Names
     Store.open(url).close()
     run = Run(EMBEDDED, len(urls))
     log = folder / "embedded.log"
-    before, cpu0 = site.stats(), children_cpu_s()
+    before, cpu0, sampler = site.stats(), children_cpu_s(), TreeCpu()
     started = time.perf_counter()
     with log.open("wb") as out:
         command = aggregator_command(config, "fetch", "--all", "--no-extract")
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=REPO)
+        sampler.roots.append(process.pid)
+        sampler.start()
         try:
             code = process.wait(timeout=args.timeout)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            end_processes([process], sampler)
             message = f"{EMBEDDED}: not done after {args.timeout} s\n{log_tail(log)}"
             raise BenchError(message) from None
+        finally:
+            sampled = sampler.stop()
     run.wall_s = time.perf_counter() - started
-    run.cpu_s = run.cpu_to_exit_s = children_cpu_s() - cpu0
+    run.cpu_s = run.cpu_to_exit_s = max(children_cpu_s() - cpu0, sampled)
     run.served = served(before, site.stats())
     if code:
         raise BenchError(f"{EMBEDDED}: exit code {code}\n{log_tail(log)}")
@@ -294,6 +378,7 @@ def run_workers(
     command = aggregator_command(config, "worker", "--queue", "periodic", "--queue", "feeds")
     engine = create_engine(args.database_url)
     processes: list[subprocess.Popen[bytes]] = []
+    sampler = TreeCpu()
     try:
         before, cpu0, db0 = site.stats(), children_cpu_s(), postgresql_server_cpu_s()
         started = time.perf_counter()
@@ -302,22 +387,22 @@ def run_workers(
                 processes.append(
                     subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=REPO)
                 )
-        wait_until_checked(engine, len(urls), processes, logs, started, args.timeout)
+        sampler.roots += [p.pid for p in processes]
+        sampler.start()
+        wait_until_checked(engine, len(urls), processes, logs, args)
         run.wall_s = time.perf_counter() - started
-        run.cpu_s = tree_cpu_s([p.pid for p in processes])
+        run.cpu_s = sampler.sample()
         db1 = postgresql_server_cpu_s()
         if db0 is not None and db1 is not None:
             run.database_server_cpu_s = db1 - db0
         run.served = served(before, site.stats())
         run.stored = read_stored(engine)
         run.stop_s = stop_workers(processes, logs)
-        run.cpu_to_exit_s = children_cpu_s() - cpu0
     finally:
-        for process in processes:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+        sampled = sampler.stop() if sampler.is_alive() else 0.0
+        end_processes(processes, sampler)
         engine.dispose()
+    run.cpu_to_exit_s = max(children_cpu_s() - cpu0, sampled)
     run.stored.jobs = read_stored_jobs(args.database_url)
     return run
 
@@ -336,21 +421,76 @@ def wait_until_checked(
     total: int,
     processes: list[subprocess.Popen[bytes]],
     logs: list[Path],
-    started: float,
-    timeout: float,
+    args: argparse.Namespace,
 ) -> None:
-    """Poll every POLL_SECONDS until `total` feeds have been checked; fail if a worker exits."""
+    """Poll every POLL_SECONDS until `total` feeds have been checked. Fail when a worker exits,
+    after `args.timeout` seconds, or when no feed was checked for `args.stall` seconds."""
+    started = progressed = time.perf_counter()
     checked = 0
     while checked < total:
         time.sleep(POLL_SECONDS)
         for process, log in zip(processes, logs, strict=True):
             if process.poll() is not None:
                 raise BenchError(f"worker exited early, code {process.returncode}\n{log_tail(log)}")
-        if time.perf_counter() - started > timeout:
-            tails = "\n".join(log_tail(log) for log in logs)
-            raise BenchError(f"only {checked} of {total} feeds checked after {timeout} s\n{tails}")
         with engine.connect() as conn:
-            checked = conn.execute(CHECKED).scalar_one()
+            now_checked = conn.execute(CHECKED).scalar_one()
+        now = time.perf_counter()
+        if now_checked > checked:
+            checked, progressed = now_checked, now
+        late = now - started > args.timeout
+        if late or now - progressed > args.stall:
+            why = f"after {args.timeout:g} s" if late else f"none more for {args.stall:g} s"
+            tails = "\n".join(log_tail(log, 5) for log in logs)
+            raise BenchError(
+                f"only {checked} of {total} feeds checked, {why}; {blocked_refreshes(engine)}"
+                f"\n{tails}"
+            )
+
+
+BLOCKERS = """
+SELECT blocker.queue_name, blocker.task_name, blocker.status, count(*)
+FROM procrastinate_jobs AS waiting
+CROSS JOIN LATERAL (
+    SELECT queue_name, task_name, status FROM procrastinate_jobs AS earlier
+    WHERE earlier.lock = waiting.lock AND earlier.id < waiting.id
+      AND earlier.status IN ('todo', 'doing')
+    ORDER BY earlier.id LIMIT 1
+) AS blocker
+WHERE waiting.queue_name = 'feeds' AND waiting.status = 'todo'
+GROUP BY 1, 2, 3
+"""
+
+
+def blocked_refreshes(engine: sa.Engine) -> str:
+    """Why waiting refreshes do not start: the earlier tasks holding their host locks."""
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(BLOCKERS).all()
+    if not rows:
+        return "no waiting refresh is behind another task's host lock"
+    behind = ", ".join(f"{n} behind {queue} {task} ({status})" for queue, task, status, n in rows)
+    return f"waiting refreshes held back by an earlier task with their host lock: {behind}"
+
+
+def end_processes(processes: list[subprocess.Popen[bytes]], sampler: TreeCpu) -> None:
+    """After a failure: SIGTERM what still runs, SIGKILL what does not stop in time, and then
+    whatever the killed ones left running (their forkserver and parser processes)."""
+    running = [p for p in processes if p.poll() is None]
+    for process in running:
+        process.terminate()
+    killed = False
+    for process in running:
+        try:
+            process.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            killed = True
+    if not killed:
+        return
+    for pid in set(sampler.ticks) - {p.pid for p in processes}:
+        with contextlib.suppress(OSError):
+            if Path(f"/proc/{pid}/cmdline").read_bytes().startswith(sys.executable.encode()):
+                os.kill(pid, signal.SIGKILL)
 
 
 def stop_workers(processes: list[subprocess.Popen[bytes]], logs: list[Path]) -> float:
@@ -362,11 +502,9 @@ def stop_workers(processes: list[subprocess.Popen[bytes]], logs: list[Path]) -> 
         try:
             code = process.wait(timeout=STOP_SECONDS)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
             raise BenchError(
-                f"worker {process.pid} still running {STOP_SECONDS:.0f} s after SIGTERM; "
-                f"killed\n{log_tail(log)}"
+                f"worker {process.pid} still running {STOP_SECONDS:.0f} s after SIGTERM\n"
+                f"{log_tail(log)}"
             ) from None
         if code:
             raise BenchError(f"worker {process.pid} exited {code} on SIGTERM\n{log_tail(log)}")
@@ -421,6 +559,8 @@ def print_notes(runs: list[Run]) -> None:
     print("  until they exited (workers: after SIGTERM and draining)")
     print("PG server CPU: every PostgreSQL process on this machine over the same span as CPU s")
     print("200/304: responses the site served; errors: feeds with last_error set")
+    print("queue left: procrastinate_jobs after the workers stopped (the articles queue is")
+    print("  extraction, which these workers do not take)")
     for r in runs:
         if r.served.get("ok", 0) != r.feeds:
             print(f"WARNING: {r.mode}: the site served {r.served.get('ok', 0)} 200s, not {r.feeds}")
@@ -463,8 +603,23 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per response")
     parser.add_argument("--gap", type=float, default=0.0, help="[settings].per_host_gap")
     parser.add_argument("--concurrency", type=int, default=16, help="[workers].concurrency")
+    parser.add_argument("--poll-seconds", type=float, default=0.5, help="[workers].poll_seconds")
+    parser.add_argument(
+        "--workers",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[1, 2],
+        help="worker counts to run, comma-separated (default 1,2)",
+    )
     parser.add_argument("--repeat", type=int, default=1, help="runs of each mode; best is shown")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per run")
+    parser.add_argument(
+        "--stall", type=float, default=60.0, help="fail when no feed is checked this long"
+    )
+    parser.add_argument(
+        "--no-isolation",
+        action="store_true",
+        help="self-linking feeds on the shared hosts too (their refreshes may wait for ever)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--logs", type=Path, help="keep configs and logs here (default: removed)")
     args = parser.parse_args()
@@ -487,11 +642,16 @@ def announce(run: Run) -> Run:
 def main() -> None:
     args = parse_args()
     os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1"  # never go through a proxy
-    site = Site(args.feeds, args.hosts, args.latency)
-    urls = site.feed_urls(args.feeds)
+    isolated = [] if args.no_isolation else self_linking_feeds(args.feeds)
+    hosts = feed_hosts(args.feeds, args.hosts, isolated)
+    site = Site(args.feeds, args.hosts + len(isolated), args.latency)
+    urls = [f"{site.base_urls[host]}/feed/{i}" for i, host in enumerate(hosts, start=1)]
     print(f"cluster benchmark: {args.feeds} feeds on {args.hosts} loopback hosts, ", end="")
     print(f"{args.latency * 1000:.0f} ms latency, per_host_gap {args.gap:g}, ", end="")
-    print(f"worker concurrency {args.concurrency}, {os.cpu_count()} CPUs")
+    print(f"worker concurrency {args.concurrency}, poll {args.poll_seconds:g} s, ", end="")
+    print(f"{os.cpu_count()} CPUs")
+    if isolated:
+        print(f"{len(isolated)} feeds whose items link to their own host have one host each")
     runs: list[Run] = []
     try:
         with tempfile.TemporaryDirectory(prefix="bench-cluster-") as tmp:
@@ -500,7 +660,7 @@ def main() -> None:
                 folder = logs / f"run-{repeat}"
                 folder.mkdir(parents=True, exist_ok=True)
                 runs.append(announce(run_embedded(site, urls, folder, args)))
-                for count in (1, 2):
+                for count in args.workers:
                     runs.append(announce(run_workers(count, site, urls, folder, args)))
     except BenchError as exc:
         sys.exit(f"FAILED: {exc}")

@@ -29,6 +29,10 @@ CLEANUP = "aggregator.clean_up"
 
 PERIODIC_PRIORITY = 100
 """Higher runs first: a periodic task jumps any queue of fetches."""
+REFRESH_PRIORITY = 10
+"""Above extraction: tasks sharing a host lock run in priority order, so a feed's refresh never
+waits behind the backlog of article pages on its host (nor forever, on workers that leave
+articles to others)."""
 
 
 def feed_lock(feed_id: int) -> str:

@@ -60,10 +60,10 @@ def queue_view(store: Store) -> QueueView:
     )
 
 
-def waiting_locks(store: Store) -> set[str]:
+def waiting_locks(store: Store) -> frozenset[str]:
     """Queueing locks of tasks waiting or running: their work needs no new task."""
     with store.engine.connect() as conn:
-        return {row.queueing_lock for row in conn.execute(_WAITING)}
+        return frozenset(row.queueing_lock for row in conn.execute(_WAITING))
 
 
 def task_gauges(store: Store) -> dict[str, dict[str, int]]:

@@ -30,6 +30,8 @@ from aggregator.workers import queue as q
 from aggregator.workers.settings import WorkerSettings
 from aggregator.workers.status import waiting_locks
 
+BATCH = 500
+"""Tasks queued by one query."""
 DUE_LIMIT = 10_000
 """Most pieces of work of one kind queued by one `enqueue_due`; the next one takes the rest."""
 CLEANUP_CRON = "17 3 * * *"
@@ -55,9 +57,9 @@ class Tasks:
         self.app = app
         self.settings = settings
         self.log = get_logger("aggregator.workers")
-        self.refresh = queue.task(name=q.REFRESH, queue=q.FEEDS, pass_context=True)(
-            self.refresh_feed
-        )
+        self.refresh = queue.task(
+            name=q.REFRESH, queue=q.FEEDS, priority=q.REFRESH_PRIORITY, pass_context=True
+        )(self.refresh_feed)
         self.extract = queue.task(name=q.EXTRACT, queue=q.ARTICLES, pass_context=True)(
             self.extract_article
         )
@@ -104,28 +106,42 @@ class Tasks:
         """1 when queued, 0 when the same work already waits."""
         from procrastinate.exceptions import AlreadyEnqueued
 
-        options: dict[str, Any] = {"queueing_lock": queueing_lock}
-        if host is not None:
-            options["lock"] = q.host_lock(host)
         try:
-            await task.configure(**options).defer_async(**kwargs)
+            await self._deferrer(task, queueing_lock, host).defer_async(**kwargs)
         except AlreadyEnqueued:
             return 0
         return 1
+
+    def _deferrer(self, task: Any, queueing_lock: str, host: str | None) -> Any:
+        lock = q.host_lock(host) if host is not None else None
+        return task.configure(queueing_lock=queueing_lock, lock=lock)
 
     async def _queue_all(
         self,
         task: Any,
         lock: Callable[[int], str],
-        work: tuple[Due, ...],
-        waiting: set[str],
+        work: Sequence[Due],
+        waiting: frozenset[str] = frozenset(),
         argument: str = "item_id",
     ) -> int:
-        """Queue a task for each piece of work not waiting or running already."""
+        """Queue a task for each piece of work not waiting or running already: in batches of
+        one query each, or one by one when a batch meets work queued meanwhile."""
+        from procrastinate.exceptions import AlreadyEnqueued
+
+        todo = [due for due in work if lock(due.id) not in waiting]
         queued = 0
-        for due in work:
-            if lock(due.id) not in waiting:
-                queued += await self._defer(task, lock(due.id), due.host, **{argument: due.id})
+        for start in range(0, len(todo), BATCH):
+            batch = todo[start : start + BATCH]
+            jobs = [
+                self._deferrer(task, lock(d.id), d.host).make_new_job(**{argument: d.id})
+                for d in batch
+            ]
+            try:
+                await self.queue.job_manager.batch_defer_jobs_async(jobs)
+                queued += len(jobs)
+            except AlreadyEnqueued:
+                for d in batch:
+                    queued += await self._defer(task, lock(d.id), d.host, **{argument: d.id})
         return queued
 
     # -- periodic tasks --------------------------------------------------------------------
@@ -133,8 +149,10 @@ class Tasks:
     async def enqueue_due(self, timestamp: int) -> None:
         started = time.perf_counter()
         app = self.app
-        work = await app.db.run(due_work, app.store, app.clock(), DUE_LIMIT)
+        # Waiting work first: a task that ends between the two reads is then seen as done,
+        # and its work as no longer due, instead of as not queued and due.
         waiting = await app.db.run(waiting_locks, app.store)
+        work = await app.db.run(due_work, app.store, app.clock(), DUE_LIMIT)
         counts = {
             "feeds": await self._queue_all(
                 self.refresh, q.feed_lock, work.feeds, waiting, argument="feed_id"
@@ -203,8 +221,8 @@ class Tasks:
             self.log.info("feed.skipped", feed_id=feed_id, why="not due, or not enabled")
             return
         report = await app.refresher.refresh(due[0])
-        for item in await app.db.run(item_hosts, app.store, report.new_item_ids):
-            await self._defer(self.extract, q.article_lock(item.id), item.host, item_id=item.id)
+        new = await app.db.run(item_hosts, app.store, report.new_item_ids)
+        await self._queue_all(self.extract, q.article_lock, new)
 
     async def extract_article(self, context: Any, item_id: int) -> None:
         app = self.app

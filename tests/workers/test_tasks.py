@@ -93,6 +93,30 @@ def test_a_refresh_no_longer_due_is_skipped_unless_forced(config: Config, site: 
     with_tasks(config, scenario)
 
 
+def test_a_refresh_never_waits_behind_the_pages_of_its_host(
+    config: Config, site: Loopback
+) -> None:
+    """Refreshes and extractions of one host share its lock; a refresh queued after a backlog
+    of pages still runs first, also on a worker that leaves pages to others."""
+
+    async def feeds_only(tasks: Tasks) -> None:
+        while any(n == "refresh_feed" and s == "todo" for n, s, _ in await jobs(tasks)):
+            await tasks.queue.run_worker_async(
+                queues=["feeds"], wait=False, install_signal_handlers=False, delete_jobs="never"
+            )
+
+    async def scenario(tasks: Tasks) -> None:
+        await tasks.enqueue_due(0)
+        await feeds_only(tasks)
+        backlog = [n for n, s, _ in await jobs(tasks) if s == "todo"]
+        assert backlog == ["extract_article"] * 9
+        assert await tasks.queue_refresh(["f0"]) == 1
+        await asyncio.wait_for(feeds_only(tasks), 20)
+        assert len(site.hits("/f0")) == 2
+
+    with_tasks(config, scenario)
+
+
 def test_tasks_of_a_silent_worker_are_queued_again(config: Config) -> None:
     """A worker that died mid-task: its row's heartbeat is old and its task is `doing`."""
 
