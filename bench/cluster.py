@@ -14,16 +14,13 @@ corpus, fixed latency), spread over `--hosts` ports, since aggregator tells host
 The schema is created before the clock starts in every mode, so migrations are not timed; the
 processes' start-up (imports, syncing the feeds from the config) is. Extraction runs in no mode.
 
-A few corpus feeds have relative item links, which resolve to the feed's own host. Each new item
-gets an extraction task carrying its host's lock, in the `articles` queue these workers do not
-take, and a task never starts while an earlier one with its lock waits: every refresh of that host
-queued after it would wait for ever. So each such feed gets a host of its own (`--no-isolation`
-puts them on the shared hosts, to see the stall).
+A few corpus feeds have relative item links, which resolve to the feed's own host: their
+extraction tasks, left waiting in the `articles` queue these workers do not take, share the host
+lock with that host's refreshes. Refreshes outrank them, so none waits behind them.
 
     .venv/bin/python bench/cluster.py [--database-url URL] [--feeds 1000] [--hosts 50]
         [--latency 0.05] [--gap 0] [--concurrency 16] [--repeat 1] [--json figures.json]
         [--poll-seconds 0.5] [--workers 1,2] [--logs DIR] [--timeout 600] [--stall 60]
-        [--no-isolation]
 
 The PostgreSQL URL defaults to $AGGREGATOR_TEST_DATABASE_URL; its database is emptied (schema
 `public` dropped) before each worker mode.
@@ -49,13 +46,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from feedsite import corpus_files
 
-from aggregator.feeds.parse import parse_feed
 from aggregator.storage.engine import create_engine
 from aggregator.storage.store import Store
 from aggregator.storage.tables import feeds, items
-from aggregator.storage.work import host_of
 
 REPO = Path(__file__).resolve().parents[1]
 DATABASE_ENV = "AGGREGATOR_TEST_DATABASE_URL"
@@ -98,29 +92,6 @@ class Site:
 
 def served(before: Counter[str], after: Counter[str]) -> dict[str, int]:
     return {key: after[key] - before[key] for key in ("ok", "not_modified", "not_found", "other")}
-
-
-def self_linking_feeds(count: int) -> list[int]:
-    """Feed numbers (1-based, as the site cycles through the corpus) whose items link to the
-    feed's own host."""
-    probe = "http://127.0.0.1:9/feed/1"
-    files = corpus_files()
-    linking = set()
-    for index, (path, content_type) in enumerate(files):
-        try:
-            parsed = parse_feed(path.read_bytes(), url=probe, content_type=content_type)
-        except Exception:  # unreadable: no items, so no extraction tasks either
-            continue
-        if any(host_of(item.link) == host_of(probe) for item in parsed.items):
-            linking.add(index)
-    return [i for i in range(1, count + 1) if (i - 1) % len(files) in linking]
-
-
-def feed_hosts(count: int, hosts: int, isolated: list[int]) -> list[int]:
-    """Port index of feed 1..count: feed i on i % hosts, each `isolated` feed on one of its own
-    (hosts, hosts + 1, ...)."""
-    own = {feed: hosts + n for n, feed in enumerate(isolated)}
-    return [own.get(i, i % hosts) for i in range(1, count + 1)]
 
 
 # --- CPU of process trees, from /proc ---------------------------------------------------
@@ -615,11 +586,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--stall", type=float, default=60.0, help="fail when no feed is checked this long"
     )
-    parser.add_argument(
-        "--no-isolation",
-        action="store_true",
-        help="self-linking feeds on the shared hosts too (their refreshes may wait for ever)",
-    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--logs", type=Path, help="keep configs and logs here (default: removed)")
     args = parser.parse_args()
@@ -642,16 +608,12 @@ def announce(run: Run) -> Run:
 def main() -> None:
     args = parse_args()
     os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1"  # never go through a proxy
-    isolated = [] if args.no_isolation else self_linking_feeds(args.feeds)
-    hosts = feed_hosts(args.feeds, args.hosts, isolated)
-    site = Site(args.feeds, args.hosts + len(isolated), args.latency)
-    urls = [f"{site.base_urls[host]}/feed/{i}" for i, host in enumerate(hosts, start=1)]
+    site = Site(args.feeds, args.hosts, args.latency)
+    urls = [f"{site.base_urls[i % args.hosts]}/feed/{i}" for i in range(1, args.feeds + 1)]
     print(f"cluster benchmark: {args.feeds} feeds on {args.hosts} loopback hosts, ", end="")
     print(f"{args.latency * 1000:.0f} ms latency, per_host_gap {args.gap:g}, ", end="")
     print(f"worker concurrency {args.concurrency}, poll {args.poll_seconds:g} s, ", end="")
     print(f"{os.cpu_count()} CPUs")
-    if isolated:
-        print(f"{len(isolated)} feeds whose items link to their own host have one host each")
     runs: list[Run] = []
     try:
         with tempfile.TemporaryDirectory(prefix="bench-cluster-") as tmp:

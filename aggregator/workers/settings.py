@@ -26,10 +26,11 @@ class WorkerSettings:
     """A worker silent this long is taken for dead; its running tasks are queued again."""
     drain_seconds: float = 30.0
     """On SIGTERM, how long running tasks get to finish before they are cancelled."""
-    poll_seconds: float = 5.0
-    """Longest wait for new jobs when a notification is missed."""
+    poll_seconds: float = 1.0
+    """Longest wait before looking for tasks again: a task waiting for a host lock is not
+    announced when the lock is released."""
     in_service: bool = False
-    """`aggregator run` on PostgreSQL also runs a worker in its own process."""
+    """`aggregator run` on PostgreSQL also runs a worker, in the same process."""
 
 
 _NUMBERS: dict[str, tuple[float, float, bool]] = {
