@@ -12,8 +12,10 @@ from __future__ import annotations
 import asyncio
 import functools
 import multiprocessing
+import os
 import resource
 import signal
+import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -63,6 +65,7 @@ def _init_worker(time_budget: float, memory_budget_bytes: int) -> None:
     """
     global _time_budget, _memory_budget
     _time_budget, _memory_budget = time_budget, memory_budget_bytes
+    _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     harden_feedparser()
     parse_feed(_WARM_UP, url="https://warm-up.invalid/")
@@ -75,6 +78,20 @@ def _init_worker(time_budget: float, memory_budget_bytes: int) -> None:
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _die_with_parent() -> None:
+    """A parser outlives nothing: when the process that started it goes (the forkserver, which
+    itself goes with the service or worker, even one killed with SIGKILL), so does the parser."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() == 1:  # the parent went before the call took effect
+        os._exit(1)
 
 
 def _parse_task(body: bytes, url: str, content_type: str | None) -> ParsedFeed:

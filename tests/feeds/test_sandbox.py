@@ -227,3 +227,55 @@ def test_inline_calls_never_run_on_two_threads_at_once() -> None:
     threads = asyncio.run(run_all())
     assert overlaps == []
     assert len(threads) == 1
+
+
+KILLED_OWNER = """
+import asyncio, os, sys
+from aggregator.feeds.sandbox import ParserPool
+
+async def main() -> None:
+    pool = ParserPool(workers=2, time_budget=5, memory_budget_bytes=256 * 1024 * 1024)
+    body = b'<rss version="2.0"><channel><title>x</title></channel></rss>'
+    await asyncio.gather(*(pool.parse(body, url="https://e.org/") for _ in range(4)))
+    print(" ".join(str(p) for p in pool._pool()._processes), flush=True)
+    await asyncio.sleep(60)
+
+asyncio.run(main())
+"""
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie waiting to be reaped."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self"), reason="needs Linux's /proc")
+def test_parsers_die_with_a_process_killed_outright(tmp_path: Path) -> None:
+    """A worker killed with SIGKILL (no cleanup runs) leaves no parser process behind."""
+    import subprocess
+    import sys
+
+    owner = subprocess.Popen(
+        [sys.executable, "-c", KILLED_OWNER], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert owner.stdout is not None
+        parsers = [int(pid) for pid in owner.stdout.readline().split()]
+        assert len(parsers) == 2
+        assert all(Path(f"/proc/{pid}").exists() for pid in parsers)
+    finally:
+        owner.kill()
+        owner.wait(10)
+        if owner.stdout is not None:
+            owner.stdout.close()
+    deadline = time.monotonic() + 10
+    while any(running(pid) for pid in parsers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    alive = [pid for pid in parsers if running(pid)]
+    for pid in alive:  # do not leave them to the next test
+        os.kill(pid, signal.SIGKILL)
+    assert alive == [], "parser processes outlived their owner"
