@@ -15,7 +15,8 @@ import multiprocessing
 import os
 import resource
 import signal
-import sys
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -57,7 +58,7 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
     raise ParseBudgetExceeded(f"parsing took longer than the {_time_budget:g} s time budget")
 
 
-def _init_worker(time_budget: float, memory_budget_bytes: int) -> None:
+def _init_worker(time_budget: float, memory_budget_bytes: int, owner: int) -> None:
     """Harden feedparser, warm it up, then cap the address space at what it uses now + budget.
 
     The warm-up parse pulls in feedparser's lazy imports and caches first, so that the budget is
@@ -65,7 +66,7 @@ def _init_worker(time_budget: float, memory_budget_bytes: int) -> None:
     """
     global _time_budget, _memory_budget
     _time_budget, _memory_budget = time_budget, memory_budget_bytes
-    _die_with_parent()
+    threading.Thread(target=_watch_owner, args=(owner,), daemon=True).start()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     harden_feedparser()
     parse_feed(_WARM_UP, url="https://warm-up.invalid/")
@@ -80,18 +81,15 @@ def _init_worker(time_budget: float, memory_budget_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _die_with_parent() -> None:
-    """A parser outlives nothing: when the process that started it goes (the forkserver, which
-    itself goes with the service or worker, even one killed with SIGKILL), so does the parser."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-
-    pr_set_pdeathsig = 1
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
-    if os.getppid() == 1:  # the parent went before the call took effect
-        os._exit(1)
+def _watch_owner(owner: int, every: float = 1.0) -> None:
+    """End this parser when the process that owns the pool is gone, also one killed with
+    SIGKILL (its parent here is the forkserver, which outlives it)."""
+    while True:
+        time.sleep(every)
+        try:
+            os.kill(owner, 0)
+        except (ProcessLookupError, PermissionError):  # gone, or its number reused
+            os._exit(1)
 
 
 def _parse_task(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
@@ -210,7 +208,7 @@ class ParserPool:
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context(_start_method()),
                 initializer=_init_worker,
-                initargs=(self.time_budget, self.memory_budget_bytes),
+                initargs=(self.time_budget, self.memory_budget_bytes, os.getpid()),
             )
         return self._executor
 

@@ -93,9 +93,7 @@ def test_a_refresh_no_longer_due_is_skipped_unless_forced(config: Config, site: 
     with_tasks(config, scenario)
 
 
-def test_a_refresh_never_waits_behind_the_pages_of_its_host(
-    config: Config, site: Loopback
-) -> None:
+def test_a_refresh_never_waits_behind_the_pages_of_its_host(config: Config, site: Loopback) -> None:
     """Refreshes and extractions of one host share its lock; a refresh queued after a backlog
     of pages still runs first, also on a worker that leaves pages to others."""
 
