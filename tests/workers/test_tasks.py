@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,11 +14,13 @@ import sqlalchemy as sa
 
 from aggregator.app import App
 from aggregator.config import Config
+from aggregator.storage.work import take_turn
 from aggregator.workers.tasks import Tasks, every
 from aggregator.workers.worker import open_tasks_queue
 from tests.loopback import Loopback
 from tests.service.test_scheduler import feeds_on
 
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
 WORKERS = "\n[workers]\nheartbeat_seconds = 0.5\nstalled_seconds = 1\npoll_seconds = 0.1\n"
 
 
@@ -167,3 +171,27 @@ def test_tasks_of_a_silent_worker_are_queued_again(config: Config) -> None:
 )
 def test_every(seconds: int, cron: str) -> None:
     assert every(seconds) == cron
+
+
+def test_the_periodic_digest_and_cleanup(
+    site: Loopback, make_config: Callable[..., Config], postgresql_url: str, tmp_path: Path
+) -> None:
+    extra = WORKERS + f'\n[digest]\nfile = "{tmp_path / "out" / "digest.atom"}"\n'
+    config = make_config(feeds_on(site, 1), extra, database_url=postgresql_url)
+
+    async def scenario(tasks: Tasks) -> None:
+        await tasks.enqueue_due(0)
+        await drain(tasks)
+        await tasks.write_digest(0)
+        await tasks.app.db.run(take_turn, tasks.app.store, "old:1", NOW, 1.0)
+        await tasks.clean_up(0)
+
+        def turns() -> int:
+            with tasks.app.store.engine.connect() as conn:
+                return int(conn.execute(sa.text("SELECT count(*) FROM host_turns")).scalar_one())
+
+        assert await tasks.app.db.run(turns) == 0, "a turn long past is forgotten"
+
+    with_tasks(config, scenario)
+    digest = (tmp_path / "out" / "digest.atom").read_text(encoding="utf-8")
+    assert digest.count("</entry>") == 3
