@@ -42,8 +42,8 @@ def utc_now() -> datetime:
 
 
 class Database:
-    """Runs store calls on one thread: the event loop never waits on the database, and SQLite
-    sees a single writer."""
+    """Runs store calls off the event loop, which never waits on the database: on one thread
+    for SQLite (a single writer), on a few for PostgreSQL."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
