@@ -244,11 +244,7 @@ def _settings(table: Mapping[str, Any], path: Path) -> Settings:
         set(_NUMBERS)
         | {"database_url", "contact_url", "allow_private_networks", "target_language", "listen"}
     )
-    values: dict[str, Any] = {}
-    for key, (low, high, integer) in _NUMBERS.items():
-        value = r.number(key, low, high, integer=integer)
-        if value is not None:
-            values[key] = float(value) if not integer else value
+    values = r.numbers(_NUMBERS)
     database_url = r.get("database_url", str, 'a SQLAlchemy URL such as "sqlite:///var/a.db"')
     values["database_url"] = database_url or default_database_url(path)
     if not values["database_url"].startswith(("sqlite:", "postgresql:", "postgresql+")):

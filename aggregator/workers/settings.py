@@ -46,11 +46,7 @@ _NUMBERS: dict[str, tuple[float, float, bool]] = {
 def parse_workers(table: Mapping[str, Any], path: Path) -> WorkerSettings:
     r = TableReader(table, path, "[workers]")
     r.check_keys(set(_NUMBERS) | {"in_service"})
-    values: dict[str, Any] = {}
-    for key, (low, high, integer) in _NUMBERS.items():
-        value = r.number(key, low, high, integer=integer)
-        if value is not None:
-            values[key] = value if integer else float(value)
+    values = r.numbers(_NUMBERS)
     in_service = r.get("in_service", bool, "true or false")
     if in_service is not None:
         values["in_service"] = in_service
