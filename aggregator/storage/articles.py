@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from aggregator.faults import crash_point
 from aggregator.records import Article, ParsedItem
+from aggregator.storage.leases import claim
 from aggregator.storage.stubs import queue_stub
 from aggregator.storage.tables import articles, feeds, items
 
@@ -74,11 +75,8 @@ class ArticleQueue:
         item_ids: Sequence[int] | None = None,
         leased_too: bool = False,
     ) -> list[PendingArticle]:
-        """Take up to `limit` due articles, oldest first, and lease them for `lease`.
-
-        `item_ids` narrows the claim to those items (a worker's task names its article);
-        `leased_too` also takes articles whose lease has not run out, for a task retried after
-        its worker died holding the lease."""
+        """Take up to `limit` due articles, oldest first, and lease them for `lease`
+        (`item_ids` and `leased_too` as in `leases.claim`)."""
         query = (
             sa.select(
                 articles.c.item_id,
@@ -103,22 +101,10 @@ class ArticleQueue:
             .where(articles.c.state == PENDING)
             .order_by(articles.c.next_attempt_at, articles.c.item_id)
             .limit(limit)
-            # PostgreSQL: rows another worker is claiming are skipped, never claimed twice.
-            # SQLite has one writer at a time (BEGIN IMMEDIATE) and renders no FOR UPDATE.
-            .with_for_update(skip_locked=True, of=articles)
         )
-        if not leased_too:
-            query = query.where(articles.c.next_attempt_at <= now)
-        if item_ids is not None:
-            query = query.where(articles.c.item_id.in_(list(item_ids)))
-        with self.store.writing() as conn:
-            rows = conn.execute(query).all()
-            if rows:
-                conn.execute(
-                    articles.update()
-                    .where(articles.c.item_id.in_([r.item_id for r in rows]))
-                    .values(next_attempt_at=now + lease)
-                )
+        rows = claim(
+            self.store, articles, query, now, lease, item_ids=item_ids, leased_too=leased_too
+        )
         return [
             PendingArticle(
                 item_id=r.item_id,

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from aggregator.drafting.records import DRAFT, Part, Provenance, Stub
 from aggregator.drafting.staleness import describe_change
 from aggregator.faults import crash_point
+from aggregator.storage.leases import claim
 from aggregator.storage.tables import articles, feeds, items, stubs
 
 QUEUED = "queued"
@@ -157,28 +158,16 @@ class StubQueue:
         item_ids: Sequence[int] | None = None,
         leased_too: bool = False,
     ) -> list[DraftJob]:
-        """Stubs to draft now (first drafts, redos, pending machine steps), leased.
-        `item_ids` and `leased_too` as in `ArticleQueue.claim_due`."""
+        """Stubs to draft now (first drafts, redos, pending machine steps), leased
+        (`item_ids` and `leased_too` as in `leases.claim`)."""
         query = (
             sa.select(*_JOB_COLUMNS)
             .select_from(_JOINED.join(articles, articles.c.item_id == stubs.c.item_id))
             .where(draftable())
             .order_by(stubs.c.next_attempt_at, stubs.c.item_id)
             .limit(limit)
-            .with_for_update(skip_locked=True, of=stubs)  # as ArticleQueue.claim_due
         )
-        if not leased_too:
-            query = query.where(stubs.c.next_attempt_at <= now)
-        if item_ids is not None:
-            query = query.where(stubs.c.item_id.in_(list(item_ids)))
-        with self.store.writing() as conn:
-            rows = conn.execute(query).all()
-            if rows:
-                conn.execute(
-                    stubs.update()
-                    .where(stubs.c.item_id.in_([r.item_id for r in rows]))
-                    .values(next_attempt_at=now + lease)
-                )
+        rows = claim(self.store, stubs, query, now, lease, item_ids=item_ids, leased_too=leased_too)
         return [_job(r) for r in rows]
 
     def save(
