@@ -91,16 +91,10 @@ class Tasks:
                 app.clock(), app.settings.default_interval, names=names, due_only=not force
             )
         )
-        queued = 0
-        for feed in feeds:
-            queued += await self._defer(
-                self.refresh,
-                q.feed_lock(feed.feed_id),
-                host_of(feed.url),
-                feed_id=feed.feed_id,
-                force=force,
-            )
-        return queued
+        work = [Due(feed.feed_id, host_of(feed.url)) for feed in feeds]
+        return await self._queue_all(
+            self.refresh, q.feed_lock, work, argument="feed_id", force=force
+        )
 
     async def _defer(self, task: Any, queueing_lock: str, host: str | None, **kwargs: Any) -> int:
         """1 when queued, 0 when the same work already waits."""
@@ -123,6 +117,7 @@ class Tasks:
         work: Sequence[Due],
         waiting: frozenset[str] = frozenset(),
         argument: str = "item_id",
+        **extra: Any,
     ) -> int:
         """Queue a task for each piece of work not waiting or running already: in batches of
         one query each, or one by one when a batch meets work queued meanwhile."""
@@ -133,7 +128,7 @@ class Tasks:
         for start in range(0, len(todo), BATCH):
             batch = todo[start : start + BATCH]
             jobs = [
-                self._deferrer(task, lock(d.id), d.host).make_new_job(**{argument: d.id})
+                self._deferrer(task, lock(d.id), d.host).make_new_job(**{argument: d.id}, **extra)
                 for d in batch
             ]
             try:
@@ -141,7 +136,9 @@ class Tasks:
                 queued += len(jobs)
             except AlreadyEnqueued:
                 for d in batch:
-                    queued += await self._defer(task, lock(d.id), d.host, **{argument: d.id})
+                    queued += await self._defer(
+                        task, lock(d.id), d.host, **{argument: d.id}, **extra
+                    )
         return queued
 
     # -- periodic tasks --------------------------------------------------------------------
