@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 
 from aggregator.articles.clean import article_text, clean_article_html, content_hash, strip_code
 from aggregator.articles.language import detect_language
+from aggregator.articles.leadimage import lead_image, with_lead_image
 from aggregator.articles.quality import assess
 from aggregator.articles.rules import SiteRule, apply_rule, match_rule
 from aggregator.records import Article, ExtractedPage, ParsedItem
@@ -142,6 +143,8 @@ def extract_article(
         break
     if chosen is None:
         chosen = _Candidate("feed", feed_html, feed_text, ExtractedPage(text="", html=""))
+    lead = with_lead_image(chosen.html, lead_image(html, url), url)
+    chosen = dataclasses.replace(chosen, html=lead)
     return _article(chosen, feed_item, feed_text, feed_language, reasons, notes)
 
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from aggregator.config import SourceInfo
 from aggregator.drafting.analysis import Analysis
 from aggregator.drafting.category import CategoryChoice
+from aggregator.drafting.illustration_part import illustration_part
 from aggregator.drafting.records import PREPARED, TO_WRITE, Entry, Part
 from aggregator.storage.related import RelatedArticle
 from aggregator.storage.stubs import DraftJob
@@ -74,6 +75,7 @@ def compose(
             entries=analysis.summary,
         ),
         _source(job, source_info),
+        illustration_part(job.html, page_url=job.url, feed=job.feed, source_info=source_info),
         _links("background", earlier),
         Part("expert_analysis", TO_WRITE, "", prompt=PROMPTS["expert_analysis"]),
         Part(

@@ -24,6 +24,7 @@ PART_NAMES = (
     "disclaimer",
     "news_summary",
     "source",
+    "illustration",
     "background",
     "expert_analysis",
     "key_points",
@@ -38,6 +39,7 @@ HEADINGS = {
     "disclaimer": "Disclaimer",
     "news_summary": "News Summary",
     "source": "Source",
+    "illustration": "Illustration",
     "background": "Background and Context",
     "expert_analysis": "Expert Analysis",
     "key_points": "Key points",
@@ -68,6 +70,15 @@ class Entry:
     source: str | None = None
     """The feed the entry comes from; None for the stub's own article."""
     score: float | None = None
+    credit: str | None = None
+    """An illustration's credit: the person or agency its caption names."""
+    licence: str | None = None
+    """An illustration's licence: the one its credit names, else the feed's (`licence_from`)."""
+    licence_url: str | None = None
+    licence_from: str | None = None
+    """Where an illustration's licence comes from: "credit" or "feed"."""
+    found_at: str | None = None
+    """The page an illustration appeared on."""
 
 
 @dataclass(frozen=True, slots=True)

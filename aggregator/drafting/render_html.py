@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 
+from aggregator.drafting.render_illustration import Figure
 from aggregator.drafting.render_layout import (
     EMPHASIS,
     MARK,
@@ -53,7 +54,27 @@ def _block(block: Block) -> str:
         return f"<blockquote>{paragraphs}</blockquote>"
     if isinstance(block, Rule):
         return "<hr>"
+    if isinstance(block, Figure):
+        return _figure(block)
     raise TypeError(f"not a block: {block!r}")
+
+
+def _figure(figure: Figure) -> str:
+    """An image with its caption, credit and licence in one `<figure>`; a link (no `<img>`)
+    when no credit is known or the address is unusable."""
+    caption = _text(figure.caption) if figure.caption else ""
+    licence = _text(figure.licence)
+    if figure.licence_url is not None:
+        licence = f'<a href="{html.escape(figure.licence_url, quote=True)}">{licence}</a>'
+    credit = f"<small>{_text(figure.credit)} — {licence}</small>"
+    if figure.src is None:
+        name = _text(f"Image: {figure.alt}")
+        if figure.link is not None:
+            name = f'<a href="{html.escape(figure.link, quote=True)}">{name}</a>'
+        return f"<p>{name}{' — ' + caption if caption else ''}<br>{credit}</p>"
+    image = f'<img src="{html.escape(figure.src, quote=True)}" alt="{_text(figure.alt)}">'
+    text = f"{caption}<br>{credit}" if caption else credit
+    return f"<figure>{image}<figcaption>{text}</figcaption></figure>"
 
 
 def _line(line: Line) -> str:

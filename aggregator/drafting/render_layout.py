@@ -24,6 +24,7 @@ from aggregator.drafting.records import (
     Part,
     Stub,
 )
+from aggregator.drafting.render_illustration import Figure, figures
 from aggregator.sanitize import safe_http_url, strip_control_chars
 
 PLAIN = "plain"
@@ -91,7 +92,7 @@ class Rule:
     pass
 
 
-Block = Heading | Paragraph | Bullets | Quote | Rule
+Block = Heading | Paragraph | Bullets | Quote | Rule | Figure
 
 
 def layout(stub: Stub) -> tuple[Block, ...]:
@@ -118,6 +119,10 @@ def layout(stub: Stub) -> tuple[Block, ...]:
     if source is not None:
         blocks.append(Heading(3, HEADINGS["source"]))
         blocks += _part_body(source, source_language)
+    illustration = stub.part("illustration")
+    if illustration is not None:
+        blocks.append(Heading(3, HEADINGS["illustration"]))
+        blocks += _part_body(illustration, source_language)
     commentary = [part for name in COMMENTARY if (part := stub.part(name)) is not None]
     if commentary:
         blocks.append(Heading(2, COMMENTARY_HEADING))
@@ -170,7 +175,9 @@ def _part_body(
     listed = bool(part.entries) and part.name not in _TEXT_WITH_ENTRIES
     if show_content and not (listed and part.name in PART_NAMES):
         blocks += _paragraphs(part.content, style)
-    if listed:
+    if listed and part.name == "illustration":
+        blocks += figures(part.entries)  # each image with its credit and licence beside it
+    elif listed:
         linked = part.name in _LINKED_ENTRIES
         blocks.append(Bullets(tuple(_entry_line(entry, linked=linked) for entry in part.entries)))
     if part.original is not None and part.original.strip():

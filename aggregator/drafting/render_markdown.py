@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from aggregator.drafting.render_illustration import Figure
 from aggregator.drafting.render_layout import (
     EMPHASIS,
     MARK,
@@ -83,7 +84,23 @@ def _block(block: Block, *, after_list: bool) -> str:
         return "\n>\n".join(f"> {_line(paragraph.line)}" for paragraph in block.paragraphs)
     if isinstance(block, Rule):
         return "---"
+    if isinstance(block, Figure):
+        return _figure(block)
     raise TypeError(f"not a block: {block!r}")
+
+
+def _figure(figure: Figure) -> str:
+    """The image (or, without a credit, a link to it), then its caption, credit and licence."""
+    licence = Span(figure.licence, SMALL, figure.licence_url)
+    credit = _line((Span(figure.credit, SMALL), Span(" — "), licence))
+    caption = _line((Span(figure.caption),)) if figure.caption else ""
+    if figure.src is None:
+        shown = _line((Span(f"Image: {figure.alt}", url=figure.link),))
+        shown += f" — {caption}" if caption else ""
+    else:
+        image = f"![{escape_markdown(figure.alt)}](<{markdown_destination(figure.src)}>)"
+        shown = f"{image}\\\n{caption}" if caption else image
+    return f"{shown}\\\n{credit}"
 
 
 def _line(line: Line) -> str:

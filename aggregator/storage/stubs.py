@@ -42,6 +42,8 @@ class DraftJob:
     categories: tuple[str, ...]
     fetched_at: datetime | None
     text: str
+    html: str | None
+    """The extracted article as sanitised HTML (its links and images)."""
     method: str | None
     content_hash: str | None
     language: str | None
@@ -123,6 +125,7 @@ _JOB_COLUMNS = (
     items.c.categories,
     items.c.first_seen_at,
     articles.c.text,
+    articles.c.html,
     articles.c.title.label("article_title"),
     articles.c.author.label("article_author"),
     articles.c.published.label("article_published"),
@@ -277,6 +280,7 @@ def _job(r: sa.Row[Any]) -> DraftJob:
         categories=tuple(r.categories or ()),
         fetched_at=r.first_seen_at,
         text=r.text,
+        html=r.html,
         method=r.method,
         content_hash=r.content_hash,
         language=r.article_language,
