@@ -52,7 +52,9 @@ def _entry(feed: Any, entry: DigestEntry) -> None:
     if entry.language:
         element.set(XML_LANG, entry.language)
     _element(element, "id", entry.id)
-    _element(element, "title", entry.title, type="text")
+    title = _element(element, "title", entry.title, type="text")
+    if entry.title_language:
+        title.set(XML_LANG, entry.title_language)
     _element(element, "updated", rfc3339(entry.updated))
     _element(element, "published", rfc3339(entry.published))
     _author(element, entry.author)
@@ -61,5 +63,7 @@ def _entry(feed: Any, entry: DigestEntry) -> None:
     if entry.category:
         _element(element, "category", term=entry.category)
     if entry.summary:
-        _element(element, "summary", entry.summary, type="text")
+        summary = _element(element, "summary", entry.summary, type="text")
+        if entry.summary_language:
+            summary.set(XML_LANG, entry.summary_language)
     _element(element, "content", entry.content_html, type="html")

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from aggregator.drafting.records import Stub
+from aggregator.drafting.records import PREPARED, Part, Stub
 from aggregator.drafting.render import render_html
 from aggregator.sanitize import safe_http_url
 
@@ -51,6 +51,13 @@ class DigestEntry:
     """The stub as a sanitised HTML fragment."""
     summary: str | None
     language: str | None
+    """The language of the entry's text: the target language when it is translated, the
+    source language while its translation is pending."""
+    title_language: str | None = None
+    """The title's language, when it differs from `language` (a translated title over a
+    summary still pending)."""
+    summary_language: str | None = None
+    """The summary's language, when it differs from `language`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +117,9 @@ def entry_of(stub: Stub, source_names: Mapping[str, str]) -> DigestEntry:
         title = one_line(part.original or "") if part is not None else ""
     summary_part = stub.part("news_summary")
     summary = xml_text(summary_part.content).strip() if summary_part is not None else ""
-    language = stub.provenance.target_language
+    title_language = _language(stub, stub.part("title"))
+    summary_language = _language(stub, summary_part) if summary else None
+    language = summary_language or title_language
     author = one_line(stub.author or "") or source_names.get(stub.feed) or stub.feed
     return DigestEntry(
         id=entry_id(stub.feed, stub.guid, stub.url, stub.item_id),
@@ -122,8 +131,22 @@ def entry_of(stub: Stub, source_names: Mapping[str, str]) -> DigestEntry:
         category=one_line(stub.category or "") or None,
         content_html=xml_text(render_html(stub)),
         summary=summary or None,
-        language=language if _LANGUAGE_TAG.fullmatch(language or "") else None,
+        language=language,
+        title_language=title_language if title_language != language else None,
+        summary_language=summary_language if summary_language != language else None,
     )
+
+
+def _language(stub: Stub, part: Part | None) -> str | None:
+    """The language `part` is shown in: the target's once translated or written for the
+    target (a machine draft, an editor's text), the source's while still to translate."""
+    provenance = stub.provenance
+    source, target = provenance.source_language, provenance.target_language
+    if part is None or part.pending or (part.kind == PREPARED and part.original is None):
+        language = source or target
+    else:
+        language = target
+    return language if _LANGUAGE_TAG.fullmatch(language or "") else None
 
 
 def rfc3339(when: datetime) -> str:

@@ -1,31 +1,47 @@
 """Machine drafts laid over the prepared parts: translations, and commentary when a writer is set.
 
-Each part asked of a backend has an idempotency key (the article's content hash, the backend,
-model and prompt version, the target language, the part and its input). Answers are written to
-the ledger as soon as they arrive, and looked up before asking: a retry or a restart never pays
-twice. Before paying, the backend's spending today is checked against the daily budget; over
-budget, the parts stay pending with the reason. Every machine text is checked for numbers, dates
-and names that the sources do not contain, and those are flagged on the part.
+Everything a reader sees of a stub (title, summary, each key point, each Additional Data
+sentence, each related article's title: see `translation.py`) is asked of the backend in one
+request. Each piece has its own idempotency key (the article's content hash, the backend, model
+and prompt version, the target language, the part and a hash of its text). Answers are written
+to the ledger as soon as they arrive, and looked up before asking: a retry or a restart never
+pays twice. Every request sent is paid for, so its usage is written to the ledger even when no
+piece of its answer was usable (invalid JSON, a failed check, a reply cut off). Before paying,
+the backend's spending today is checked against the daily budget; over budget, the parts stay
+pending with the reason. Every machine text is checked for numbers, dates and names that the
+sources do not contain, and those are flagged on the part.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
-from aggregator.drafting.backends.base import BackendError, BackendReply, Translator, Writer
-from aggregator.drafting.records import MACHINE_DRAFT, Part
+from aggregator.drafting.backends.base import BackendError, BackendReply, Translator, Usage, Writer
+from aggregator.drafting.messages import messages
+from aggregator.drafting.records import Part
 from aggregator.drafting.settings import DraftingSettings
-from aggregator.storage.ledger import Ledger, LedgerEntry, Spent, idempotency_key
-from aggregator.text.grounding import check_grounding
+from aggregator.drafting.translation import (
+    apply_translations,
+    drafted,
+    mark_pending,
+    open_for_machine,
+    pending_marker,
+    pieces,
+)
+from aggregator.storage.ledger import (
+    Ledger,
+    LedgerEntry,
+    Spent,
+    idempotency_key,
+    spending_entry,
+)
 
 T = TypeVar("T")
 
-TRANSLATED = ("title", "news_summary")
 WRITTEN = {
     "expert_analysis": "Analyse the story for our readers: what it means, for whom, and what "
     "to watch. Two short paragraphs. Use only facts stated in the source text.",
@@ -110,15 +126,40 @@ class MachineDrafter:
 
     async def apply(self, parts: Sequence[Part], article: MachineInput) -> MachineOutcome:
         outcome = MachineOutcome(parts=list(parts))
-        if self.backend is None:
-            return outcome
-        by_name = {p.name: p for p in outcome.parts}
-        if article.source != article.target:
-            wanted = {n: by_name[n].content for n in TRANSLATED if _open(by_name.get(n))}
-            await self._ask(outcome, "translation", wanted, article, None)
-        if self.settings.write_commentary and isinstance(self.backend, Writer):
-            wanted = {n: WRITTEN[n] for n in WRITTEN if _open(by_name.get(n))}
-            await self._ask(outcome, "commentary", wanted, article, article.text[:MAX_SOURCE_CHARS])
+        words = messages(article.target)
+        translating = article.source != article.target
+        if self.backend is not None and translating:
+            wanted = {p.name: p.text for p in pieces(outcome.parts)}
+            texts = await self._ask(outcome, "translation", wanted, article, None)
+            if texts:
+                outcome.parts = apply_translations(
+                    outcome.parts,
+                    texts,
+                    by=self.label or self.backend.name,
+                    sources=article.sources,
+                    words=words,
+                )
+        if translating:
+            marker = pending_marker(article.source, article.target)
+            outcome.parts = mark_pending(outcome.parts, marker)
+        if (
+            self.backend is not None
+            and self.settings.write_commentary
+            and isinstance(self.backend, Writer)
+        ):
+            by_name = {p.name: p for p in outcome.parts}
+            wanted = {
+                n: WRITTEN[n] for n in WRITTEN if open_for_machine(by_name.get(n), tuple(WRITTEN))
+            }
+            source_text = article.text[:MAX_SOURCE_CHARS]
+            texts = await self._ask(outcome, "commentary", wanted, article, source_text)
+            by = self.label or self.backend.name
+            outcome.parts = [
+                drafted(p, texts[p.name], by, article.sources, words, original=None)
+                if p.name in texts
+                else p
+                for p in outcome.parts
+            ]
         return outcome
 
     async def _ask(
@@ -128,28 +169,34 @@ class MachineDrafter:
         wanted: Mapping[str, str],
         article: MachineInput,
         source_text: str | None,
-    ) -> None:
+    ) -> dict[str, str]:
+        """The answers to `wanted` (name -> text), from the ledger or from one request."""
         assert self.backend is not None
         if not wanted:
-            return
+            return {}
         name = self.backend.name
         version = getattr(self.backend, "prompt_version", None)
         keys = {
-            part: idempotency_key(
+            piece: idempotency_key(
                 article.content_hash,
                 name,
                 self.settings.model,
                 version,
                 article.target,
                 what,
-                part,
+                piece.split(".", 1)[0],
                 hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
             )
-            for part, text in wanted.items()
+            for piece, text in wanted.items()
         }
-        known = await self.db.run(self.ledger.lookup, list(keys.values()))
-        texts = {part: known[key].result for part, key in keys.items() if key in known}
-        missing = {part: text for part, text in wanted.items() if part not in texts}
+        known = await self.db.run(self.ledger.lookup, list(set(keys.values())))
+        texts = {piece: known[key].result for piece, key in keys.items() if key in known}
+        # A text met twice (a sentence that is both a key point and a figure) is sent once.
+        first: dict[str, str] = {}
+        for piece, text in wanted.items():
+            if piece not in texts:
+                first.setdefault(text, piece)
+        missing = {text_piece: text for text, text_piece in first.items()}
         if missing:
             refusal = budget_refusal(
                 await self.db.run(self.ledger.spent, name, self.clock()), self.settings, name
@@ -162,19 +209,20 @@ class MachineDrafter:
                     missing, article.source, article.target, source_text, keys
                 )
                 if reply is not None:
-                    await self._record(reply, keys, article.item_id)
+                    answered = {p.name: p.text for p in reply.parts if p.text}
+                    fresh = {
+                        piece: answered[first[text]]
+                        for piece, text in wanted.items()
+                        if piece not in texts and first[text] in answered
+                    }
+                    await self._record(fresh, reply, keys, article.item_id)
                     _count(outcome, reply)
-                    texts.update({p.name: p.text for p in reply.parts if p.text})
+                    texts.update(fresh)
                 if error is not None:
                     self._failed(outcome, what, error, article.attempts)
         if texts:
             outcome.backends.add(self.label or name)
-        outcome.parts = [
-            _drafted(p, texts[p.name], self.label or name, what, article.sources)
-            if p.name in texts
-            else p
-            for p in outcome.parts
-        ]
+        return texts
 
     async def _call(
         self,
@@ -206,28 +254,38 @@ class MachineDrafter:
             return reply, BackendError(self.backend.name, detail, retryable=True)
         return reply, None
 
-    async def _record(self, reply: BackendReply, keys: Mapping[str, str], item_id: int) -> None:
+    async def _record(
+        self,
+        answers: Mapping[str, str],
+        reply: BackendReply,
+        keys: Mapping[str, str],
+        item_id: int,
+    ) -> None:
+        """Keep every usable answer under its key, and what the request cost even when no
+        answer was usable: the budget reads these rows."""
         assert self.backend is not None
         entries = []
-        usage_left = True
-        for part in reply.parts:
-            if not part.text or part.name not in keys:
-                continue
-            usage = reply.usage if usage_left else None
-            usage_left = False
+        usage: Usage | None = reply.usage
+        model = reply.model or self.settings.model
+        for piece, text in answers.items():
             entries.append(
                 LedgerEntry(
-                    key=keys[part.name],
+                    key=keys[piece],
                     backend=self.backend.name,
-                    model=reply.model or self.settings.model,
-                    part=part.name,
-                    result=part.text,
+                    model=model,
+                    part=piece,
+                    result=text,
                     item_id=item_id,
                     input_tokens=usage.input_tokens if usage else 0,
                     output_tokens=usage.output_tokens if usage else 0,
                     characters=usage.characters if usage else 0,
                     cost=usage.cost if usage else None,
                 )
+            )
+            usage = None
+        if usage is not None and _paid(usage):
+            entries.append(
+                spending_entry(self.backend.name, model, item_id, usage, sorted(keys.values()))
             )
         await self.db.run(self.ledger.record, entries, self.clock())
 
@@ -248,9 +306,10 @@ class MachineDrafter:
         outcome.wait_until(now + delay)
 
 
-def _open(part: Part | None) -> bool:
-    """A part a machine may (re)draft: present, not edited by a person, with input."""
-    return part is not None and not part.edited and (bool(part.content) or part.name in WRITTEN)
+def _paid(usage: Usage) -> bool:
+    return bool(
+        usage.requests or usage.input_tokens or usage.output_tokens or usage.characters
+    ) or bool(usage.cost)
 
 
 def _count(outcome: MachineOutcome, reply: BackendReply) -> None:
@@ -264,17 +323,3 @@ def _count(outcome: MachineOutcome, reply: BackendReply) -> None:
         outcome.usage[key] = outcome.usage.get(key, 0) + value
     if usage.cost is not None:
         outcome.usage["cost"] = round(outcome.usage.get("cost", 0.0) + usage.cost, 6)
-
-
-def _drafted(part: Part, text: str, by: str, what: str, sources: Sequence[str]) -> Part:
-    grounding = check_grounding(text, sources)
-    flags = tuple(f"{c.kind} {c.text!r} is not in the source" for c in grounding.ungrounded)
-    return dataclasses.replace(
-        part,
-        kind=MACHINE_DRAFT,
-        content=text,
-        original=part.content if what == "translation" else None,
-        pending=None,
-        by=by,
-        flags=flags,
-    )

@@ -3,12 +3,16 @@
 A key is the article's content hash, the backend and model, the prompt version, the target
 language and the part. Before calling a backend the drafter looks the key up: a restart or a
 retry reuses what was paid for instead of paying again. The same rows give each backend's
-spending per UTC day, which the daily budget is checked against.
+spending per UTC day, which the daily budget is checked against. A request whose answer was
+of no use (invalid JSON, a failed check, cut off) was paid for all the same: it gets a row of
+its own (`SPENT_PART`, no result, a key no lookup asks for), so the budget counts it too.
 """
 
 from __future__ import annotations
 
 import hashlib
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,6 +20,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from aggregator.storage.tables import backend_calls
+
+SPENT_PART = "(paid, no usable answer)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +52,26 @@ def idempotency_key(*parts: str | None) -> str:
         digest.update((part or "").encode("utf-8", "surrogatepass"))
         digest.update(b"\x00")
     return digest.hexdigest()
+
+
+def spending_entry(
+    backend: str, model: str | None, item_id: int | None, usage: Any, asked: Sequence[str]
+) -> LedgerEntry:
+    """A row for what a request cost when none of its answers could be kept. Its key is new
+    every time (the same question may be paid for again after a bad answer); `usage` has
+    input_tokens, output_tokens, characters and cost."""
+    return LedgerEntry(
+        key=idempotency_key("spent", *asked, uuid.uuid4().hex),
+        backend=backend,
+        model=model,
+        part=SPENT_PART,
+        result="",
+        item_id=item_id,
+        input_tokens=usage.input_tokens,
+        output_tokens=usage.output_tokens,
+        characters=usage.characters,
+        cost=usage.cost,
+    )
 
 
 class Ledger:

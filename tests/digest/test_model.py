@@ -9,7 +9,7 @@ import pytest
 from aggregator.digest.model import category_slug, entry_id, entry_of, feed_id, xml_text
 from aggregator.drafting.records import PREPARED, Part
 from aggregator.drafting.render import render_html
-from tests.drafting.examples import TITLE_JA, example_stub, with_part
+from tests.drafting.examples import TITLE_JA, example_stub, in_language, with_part
 
 
 def test_entry_ids_are_stable_and_distinct() -> None:
@@ -53,7 +53,7 @@ def test_xml_text_drops_what_xml_forbids() -> None:
 
 
 def test_an_entry_has_the_stub_and_its_article() -> None:
-    stub = example_stub()
+    stub = in_language(example_stub(), "ja")
     entry = entry_of(stub, {})
     assert entry.title == TITLE_JA
     assert entry.url == stub.url

@@ -5,6 +5,8 @@ drafts with their originals), prepared category, disclaimer, source, key points,
 related news, a background prepared from the archive but still to write, an expert analysis to
 write, and a machine-drafted summary with a claim flagged as not found in the source.
 `untranslated_stub()` is the same item with no translator: English summary, pending marker.
+Their target language is "en", so they render with the seed page's English headings and labels;
+`in_language(stub, "ja")` gives the same stub as a Japanese page would label it.
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ def example_stub(**changes: object) -> Stub:
             extraction_method="rule:globalvoices.org",
             content_hash="9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
             source_language="en",
-            target_language="ja",
+            target_language="en",
             backends=("deepl", "openai:qwen2.5:7b"),
             prompt_version="v1",
             drafted_at="2025-02-11T09:30:00+00:00",
@@ -197,3 +199,9 @@ def with_part(stub: Stub, part: Part) -> Stub:
 def _offsets(text: str, sentences: tuple[str, ...]) -> list[tuple[int, int]]:
     starts = [text.index(sentence) for sentence in sentences]
     return [(start, start + len(s)) for start, s in zip(starts, sentences, strict=True)]
+
+
+def in_language(stub: Stub, language: str) -> Stub:
+    """`stub` with `language` as its target: its page is labelled in that language."""
+    provenance = dataclasses.replace(stub.provenance, target_language=language)
+    return dataclasses.replace(stub, provenance=provenance)

@@ -43,8 +43,8 @@ STORIES = {
 }
 
 
-STORY_CHARACTERS = 400
-"""More than the title and summary of one story, less than those of both."""
+STORY_CHARACTERS = 1_000
+"""More than the texts a reader sees of one story (about 700 characters), less than both."""
 
 
 def serve(site: Loopback) -> None:
@@ -163,7 +163,19 @@ def test_openai_translates_and_drafts_commentary_once(
     assert stub.errors == ()
     requests = len(openai.bodies)
     assert requests == 4  # per stub: one translation and one commentary request
-    assert len(ledger_rows(config)) == 8
+    translated_entries = {
+        (each.item_id, part.name, entry.original)
+        for each in stubs.values()
+        for part in each.parts
+        for entry in part.entries
+        if entry.original is not None
+    }
+    key_points = stub.part("key_points")
+    assert key_points is not None
+    assert key_points.kind == "machine_draft"
+    assert all(e.text == f"«{e.original}»" for e in key_points.entries)
+    # one row per title, summary, translated entry and commentary part: each kept on its own
+    assert len(ledger_rows(config)) == 2 * 4 + len(translated_entries)
 
     again = run(redo=True)  # a full redraft reuses what was paid for
     assert len(openai.bodies) == requests

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Protocol, Self, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, Self, runtime_checkable
 
 from aggregator.errors import AggregatorError
 
@@ -124,17 +124,29 @@ class BackendError(AggregatorError):
 
 async def translate_by_characters(
     parts: Mapping[str, str],
-    send: Callable[[list[str]], Awaitable[tuple[list[str], int]]],
+    send: Callable[[list[str]], Awaitable[tuple[Any, int]]],
+    read: Callable[[Any, int], list[str]],
     price_per_million_chars: float | None,
 ) -> BackendReply:
     """What DeepL and LibreTranslate share: blank parts are not sent, the others go in one
-    request (`send` returns the translations in order and the HTTP requests it took), and the
-    characters sent are what is billed."""
+    request (`send` returns the parsed reply and the HTTP requests it took, `read` the
+    translations in order), and the characters sent are what is billed, also when the reply
+    cannot be read: the error then carries that spending as its `partial` reply."""
     names = [name for name, text in parts.items() if text.strip()]
     translated: list[str] = []
     requests = 0
     if names:
-        translated, requests = await send([parts[name] for name in names])
+        data, requests = await send([parts[name] for name in names])
+        try:
+            translated = read(data, len(names))
+        except BackendError as exc:
+            characters = sum(len(parts[name]) for name in names)
+            cost = None
+            if price_per_million_chars is not None:
+                cost = characters * price_per_million_chars / 1e6
+            usage = Usage(characters=characters, cost=cost, requests=requests)
+            failed = tuple(PartResult(name, None, exc.detail) for name in parts)
+            raise exc.with_partial(BackendReply(parts=failed, usage=usage, model=None)) from exc
     by_name = dict(zip(names, translated, strict=True))
     return reply_by_characters(parts, by_name, requests, price_per_million_chars)
 

@@ -68,7 +68,7 @@ class DeepL(HttpBackend):
     async def translate(
         self, parts: Mapping[str, str], source: str | None, target: str
     ) -> BackendReply:
-        async def send(texts: list[str]) -> tuple[list[str], int]:
+        async def send(texts: list[str]) -> tuple[object, int]:
             body: dict[str, object] = {"text": texts, "target_lang": deepl_target(target)}
             if source:
                 body["source_lang"] = deepl_source(source)
@@ -76,9 +76,11 @@ class DeepL(HttpBackend):
             if self.settings.api_key:
                 headers["Authorization"] = f"DeepL-Auth-Key {self.settings.api_key}"
             exchange = await self.post_json(self.url, body, headers, STATUS_NOTES)
-            return self._read(exchange.data, len(texts)), exchange.requests
+            return exchange.data, exchange.requests
 
-        return await translate_by_characters(parts, send, self.settings.price_per_million_chars)
+        return await translate_by_characters(
+            parts, send, self._read, self.settings.price_per_million_chars
+        )
 
     def _read(self, data: object, expected: int) -> list[str]:
         items = data.get("translations") if isinstance(data, dict) else None

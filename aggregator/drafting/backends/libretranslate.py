@@ -44,7 +44,7 @@ class LibreTranslate(HttpBackend):
     async def translate(
         self, parts: Mapping[str, str], source: str | None, target: str
     ) -> BackendReply:
-        async def send(texts: list[str]) -> tuple[list[str], int]:
+        async def send(texts: list[str]) -> tuple[object, int]:
             body: dict[str, object] = {
                 "q": texts,
                 "source": libre_language(source) if source else "auto",
@@ -54,9 +54,11 @@ class LibreTranslate(HttpBackend):
             if self.settings.api_key:
                 body["api_key"] = self.settings.api_key
             exchange = await self.post_json(self.url, body)
-            return self._read(exchange.data, len(texts)), exchange.requests
+            return exchange.data, exchange.requests
 
-        return await translate_by_characters(parts, send, self.settings.price_per_million_chars)
+        return await translate_by_characters(
+            parts, send, self._read, self.settings.price_per_million_chars
+        )
 
     def _read(self, data: object, expected: int) -> list[str]:
         found = data.get("translatedText") if isinstance(data, dict) else None
