@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from aggregator.text.sentences import Sentence, split_sentences
-from aggregator.text.summarise import is_furniture, key_points, summarise
+from aggregator.text.credits import is_furniture_sentence as is_furniture
+from aggregator.text.summarise import key_points, summarise
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "summaries"
 PAIRS = DATA / "cnndm_train_sample_100.json"

@@ -14,9 +14,11 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from aggregator.drafting.records import Entry
+from aggregator.text.credits import is_furniture_sentence
+from aggregator.text.excerpt import feed_excerpt
 from aggregator.text.figures import find_figures
 from aggregator.text.sentences import Sentence, split_sentences
-from aggregator.text.summarise import is_furniture, key_points, summarise
+from aggregator.text.summarise import key_points, summarise
 from aggregator.text.terms import stop_words, terms
 
 INDEX_TERMS = 80
@@ -30,9 +32,24 @@ FOREIGN_MIN_WORDS = 12
 FOREIGN_STOP_SHARE = 0.12
 FOREIGN_OTHER_SHARE = 0.2
 FOREIGN_RATIO = 1.5
+SHORT_MIN_WORDS = 3
+"""A shorter sentence is not judged by its stop words (there are too few to tell)."""
+SHORT_FOREIGN_SHARE = 0.5
+"""A short sentence with at least this share of another language's stop words, and less than
+half as many of its own, is in that language ("El DL 1090 no lo ha sido.")."""
+LATIN_LANGUAGES = frozenset(
+    ("en", "fr", "es", "de", "pt", "it", "nl", "ca", "ro", "sv", "da", "no", "nb", "nn", "fi",
+     "et", "pl", "cs", "sk", "sl", "hr", "bs", "hu", "tr", "id", "ms", "tl", "sw", "af", "eu",
+     "gl", "ga", "cy", "is", "lt", "lv", "sq", "mt", "vi", "az", "uz")
+)  # fmt: skip
+SUMMARY_BY = "extractive summary of the source"
+EXCERPT_BY = "the feed's excerpt, then an extractive summary of the source"
+EXCERPT_ELSEWHERE = "; excerpt sentences not in the article text have no offsets"
 STOP_LANGUAGES = ("en", "fr", "es", "de", "pt", "it", "nl")
 _WORDS = re.compile(r"[^\W\d_]+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +59,8 @@ class Analysis:
     key_points: tuple[Entry, ...]
     figures: tuple[Entry, ...]
     terms: dict[str, float]
+    summary_by: str = SUMMARY_BY
+    """Where the summary's sentences come from, for the part's `by`."""
 
 
 def analyse(
@@ -52,23 +71,36 @@ def analyse(
     *,
     summary_sentences: int,
     key_point_count: int,
+    excerpt: str | None = None,
 ) -> Analysis:
     """`language` is what extraction detected in the text; the feed's `hint` is used only
-    when the text was too short to tell."""
+    when the text was too short to tell. `excerpt` is the feed's own description of the item
+    (plain text): when it is a real excerpt (`feed_excerpt`), its sentences open the summary
+    and the article's best sentences that do not repeat them complete it."""
     if language is None:
         from aggregator.articles.language import detect_language
 
         language = detect_language(text)[0] or hint
     sentences = usable_sentences(text, language)
-    summary = summarise(sentences, language, count=summary_sentences)
-    chosen = key_points(sentences, language, count=key_point_count, summary=summary)
+    given = feed_excerpt(excerpt, text, language)[:summary_sentences]
+    texts = [s.text for s in given]
+    summary = summarise(sentences, language, count=summary_sentences - len(given), given=texts)
+    chosen = key_points(sentences, language, count=key_point_count, summary=summary, given=texts)
     used = {p.sentence.start for p in (*summary, *chosen)}
+    used |= {s.start for s in given if s.start is not None}
+    by = SUMMARY_BY
+    if given:
+        by = EXCERPT_BY + (EXCERPT_ELSEWHERE if any(s.start is None for s in given) else "")
     return Analysis(
         language=language,
-        summary=tuple(_entry(p.sentence) for p in summary),
+        summary=(
+            *(Entry(text=s.text, start=s.start, end=s.end) for s in given),
+            *(_entry(p.sentence) for p in summary),
+        ),
         key_points=tuple(_entry(p.sentence) for p in chosen),
         figures=figure_sentences(sentences, MAX_FIGURE_SENTENCES, shown=used),
         terms=index_terms(text, title, language),
+        summary_by=by,
     )
 
 
@@ -89,15 +121,18 @@ def _word_count(text: str) -> int:
 
 
 def in_language(sentence: str, language: str | None) -> bool:
-    """False for a long sentence that reads as another language: almost none of this
-    language's stop words, or clearly more of another's. A quotation in another language is
-    not what a summary in this one should pick."""
+    """False for a sentence that reads as another language: mostly in another script than
+    a Latin-script language's, or, when long, almost none of this language's stop words or
+    clearly more of another's; when short, mostly another language's stop words. A quotation
+    in another language is not what a summary in this one should pick."""
+    if _other_script(sentence, language):
+        return False
     stops = stop_words(language) if language else frozenset()
     if not stops:
         return True
     words = _WORDS.findall(sentence.lower())
     if len(words) < FOREIGN_MIN_WORDS:
-        return True
+        return len(words) < SHORT_MIN_WORDS or not _short_foreign(words, stops, language)
     own = _share(words, stops)
     if own < FOREIGN_STOP_SHARE:
         return False
@@ -106,6 +141,24 @@ def in_language(sentence: str, language: str | None) -> bool:
         default=0.0,
     )
     return not (other >= FOREIGN_OTHER_SHARE and other > own * FOREIGN_RATIO)
+
+
+def _other_script(sentence: str, language: str | None) -> bool:
+    """Mostly letters of another script than the language's (Chinese in an English article)."""
+    code = (language or "").lower().split("-")[0]
+    if code not in LATIN_LANGUAGES:
+        return False
+    letters = len(_LETTER.findall(sentence))
+    return letters > 0 and len(_LATIN.findall(sentence)) < letters / 2
+
+
+def _short_foreign(words: list[str], stops: frozenset[str], language: str | None) -> bool:
+    own = _share(words, stops)
+    other = max(
+        (_share(words, stop_words(code)) for code in STOP_LANGUAGES if code != language),
+        default=0.0,
+    )
+    return other >= SHORT_FOREIGN_SHARE and own < other / 2
 
 
 def _share(words: list[str], stops: frozenset[str]) -> float:
@@ -119,7 +172,7 @@ def figure_sentences(
     (by start offset) in the summary or key points come last."""
     scored = []
     for index, sentence in enumerate(sentences):
-        if len(sentence.text) > MAX_FIGURE_SENTENCE_CHARS or is_furniture(sentence.text):
+        if len(sentence.text) > MAX_FIGURE_SENTENCE_CHARS or is_furniture_sentence(sentence.text):
             continue
         kinds = {f.kind for f in find_figures(sentence.text)}
         if kinds:

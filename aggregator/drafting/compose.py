@@ -71,7 +71,7 @@ def compose(
             summary,
             prompt=None if summary else "Summarise the source article; no usable text was found.",
             pending=pending if summary else None,
-            by="extractive summary of the source" if summary else None,
+            by=analysis.summary_by if summary else None,
             entries=analysis.summary,
         ),
         _source(job, source_info),

@@ -116,6 +116,7 @@ class Drafter:
                 job.feed_language,
                 summary_sentences=settings.summary_sentences,
                 key_point_count=settings.key_points,
+                excerpt=job.excerpt,
             )
         )
         await self.db.run(self.index.save_terms, job.item_id, analysis.terms)

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from aggregator.drafting.records import DRAFT, Part, Provenance, Stub
 from aggregator.drafting.staleness import describe_change
 from aggregator.faults import crash_point
+from aggregator.sanitize import html_to_text
 from aggregator.storage.leases import claim
 from aggregator.storage.tables import articles, feeds, items, stubs
 
@@ -51,6 +52,8 @@ class DraftJob:
     current: tuple[Part, ...]
     """The stub's parts as stored now (empty for a first draft); edited ones are kept."""
     stale: bool
+    excerpt: str | None = None
+    """The feed's own description of the item, as plain text (a summary candidate)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +127,7 @@ _JOB_COLUMNS = (
     items.c.published,
     items.c.categories,
     items.c.first_seen_at,
+    items.c.summary,
     articles.c.text,
     articles.c.html,
     articles.c.title.label("article_title"),
@@ -287,6 +291,7 @@ def _job(r: sa.Row[Any]) -> DraftJob:
         attempts=r.attempts,
         current=tuple(_parts(r.parts)),
         stale=bool(r.stale),
+        excerpt=html_to_text(r.summary) if r.summary else None,
     )
 
 

@@ -26,8 +26,9 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from aggregator.text.credits import is_furniture_sentence
 from aggregator.text.sentences import Sentence
-from aggregator.text.terms import cosine, terms
+from aggregator.text.terms import cosine, term_vector, terms
 
 LEAD_SENTENCES = 3  # usable sentences that share the top position prior
 POSITION_DECAY = 0.3  # prior of the k-th later one: 1 / (1 + k * decay)
@@ -39,49 +40,28 @@ BACKWARD_WEIGHT = -0.2  # similarity to earlier sentences counts against a sente
 EDGE_THRESHOLD = 0.1  # share of the similarity range below which an edge is ignored
 REDUNDANCY_WEIGHT = 0.2
 DUPLICATE_SIMILARITY = 0.8  # a sentence this close to a picked one is never picked too
-MIN_WORDS = 5  # words of two or more letters, dates and times not counted
-MIN_CJK_CHARS = 12
 SUMMARY_COUNT = 3
+KEY_POINTS_MIN = 3
+KEY_POINT_MIN_WORDS = 8
+KEY_POINT_MIN_CJK_CHARS = 20
+NEAR_REPEAT = 0.5  # term cosine to a summary sentence at which a sentence repeats it
 MAX_CANDIDATES = 200  # usable sentences compared pairwise; later ones have a negligible prior
 
-_FURNITURE = re.compile(
-    r"""^\W*(?:
-        by\s+(?:\.\s+)?(?-i:[A-Z])[\w.'\u2019-]*   # byline: By Jane Doe and John Roe, CNN
-        (?:[\s,]+(?:and\s+|for\s+)?(?-i:[A-Z])[\w.'\u2019-]*){0,5}[\s.]*$
-      | (?:published|updated|last\s+updated|posted|modified)\b\W*[:\s\d]   # timestamps
-      | (?:video\s+)?scroll\s+down | click\s+here | read\s+more | see\s+more
-      | watch\s+(?:the\s+)?video | follow\s+@ | follow\s+(?:us|him|her|me)\s+on
-      | share\s+this | sign\s+up | subscribe\b | advertisement\b
-      | related\s*: | more\s*: | watch\s*: | listen\s*:
-      | (?:photo|picture|image|video|graphic|source|credit|copyright|pictured
-         |foto|bild|quelle|imagen|fuente|crédit|vidéo)s?\s*[:(|]
-      | all\s+rights\s+reserved | ©
-      | (?:à\s+)?lire\s+aussi | voir\s+aussi | lesen\s+sie | mehr\s+zum\s+thema
-      | le[ae]\s+(?:más|también|mais) | leggi\s+anche
-      | 関連記事 | 写真 | 動画 | 图片 | 视频 | 责任编辑 | 相关阅读 | 原标题
-    )""",
-    re.IGNORECASE | re.VERBOSE,
-)
-# A sentence that is nothing but an attribution: "he said.", "said Mr Smith.", "— Jane Doe".
-_NAME = r"(?:he|she|they|we|i|[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3})"
-_ATTRIBUTION = re.compile(
-    rf"""^\W*(?:{_NAME}\s+(?:said|says|added|adds|told\s+\S+|explained|wrote|writes)
-        | (?:said|says|added|adds|wrote)\s+{_NAME}
-        | according\s+to\s+{_NAME}
-        | [\u2014\u2013-]+\s*{_NAME}
-        )(?:\s+(?:on\s+)?\w+day|\s+yesterday|\s+today|\s+last\s+\w+)?[\W]*$""",
-    re.VERBOSE,
-)
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_WORD = re.compile(r"[^\W\d_]{2,}")
-_DATE_WORD = re.compile(
-    r"""(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?|january|february|march|april|may
-    |june|july|august|september|october|november|december|(?:mon|tues|wednes|thurs|fri|satur
-    |sun)day|[ap]m|gmt|utc|bst|cet|cest|[ecmp][sd]t|st|nd|rd|th""",
-    re.IGNORECASE | re.VERBOSE,
-)
 _QUOTE_OPENING = re.compile(r"""^\W*?["'\u201c\u2018\u00ab\u201e「『]""")
 _DIGIT = re.compile(r"\d")
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"[^\W\d_]+")
+_CLOSING = "\"'\u201d\u2019\u00bb)]\u300d\u300f"
+_NOT_DECLARATIVE = "?!\u203d\uff01\uff1f"
+_OPENING_QUOTES = "\u201c\u00ab\u201e\u300c\u300e"
+_CLOSING_QUOTES = "\u201d\u00bb\u300d\u300f"
+_LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|[a-z][)]|[-*\u2022\u2013\u2014])\s")
+_PRONOUN_OPENING = re.compile(
+    r"""^\W*(?:(?:in\s+fact|indeed|of\s+course|actually|well|now|still|yet|so|but|and|or
+        |however|anyway|after\s+all|besides|then)\W+)*
+        (?:it|it's|this|that|these|those|they|he|she|we|i|you|there|here|such)\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,30 +71,21 @@ class Pick:
     score: float
 
 
-def is_furniture(text: str) -> bool:
-    """True for page furniture and fragments that never belong in a summary: bylines,
-    timestamps, navigation and sharing prompts, photo credits, cross-heads in capitals, a bare
-    quote attribution, or a fragment too short to state anything."""
-    cjk = len(_CJK.findall(text))
-    words = [word for word in _WORD.findall(text) if not _DATE_WORD.fullmatch(word)]
-    if cjk > len(words):  # Japanese or Chinese, maybe with a few Latin words
-        if cjk < MIN_CJK_CHARS:
-            return True
-    elif len(words) < MIN_WORDS or _shouted(words):
-        return True
-    return bool(_FURNITURE.search(text) or _ATTRIBUTION.search(text))
-
-
-def _shouted(words: list[str]) -> bool:
-    """A cross-head or banner in capitals ("LIVERPOOL WRAP UP MORENO DEAL")."""
-    letters = "".join(words)
-    return sum(c.isupper() for c in letters) >= 0.8 * len(letters)
-
-
-def summarise(sentences: Sequence[Sentence], language: str | None, count: int = 3) -> list[Pick]:
+def summarise(
+    sentences: Sequence[Sentence],
+    language: str | None,
+    count: int = 3,
+    *,
+    given: Sequence[str] = (),
+) -> list[Pick]:
     """Up to `count` sentences that best sum up the article, in text order; fewer only when the
-    article has fewer usable sentences."""
-    return _Ranking.of(sentences, language).pick(count, avoid=())
+    article has fewer usable sentences. `given` are sentences the summary already has from
+    elsewhere (the feed's excerpt): sentences that repeat them are not picked."""
+    if count <= 0:
+        return []
+    ranked = _Ranking.of(sentences, language)
+    near = ranked.nearness(given, language)
+    return ranked.pick(count, avoid=(), near=near)
 
 
 def key_points(
@@ -123,16 +94,72 @@ def key_points(
     count: int = 4,
     *,
     summary: Sequence[Pick] | None = None,
+    given: Sequence[str] = (),
 ) -> list[Pick]:
-    """Up to `count` key sentences in text order. The sentences of `summary` (by default what
-    `summarise` gives) are left out while enough other usable sentences remain, and key points
-    that repeat the summary are avoided."""
+    """Up to `count` key sentences in text order: whole, declarative, informative sentences
+    (`is_key_point`) that neither are nor nearly repeat a sentence of the summary (`summary`,
+    by default what `summarise` gives, and the `given` sentences it has from elsewhere). When
+    fewer than KEY_POINTS_MIN such sentences remain, other usable sentences that are not
+    questions, exclamations or filler make up the number; the summary is never repeated."""
     ranked = _Ranking.of(sentences, language)
     shown = summary if summary is not None else ranked.pick(SUMMARY_COUNT, avoid=())
     avoid = {pick.index for pick in shown} & ranked.scores.keys()
-    if len(ranked.scores) - len(avoid) < count:
-        avoid = set()
-    return ranked.pick(count, avoid=avoid)
+    near = ranked.nearness([*given, *(pick.sentence.text for pick in shown)], language)
+    fresh = {i for i in ranked.scores if i not in avoid and near[i] < NEAR_REPEAT}
+    strict = {i for i in fresh if is_key_point(sentences[i].text, language)}
+    chosen = ranked.pick(count, avoid=avoid, near=near, eligible=strict)
+    wanted = min(count, KEY_POINTS_MIN) - len(chosen)
+    if wanted > 0:
+        loose = {i for i in fresh - strict if not _unfit(sentences[i].text, language)}
+        taken = [*avoid, *(pick.index for pick in chosen)]
+        chosen += ranked.pick(wanted, avoid=taken, near=near, eligible=loose)
+    return sorted(chosen, key=lambda pick: pick.index)
+
+
+def is_key_point(text: str, language: str | None) -> bool:
+    """A sentence worth a bullet of its own: long enough to state something
+    (KEY_POINT_MIN_WORDS), declarative (not a question or an exclamation), not a piece of a
+    quotation (a slogan, a chant, a reader's comment) and not filler that leans on the
+    sentence before it ("In fact, it is already going pretty badly.")."""
+    if _unfit(text, language):
+        return False
+    cjk = len(_CJK.findall(text))
+    if cjk > len(text) // 3:
+        return cjk >= KEY_POINT_MIN_CJK_CHARS
+    words = [word for word in text.split() if _WORD.search(word)]
+    return len(words) >= KEY_POINT_MIN_WORDS and not _quoted(text)
+
+
+def _unfit(text: str, language: str | None) -> bool:
+    """A question, an exclamation, an item of a list or filler: never a key point."""
+    end = text.rstrip().rstrip(_CLOSING).rstrip()[-1:]
+    if end in _NOT_DECLARATIVE or _LIST_ITEM.match(text):
+        return True
+    cjk = len(_CJK.findall(text))
+    return cjk <= len(text) // 3 and _filler(text)
+
+
+def _quoted(text: str) -> bool:
+    """Part of a quotation: it opens a quote it does not close, closes one it did not open,
+    or is a quotation from end to end."""
+    opening = sum(text.count(mark) for mark in _OPENING_QUOTES)
+    closing = sum(text.count(mark) for mark in _CLOSING_QUOTES)
+    straight = text.count('"')
+    if opening != closing or straight % 2:
+        return True
+    stripped = text.strip()
+    return bool(_QUOTE_OPENING.match(stripped)) and stripped.rstrip(".!?…")[-1:] in (
+        _CLOSING_QUOTES + '"'
+    )
+
+
+def _filler(text: str) -> bool:
+    """Leans on what came before: opens with a pronoun (after an optional "In fact,", "But",
+    ...) and names nothing (no capitalised word after the first, no figure)."""
+    if not _PRONOUN_OPENING.match(text):
+        return False
+    words = text.split()
+    return not _DIGIT.search(text) and not any(_capitalised(word) for word in words[1:])
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +170,7 @@ class _Ranking:
 
     @classmethod
     def of(cls, sentences: Sequence[Sentence], language: str | None) -> _Ranking:
-        usable = [i for i, s in enumerate(sentences) if not is_furniture(s.text)]
+        usable = [i for i, s in enumerate(sentences) if not is_furniture_sentence(s.text)]
         del usable[MAX_CANDIDATES:]
         vectors = _tfidf_vectors([terms(sentences[i].text, language) for i in usable])
         similarity: dict[tuple[int, int], float] = {}
@@ -159,15 +186,43 @@ class _Ranking:
         }
         return cls(sentences, scores, similarity)
 
-    def pick(self, count: int, avoid: Collection[int]) -> list[Pick]:
+    def nearness(self, texts: Sequence[str], language: str | None) -> dict[int, float]:
+        """Each usable sentence's highest term cosine to any of `texts`."""
+        vectors = [term_vector(text, language) for text in texts]
+        if not vectors:
+            return dict.fromkeys(self.scores, 0.0)
+        nearness = {}
+        for i in self.scores:
+            vector = term_vector(self.sentences[i].text, language)
+            nearness[i] = max(cosine(vector, other) for other in vectors)
+        return nearness
+
+    def pick(
+        self,
+        count: int,
+        avoid: Collection[int],
+        *,
+        near: dict[int, float] | None = None,
+        eligible: Collection[int] | None = None,
+    ) -> list[Pick]:
+        """Greedy maximal marginal relevance over the usable sentences (those `eligible`, if
+        given), never one in `avoid`, nearly repeating one of them, or with a `near` value
+        (similarity to sentences shown from elsewhere) of NEAR_REPEAT or more."""
+        near = near or {}
         chosen: list[int] = []
         candidates = [
             i
             for i in self.scores
-            if i not in avoid and all(self.similarity[i, j] < DUPLICATE_SIMILARITY for j in avoid)
+            if i not in avoid
+            and (eligible is None or i in eligible)
+            and near.get(i, 0.0) < NEAR_REPEAT
+            and all(self.similarity[i, j] < DUPLICATE_SIMILARITY for j in avoid)
         ]
         while candidates and len(chosen) < count:
-            best = max(candidates, key=lambda i: (self._marginal(i, [*chosen, *avoid]), -i))
+            best = max(
+                candidates,
+                key=lambda i: (self._marginal(i, [*chosen, *avoid], near.get(i, 0.0)), -i),
+            )
             chosen.append(best)
             candidates = [
                 i
@@ -176,9 +231,9 @@ class _Ranking:
             ]
         return [Pick(i, self.sentences[i], self.scores[i]) for i in sorted(chosen)]
 
-    def _marginal(self, i: int, shown: list[int]) -> float:
-        overlap = max((self.similarity[i, j] for j in shown), default=0.0)
-        return self.scores[i] - REDUNDANCY_WEIGHT * overlap
+    def _marginal(self, i: int, shown: list[int], near: float) -> float:
+        overlap = max((self.similarity[i, j] for j in shown), default=near)
+        return self.scores[i] - REDUNDANCY_WEIGHT * max(overlap, near)
 
 
 def _position_prior(rank: int) -> float:
