@@ -1,9 +1,10 @@
 """The stub and its parts: what drafting makes, the store keeps, and renderers show.
 
 Every part says who made it (`kind`): prepared from the source or the archive, drafted by a
-machine backend and to be checked, or left for the editor to write, with a prompt saying what
-belongs there. A part that lists things (key points, figures, related articles) carries them as
-entries with their offsets or links beside the text.
+machine backend and to be checked, left for the editor to write, with a prompt saying what
+belongs there, or edited: written or changed by an editor, which redrafting never overwrites.
+A part that lists things (key points, figures, related articles) carries them as entries with
+their offsets or links beside the text.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 PREPARED = "prepared"
 MACHINE_DRAFT = "machine_draft"
 TO_WRITE = "to_write"
-KINDS = (PREPARED, MACHINE_DRAFT, TO_WRITE)
+EDITED = "edited"
+KINDS = (PREPARED, MACHINE_DRAFT, TO_WRITE, EDITED)
 
 PART_NAMES = (
     "title",
@@ -98,7 +100,11 @@ class Part:
     flags: tuple[str, ...] = ()
     """Claims of a machine draft not found in the sources, for the editor to check."""
     entries: tuple[Entry, ...] = ()
-    edited: bool = False
+
+    @property
+    def edited(self) -> bool:
+        """An editor wrote or changed this part: its kind says so, nothing else does."""
+        return self.kind == EDITED
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"name": self.name, "kind": self.kind, "content": self.content}
@@ -113,22 +119,25 @@ class Part:
                 {k: v for k, v in _entry_items(e) if v is not None} for e in self.entries
             ]
         if self.edited:
-            data["edited"] = True
+            data["edited"] = True  # for readers of the shape before the `edited` kind
         return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Part:
+        """A stored part; one stored before the `edited` kind, with `edited: true` beside
+        another kind, is read as edited, without the prompt, pending marker and flags that were
+        about the text the editor replaced."""
+        edited = data["kind"] == EDITED or bool(data.get("edited", False))
         return cls(
             name=data["name"],
-            kind=data["kind"],
+            kind=EDITED if edited else data["kind"],
             content=data.get("content", ""),
-            prompt=data.get("prompt"),
+            prompt=None if edited else data.get("prompt"),
             original=data.get("original"),
-            pending=data.get("pending"),
+            pending=None if edited else data.get("pending"),
             by=data.get("by"),
-            flags=tuple(data.get("flags", ())),
+            flags=() if edited else tuple(data.get("flags", ())),
             entries=tuple(Entry(**e) for e in data.get("entries", ())),
-            edited=bool(data.get("edited", False)),
         )
 
 

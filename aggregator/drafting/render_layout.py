@@ -5,8 +5,10 @@ where is decided once, here; the writers only spell blocks in their syntax and e
 order follows the finished page the stub drafts: title, category, disclaimer, News Summary and its
 Source, then Our Commentary. Every part says who made it: a machine draft carries a visible
 "check before publishing" label, a part to write carries its prompt, a prepared part a small note
-of where it came from. Nothing here is trusted: texts stay raw for the writers to escape, and a
-link is kept only when its URL is absolute http(s).
+of where it came from, and an edited part shows the editor's text as written with a small "edited
+by an editor" note (never a prompt or a machine label: the editor has written it). Nothing here
+is trusted: texts stay raw for the writers to escape, and a link is kept only when its URL is
+absolute http(s).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from aggregator.drafting.records import (
+    EDITED,
     HEADINGS,
     MACHINE_DRAFT,
     PART_NAMES,
@@ -164,6 +167,8 @@ def _part_body(
     part: Part, source_language: str | None, *, style: str = PLAIN, show_content: bool = True
 ) -> list[Block]:
     """A part's markers, content, entries and original text, in the order an editor reads them."""
+    if part.kind == EDITED:
+        return _edited_body(part, source_language, style=style, show_content=show_content)
     blocks: list[Block] = list(_kind_markers(part))
     if part.pending:
         blocks.append(_marked(f"[{part.pending}]"))
@@ -190,6 +195,42 @@ def _part_body(
     return blocks
 
 
+def _edited_body(
+    part: Part, source_language: str | None, *, style: str, show_content: bool
+) -> list[Block]:
+    """The editor's text as written, its lines linked to the entries they kept, the original it
+    translates, and a small note; no prompt, pending marker, flags or machine label."""
+    blocks: list[Block] = []
+    if show_content:
+        linked = part.name not in _TEXT_WITH_ENTRIES
+        blocks += [
+            _edited_line(paragraph, part.entries if linked else (), part.name)
+            for paragraph in _paragraphs(part.content, style)
+        ]
+    if part.original is not None and part.original.strip():
+        label = f"Original ({source_language}):" if source_language else "Original:"
+        quoted = (Paragraph((Span(label, SMALL),)), *_paragraphs(part.original, PLAIN))
+        blocks.append(Quote(quoted))
+    note = "edited by an editor" if part.content.strip() else "left empty by an editor"
+    blocks.append(Paragraph((Span(note, SMALL),)))
+    return blocks
+
+
+def _edited_line(paragraph: Paragraph, entries: tuple[Entry, ...], name: str) -> Paragraph:
+    """A line of the editor's text, linked when it names an entry with a usable link: the whole
+    line for a list of articles, else a "source" link after it."""
+    (span,) = paragraph.line
+    for entry in entries:
+        url = safe_http_url(entry.url)
+        named = [t.strip() for t in (entry.title or "", entry.text) if t.strip()]
+        if url is None or not any(t in span.text for t in named):
+            continue
+        if name in _LINKED_ENTRIES:
+            return Paragraph((Span(span.text, span.style, url),))
+        return Paragraph((span, Span(" — "), Span(entry.title or "source", url=url)))
+    return paragraph
+
+
 def _kind_markers(part: Part) -> list[Block]:
     if part.kind == MACHINE_DRAFT:
         by = part.by or "unknown backend"
@@ -209,8 +250,6 @@ def _made_by_note(part: Part) -> str:
     notes = []
     if part.kind == PREPARED and part.by:
         notes.append(f"prepared from {part.by}")
-    if part.edited:
-        notes.append("edited by an editor")
     return "; ".join(notes)
 
 

@@ -1,13 +1,12 @@
 """The editors' side of the stubs: finding them, reading one beside its source, editing parts,
 moving a stub through draft -> reviewed -> approved / rejected, and the history of who did what.
 
-Every change is one transaction with its event; an edit marks the part as edited, so a later
-redraft keeps it.
+Every change is one transaction with its event; an edit makes the part `edited` (see
+`drafting/editing.py`), so a later redraft keeps it; a part saved empty is to write again.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from aggregator.drafting.editing import edit_part
 from aggregator.drafting.records import (
     APPROVED,
     DRAFT,
@@ -151,7 +151,8 @@ class Desk:
         )
 
     def edit(self, item_id: int, name: str, content: str, who: str, now: datetime) -> Stub:
-        """Replace a part's content with an editor's; the part is then kept across redrafts."""
+        """Replace a part's content with an editor's; the part is then `edited` and kept
+        across redrafts. Empty content leaves the part to write again, with its prompt."""
         who = _who(who)
         if name not in PART_NAMES:
             raise DeskError(f"unknown part {name!r}; parts are {', '.join(PART_NAMES)}")
@@ -162,12 +163,7 @@ class Desk:
             parts = [Part.from_json(p) for p in _drafted(conn, item_id, stubs.c.parts)]
             if not any(p.name == name for p in parts):
                 raise DeskError(f"stub {item_id} has no part {name!r}")
-            parts = [
-                dataclasses.replace(p, content=content, edited=True, by=f"editor {who}")
-                if p.name == name
-                else p
-                for p in parts
-            ]
+            parts = [edit_part(p, content, who) if p.name == name else p for p in parts]
             values: dict[str, Any] = {"parts": [p.to_json() for p in parts], "updated_at": now}
             if name == "category" and content:
                 values["category"] = content  # the list and the digest filter on it

@@ -53,7 +53,12 @@ def schemas() -> dict[str, Any]:
             "required": ["name", "kind", "content"],
             "properties": {
                 "name": {"type": "string", "enum": list(PART_NAMES)},
-                "kind": {"type": "string", "enum": list(KINDS)},
+                "kind": {
+                    "type": "string",
+                    "enum": list(KINDS),
+                    "description": "Who made the content: prepared, machine_draft (to check), "
+                    "to_write (empty, see prompt) or edited (an editor's text, kept on redraft).",
+                },
                 "content": {"type": "string"},
                 "prompt": {"type": "string", "description": "What the editor should write here."},
                 "original": {
@@ -67,7 +72,10 @@ def schemas() -> dict[str, Any]:
                 "by": {"type": "string", "description": "What made the content."},
                 "flags": {"type": "array", "items": {"type": "string"}},
                 "entries": {"type": "array", "items": ref("Entry")},
-                "edited": {"type": "boolean", "description": "Set once an editor changed it."},
+                "edited": {
+                    "type": "boolean",
+                    "description": "True when kind is edited; kept for older clients.",
+                },
             },
         },
         "Provenance": {

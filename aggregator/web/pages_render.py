@@ -20,7 +20,7 @@ import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from aggregator.drafting.records import HEADINGS, MACHINE_DRAFT, PREPARED, TO_WRITE
+from aggregator.drafting.records import EDITED, HEADINGS, MACHINE_DRAFT, PREPARED, TO_WRITE
 from aggregator.net.headers import media_type
 from aggregator.web import csrf
 from aggregator.web.context import WebContext
@@ -39,6 +39,7 @@ KIND_LABELS = {
     PREPARED: "prepared",
     MACHINE_DRAFT: "machine draft: check before publishing",
     TO_WRITE: "to write",
+    EDITED: "edited",
 }
 
 Form = Mapping[str, str]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
-from aggregator.drafting.records import MACHINE_DRAFT, PREPARED, Part, Provenance
+from aggregator.drafting.records import EDITED, MACHINE_DRAFT, PREPARED, Part, Provenance
 from aggregator.feeds.plan import keyed
 from aggregator.records import Article, ParsedItem, Quality
 from aggregator.storage.articles import ArticleQueue
@@ -102,18 +103,34 @@ def test_drafted_then_changed_text_marks_stale_without_redrafting(store: Store) 
     assert stub.parts[0].content == "Title"
 
 
-def test_redo_keeps_parts_an_editor_edited(store: Store) -> None:
+LEGACY_EDITED = {
+    "name": "summary",
+    "kind": "prepared",
+    "content": "The editor's words.",
+    "by": "editor",
+    "prompt": "Write it.",
+    "edited": True,
+}
+"""An edited part as stored before the `edited` kind: a flag beside another kind."""
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [Part("summary", EDITED, "The editor's words.", by="editor").to_json(), LEGACY_EDITED],
+    ids=["edited-kind", "legacy-flag"],
+)
+def test_redo_keeps_parts_an_editor_edited(store: Store, stored: dict[str, object]) -> None:
     item_id = stored_item(store)
     articles, queue = ArticleQueue(store), StubQueue(store)
     articles.save(item_id, article("Text."), None, NOW)
     (job,) = queue.claim_due(NOW, 10, LEASE)
     queue.save(job, result((Part("title", PREPARED, "Title"), Part("summary", PREPARED, ""))), NOW)
-    edited = Part("summary", PREPARED, "The editor's words.", by="editor", edited=True)
+    edited = Part("summary", EDITED, "The editor's words.", by="editor")
     with store.writing() as conn:
         conn.execute(
             stubs.update()
             .where(stubs.c.item_id == item_id)
-            .values(parts=[Part("title", PREPARED, "Title").to_json(), edited.to_json()])
+            .values(parts=[Part("title", PREPARED, "Title").to_json(), stored])
         )
     articles.save(item_id, article("Changed text.", digest="h2"), None, NOW)
     assert queue.redo(None, NOW, stale_only=True) == 1
