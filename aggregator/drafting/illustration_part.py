@@ -17,6 +17,7 @@ from aggregator.drafting.illustrations import (
     find_illustrations,
 )
 from aggregator.drafting.records import PREPARED, TO_WRITE, Entry, Part
+from aggregator.sanitize import plain_text
 
 __all__ = ["PROMPT_CHECK", "PROMPT_NONE", "illustration_part"]
 
@@ -78,8 +79,9 @@ def _entry(image: Illustration, feed: str) -> Entry:
 
 def licence_text(licence: str | None, licence_from: str | None) -> str:
     """How a licence reads beside its image; the feed's is marked as assumed."""
-    if not licence:
-        return "licence unknown"
+    licence = plain_text(licence)
+    if licence is None:
+        return "unknown (check before use)"
     return f"{licence} (the feed's licence)" if licence_from == FROM_FEED else licence
 
 

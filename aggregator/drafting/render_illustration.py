@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from aggregator.drafting.illustration_part import licence_text
 from aggregator.drafting.records import Entry
-from aggregator.sanitize import safe_http_url
+from aggregator.sanitize import plain_text, safe_http_url
 
 __all__ = ["Figure", "figures"]
 
@@ -40,9 +40,9 @@ def figures(entries: tuple[Entry, ...]) -> list[Figure]:
     shown = []
     for entry in entries:
         link = safe_http_url(entry.url)
-        credit = (entry.credit or "").strip()
-        caption = entry.text.strip() or None
-        alt = (entry.title or "").strip()
+        credit = plain_text(entry.credit)
+        caption = plain_text(entry.text)
+        alt = plain_text(entry.title)
         shown.append(
             Figure(
                 src=link if credit else None,
