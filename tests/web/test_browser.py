@@ -7,6 +7,7 @@ Deselect with `-m "not browser"`; skipped with the reason when /usr/bin/chromium
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import feedparser
 import pytest
 
+from aggregator.drafting.compose import PROMPTS
 from aggregator.storage.tables import articles, items
 from tests.web.conftest import Web
 from tests.web.editing import VOTE, stub_id, update
@@ -119,11 +121,19 @@ def test_an_editor_edits_reviews_and_approves_a_stub(
     page.locator("form.move input[name=editor]").fill("Ana Horvat")
     summary = page.locator("#part-summary")
     expect(summary.locator("input[name=editor]")).to_have_value("Ana Horvat")  # desk.js
+    expect(summary.locator(".kind")).to_have_text("to write")
+    expect(summary.locator(".prompt")).to_have_text(PROMPTS["summary"])
+    expect(page.locator(".rendered")).to_contain_text(PROMPTS["summary"])
     summary.locator("textarea").fill("The defences are voted; work starts in March.")
     summary.get_by_role("button").click()
     expect(page.locator(".flash")).to_have_text("Saved Summary.")
     expect(page.locator("#part-summary .edited")).to_have_text("edited by Ana Horvat")
     expect(page.locator(".rendered")).to_contain_text("work starts in March")
+    # Written, the part is edited: no kind label, no prompt, none in the preview either.
+    expect(summary).to_have_class(re.compile(r"\bkind-edited\b"))
+    expect(summary.locator(".kind")).to_have_count(0)
+    expect(summary.locator(".prompt")).to_have_count(0)
+    expect(page.locator(".rendered")).not_to_contain_text(PROMPTS["summary"])
 
     move = page.locator("form.move")
     expect(move.locator("input[name=editor]")).to_have_value("Ana Horvat")
