@@ -1,25 +1,43 @@
 """A part an editor writes is `edited` everywhere the stub shows: the stub page, its Markdown file,
-the digest and the API, through the real app over HTTP; saved empty, it is to write again."""
+the digest and the API, through the real app over HTTP; saved empty, it is to write again.
+
+The stories are drafted in English (the target language decides the headings and labels; the
+Japanese ones are the message catalogue's to test)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import feedparser
 import httpx
+import pytest
 from bs4 import BeautifulSoup, Tag
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
 from aggregator.cli import cli
+from aggregator.config import Config
 from aggregator.drafting.compose import PROMPTS
+from tests.drafting.test_machine import serve
 from tests.drafting.test_render import sections
-from tests.web.conftest import Web
+from tests.loopback import Loopback
+from tests.web.conftest import Web, open_web
 from tests.web.editing import DAM, post_form, stub_id
 
 ANALYSIS = "The port's closure costs the barge operators two days of trade."
 PROMPT = PROMPTS["expert_analysis"]
 HEADING = "Expert Analysis"
+
+
+@pytest.fixture
+def web(site: Loopback, make_config: Callable[..., Config]) -> Iterator[Web]:
+    """The two stories of the `drafted` config, fetched and drafted in English."""
+    serve(site)
+    config = make_config([{"name": "city", "url": site.url("/feed")}], target_language="en")
+    result = CliRunner().invoke(cli, ["--config", str(config.path), "fetch", "--all"])
+    assert result.exit_code == 0, result.output
+    yield from open_web(config)
 
 
 def page_section(web: Web, item_id: int) -> str:
