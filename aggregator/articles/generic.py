@@ -22,6 +22,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from aggregator.articles.clean import strip_code
+from aggregator.articles.figures import article_figures
 from aggregator.articles.pagemeta import author, ld_articles, meta_tags, norm, published
 from aggregator.records import ExtractedPage
 
@@ -131,7 +132,7 @@ def _extract(html: str, url: str | None) -> ExtractedPage | None:
         return None
     return ExtractedPage(
         text=text,
-        html=_html_of(body),
+        html=article_figures(tree, body, url) + _html_of(body),
         title=title,
         author=author(tree, metas, ld),
         published=published(tree, metas, ld),

@@ -1,10 +1,11 @@
 """The page's lead image (og:image, twitter:image), kept with the stored article: pure.
 
 Extractors keep the body, and a page's lead picture is often outside it (in a header above the
-headline) or dropped by the generic extractor, which keeps no images. The page declares it in
-its metadata, so it is read from the `<head>` alone (parsed on its own: cheap, and nothing in the
-body can fake it) and put first in the stored HTML as a `<figure>` when the body does not show
-the same picture already. The article's text and hash do not change: an image has no text.
+headline). The page declares it in its metadata, so it is read from the `<head>` alone (parsed
+on its own: cheap, and nothing in the body can fake it) and put in the stored HTML as a
+`<figure>` when the body shows no image at all. When it does, the body's pictures win: they
+often include the lead in another size (under another address) with the credit that metadata
+lacks. The article's text and hash do not change: an image has no text.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import html as htmllib
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml.html import fromstring
@@ -33,7 +33,6 @@ _IMAGE_KEYS = (
 )
 _ALT_KEYS = ("og:image:alt", "twitter:image:alt")
 _HEAD_END = re.compile(r"</head\s*>|<body\b", re.IGNORECASE)
-_SIZE_SUFFIX = re.compile(r"-\d+x\d+(?=\.\w+$)")
 _SRC = re.compile(r"""<img\b[^>]*?\ssrc=["']([^"']+)["']""", re.IGNORECASE)
 
 
@@ -60,19 +59,11 @@ def lead_image(page: str, base_url: str) -> LeadImage | None:
     return LeadImage(url, next((metas[k] for k in _ALT_KEYS if metas.get(k)), None))
 
 
-def _same_picture(url: str) -> str:
-    """An image address without scheme, query and WordPress size suffix ("-300x200")."""
-    parts = urlsplit(url)
-    return f"{parts.hostname}{_SIZE_SUFFIX.sub('', parts.path)}".lower()
-
-
 def with_lead_image(article_html: str, image: LeadImage | None, base_url: str) -> str:
-    """`article_html` with `image` first as a sanitised `<figure>`, unless the body has it."""
-    if image is None:
-        return article_html
-    wanted = _same_picture(image.url)
-    shown = {_same_picture(htmllib.unescape(src)) for src in _SRC.findall(article_html)}
-    if wanted in shown:
+    """`article_html` with `image` first as a sanitised `<figure>`, when the body shows no
+    image: a body's pictures often include the lead in another size or crop, under another
+    address, and with the credit the page's metadata lacks."""
+    if image is None or _SRC.search(article_html):
         return article_html
     alt = htmllib.escape(image.alt or "", quote=True)
     figure = f'<figure><img src="{htmllib.escape(image.url, quote=True)}" alt="{alt}"></figure>'

@@ -163,7 +163,11 @@ def _caption(image: HtmlElement, alt: str | None) -> str | None:
     figure = next(image.iterancestors("figure"), None)
     if figure is not None:
         caption = figure.find(".//figcaption")
-        return _text(caption) if caption is not None else None
+        if caption is not None:
+            return _text(caption)
+        # The generic extractor keeps an image's caption and credit in its title.
+        title = _attr(image, "title")
+        return title if title and title != alt and " " in title else None
     # Climb out of the link and the paragraph that hold nothing but the image.
     holder: HtmlElement = image
     while (parent := holder.getparent()) is not None and parent.tag in _WRAPPERS:

@@ -42,15 +42,16 @@ def test_unsafe_or_missing_lead_images_are_ignored() -> None:
     assert lead_image(page("", body), URL) is None
 
 
-def test_lead_image_is_not_repeated_when_the_body_shows_it_in_another_size() -> None:
+def test_lead_image_is_added_only_when_the_body_shows_no_image() -> None:
     stored = '<p><img src="https://news.example/media/lead-300x200.jpg" alt="x"></p><p>Text</p>'
     image = LeadImage("https://news.example/media/lead.jpg?w=1200")
     assert with_lead_image(stored, image, URL) == stored
+    text_only = "<p>Text</p>"
     other = LeadImage('https://news.example/media/other.jpg"><script>alert(1)</script>', 'a"b')
-    added = with_lead_image(stored, other, URL)
+    added = with_lead_image(text_only, other, URL)
     assert added.startswith("<figure><img")
     assert "<script" not in added
-    assert added.endswith(stored)
+    assert added.endswith(text_only)
 
 
 def test_extraction_stores_the_lead_image_without_changing_the_text() -> None:
