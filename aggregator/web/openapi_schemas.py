@@ -46,6 +46,23 @@ def schemas() -> dict[str, Any]:
                     "description": "The feed a linked article comes from.",
                 },
                 "score": {"type": "number"},
+                "credit": {
+                    "type": "string",
+                    "description": "An illustration's credit: who made the image.",
+                },
+                "licence": {"type": "string", "description": "An illustration's licence."},
+                "licence_url": {"type": "string", "format": "uri"},
+                "licence_from": {
+                    "type": "string",
+                    "enum": ["credit", "feed"],
+                    "description": "Whether the image's credit names the licence or the "
+                    "feed's licence is assumed.",
+                },
+                "found_at": {
+                    "type": "string",
+                    "format": "uri",
+                    "description": "The page an illustration appeared on.",
+                },
             },
         },
         "Part": {
