@@ -6,24 +6,25 @@ written now), the pending marker and a machine draft's flags. The original a tra
 made from stays (it is the source, still true), and entries (sentences with their offsets,
 linked articles) stay only for the lines the editor kept, so a trimmed list of related articles
 keeps the links of what is left. A part saved empty is unwritten again: `to_write` with its
-prompt, and the next redraft may prepare it again.
+prompt in the stub's language, and the next redraft may prepare it again.
 """
 
 from __future__ import annotations
 
 import dataclasses
 
-from aggregator.drafting.compose import PROMPTS
-from aggregator.drafting.records import EDITED, HEADINGS, TO_WRITE, Entry, Part
+from aggregator.drafting.messages import english, messages
+from aggregator.drafting.records import EDITED, TO_WRITE, Entry, Part
 
 EDITOR_PREFIX = "editor "
 """`by` of an edited part: "editor " and the editor's name."""
 
 
-def edit_part(part: Part, content: str, who: str) -> Part:
-    """`part` with `content` written by the editor `who`; unwritten again when empty."""
+def edit_part(part: Part, content: str, who: str, language: str | None = None) -> Part:
+    """`part` with `content` written by the editor `who`; unwritten again when empty, with a
+    prompt in `language` (the stub's target language)."""
     if not content.strip():
-        return unwritten(part)
+        return unwritten(part, language)
     return dataclasses.replace(
         part,
         kind=EDITED,
@@ -36,19 +37,22 @@ def edit_part(part: Part, content: str, who: str) -> Part:
     )
 
 
-def unwritten(part: Part) -> Part:
+def unwritten(part: Part, language: str | None = None) -> Part:
     """The part left for the editor to write, with the prompt of what belongs there."""
-    return Part(part.name, TO_WRITE, "", prompt=prompt_for(part), original=part.original)
+    prompt = prompt_for(part, language)
+    return Part(part.name, TO_WRITE, "", prompt=prompt, original=part.original)
 
 
-def prompt_for(part: Part) -> str:
-    """The part's own prompt, else the one drafting gives the part, else a plain one."""
+def prompt_for(part: Part, language: str | None = None) -> str:
+    """The part's own prompt, else the one drafting gives the part in `language`, else a plain
+    one naming the part."""
     if part.prompt:
         return part.prompt
-    if part.name in PROMPTS:
-        return PROMPTS[part.name]
-    heading = HEADINGS.get(part.name, part.name)
-    return f"{heading}: left empty by an editor; write it, or redraft the stub to prepare it."
+    words = messages(language)
+    key = f"prompt.{part.name}"
+    if key in english().texts:
+        return words(key)
+    return words("prompt.left_empty", heading=words.heading(part.name))
 
 
 def kept_entries(entries: tuple[Entry, ...], content: str) -> tuple[Entry, ...]:

@@ -163,7 +163,10 @@ class Desk:
             parts = [Part.from_json(p) for p in _drafted(conn, item_id, stubs.c.parts)]
             if not any(p.name == name for p in parts):
                 raise DeskError(f"stub {item_id} has no part {name!r}")
-            parts = [edit_part(p, content, who) if p.name == name else p for p in parts]
+            language = conn.execute(
+                sa.select(stubs.c.target_language).where(stubs.c.item_id == item_id)
+            ).scalar_one()
+            parts = [edit_part(p, content, who, language) if p.name == name else p for p in parts]
             values: dict[str, Any] = {"parts": [p.to_json() for p in parts], "updated_at": now}
             if name == "category" and content:
                 values["category"] = content  # the list and the digest filter on it

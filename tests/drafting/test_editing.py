@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from aggregator.drafting.compose import PROMPTS
 from aggregator.drafting.editing import edit_part, kept_entries, unwritten
+from aggregator.drafting.messages import messages
 from aggregator.drafting.records import EDITED, MACHINE_DRAFT, PREPARED, TO_WRITE, Part, Stub
 from tests.drafting.examples import FLAGGED_CLAIM, KEY_POINTS, example_stub, with_part
 from tests.drafting.test_render import PAGES, Page, markdown_page, sections
@@ -45,17 +45,21 @@ def test_an_edited_machine_draft_drops_its_flags_and_pending_but_keeps_its_origi
     assert (written.pending, written.flags, written.by) == (None, (), "editor Ana")
 
 
-def test_a_part_saved_empty_is_to_write_again_with_a_prompt() -> None:
-    written = edit_part(Part("summary", TO_WRITE, "", prompt=PROMPTS["summary"]), "Text.", "Ana")
-    emptied = edit_part(written, "  ", "Ana")
-    assert emptied == Part("summary", TO_WRITE, "", prompt=PROMPTS["summary"])
+def test_a_part_saved_empty_is_to_write_again_with_a_prompt_in_the_stubs_language() -> None:
+    english, japanese = messages("en"), messages("ja")
+    written = edit_part(Part("summary", TO_WRITE, "", prompt="Write it."), "Text.", "Ana")
+    emptied = edit_part(written, "  ", "Ana", "en")
+    assert emptied == Part("summary", TO_WRITE, "", prompt=english("prompt.summary"))
     assert not emptied.edited
-    # A prepared part without a prompt of its own gets a plain one; a translation keeps the
+    assert edit_part(written, "", "Ana", "ja").prompt == japanese("prompt.summary")
+    # A part drafting gives no prompt gets a plain one naming it; a translation keeps the
     # original it is to be made from.
-    source = unwritten(Part("source", EDITED, "Source: Global Voices", by="editor Ana"))
+    source = unwritten(Part("source", EDITED, "Source: Global Voices", by="editor Ana"), "en")
     assert source.kind == TO_WRITE
     assert source.prompt is not None
-    assert source.prompt.startswith("Source: left empty")
+    assert source.prompt.startswith("Source: left empty by an editor")
+    ja_source = unwritten(Part("source", EDITED, "出典", by="editor Ana"), "ja")
+    assert ja_source.prompt == japanese("prompt.left_empty", heading=japanese.heading("source"))
     title = unwritten(Part("title", EDITED, "Titel", original="Title", by="editor Ana"))
     assert (title.kind, title.original) == (TO_WRITE, "Title")
 

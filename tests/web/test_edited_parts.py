@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 
 from aggregator.cli import cli
 from aggregator.config import Config
-from aggregator.drafting.compose import PROMPTS
+from aggregator.drafting.messages import messages
 from tests.drafting.test_machine import serve
 from tests.drafting.test_render import sections
 from tests.loopback import Loopback
@@ -26,7 +26,7 @@ from tests.web.conftest import Web, open_web
 from tests.web.editing import DAM, post_form, stub_id
 
 ANALYSIS = "The port's closure costs the barge operators two days of trade."
-PROMPT = PROMPTS["expert_analysis"]
+PROMPT = messages("en")("prompt.expert_analysis")
 HEADING = "Expert Analysis"
 
 

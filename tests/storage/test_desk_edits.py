@@ -1,0 +1,55 @@
+"""The desk's edits on both databases: a written part is stored as `edited`, kept by a redraft,
+and a part saved empty is to write again with the prompt in the stub's language."""
+
+from __future__ import annotations
+
+from aggregator.drafting.messages import messages
+from aggregator.drafting.records import EDITED, MACHINE_DRAFT, PREPARED, TO_WRITE, Part
+from aggregator.storage.desk import Desk
+from aggregator.storage.store import Store
+from aggregator.storage.stubs import StubQueue
+from tests.storage.test_desk import drafted
+from tests.storage.test_store import NOW, store
+from tests.storage.test_stubs import LEASE, result
+
+__all__ = ["store"]
+
+JAPANESE = messages("ja")
+
+
+def test_a_written_part_is_stored_edited_and_a_redraft_keeps_it(store: Store) -> None:
+    item_id = drafted(store, "a")
+    desk = Desk(store)
+    stub = desk.edit(item_id, "summary", "編集者のまとめ。", "Ana", NOW)
+    assert stub.part("summary") == Part("summary", EDITED, "編集者のまとめ。", by="editor Ana")
+    queue = StubQueue(store)
+    queue.redo([item_id], NOW, stale_only=False)
+    (job,) = queue.claim_due(NOW, 10, LEASE)
+    redrafted = (
+        Part("title", MACHINE_DRAFT, "タイトル", original="Title"),
+        Part("summary", MACHINE_DRAFT, "機械のまとめ。", by="openai:m"),
+    )
+    queue.save(job, result(redrafted), NOW)
+    again = desk.get(item_id)
+    assert again.part("title") == redrafted[0]
+    assert again.part("summary") == stub.part("summary")
+
+
+def test_a_part_saved_empty_is_to_write_with_the_prompt_in_the_stubs_language(
+    store: Store,
+) -> None:
+    item_id = drafted(store, "a")  # drafted into Japanese
+    desk = Desk(store)
+    desk.edit(item_id, "summary", "編集者のまとめ。", "Ana", NOW)
+    emptied = desk.edit(item_id, "summary", " \r\n", "Ana", NOW).part("summary")
+    assert emptied == Part("summary", TO_WRITE, "", prompt=JAPANESE("prompt.summary"))
+    title = desk.edit(item_id, "title", "", "Ana", NOW).part("title")
+    assert title == Part("title", TO_WRITE, "", prompt=JAPANESE("prompt.title"))
+    assert [e.detail for e in desk.events(item_id)] == ["summary", "summary", "title"]
+    # Emptied, a part is drafting's again: a redraft fills it.
+    queue = StubQueue(store)
+    queue.redo([item_id], NOW, stale_only=False)
+    (job,) = queue.claim_due(NOW, 10, LEASE)
+    prepared = (Part("title", PREPARED, "Title"), Part("summary", PREPARED, "S."))
+    queue.save(job, result(prepared), NOW)
+    assert [p.kind for p in desk.get(item_id).parts] == [PREPARED, PREPARED]
