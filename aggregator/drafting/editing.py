@@ -50,7 +50,9 @@ def prompt_for(part: Part, language: str | None = None) -> str:
         return part.prompt
     words = messages(language)
     key = f"prompt.{part.name}"
-    if key in english().texts:
+    # The News Summary's own prompt asks for a translation: right only when there is an original.
+    translates = part.name != "news_summary" or part.original is not None
+    if key in english().texts and translates:
         return words(key)
     return words("prompt.left_empty", heading=words.heading(part.name))
 

@@ -60,6 +60,13 @@ def test_a_part_saved_empty_is_to_write_again_with_a_prompt_in_the_stubs_languag
     assert source.prompt.startswith("Source: left empty by an editor")
     ja_source = unwritten(Part("source", EDITED, "出典", by="editor Ana"), "ja")
     assert ja_source.prompt == japanese("prompt.left_empty", heading=japanese.heading("source"))
+    # The News Summary is asked to be translated only when there is an original to translate.
+    summary = Part("news_summary", EDITED, "要約。", original="Summary.", by="editor Ana")
+    assert unwritten(summary, "ja").prompt == japanese("prompt.news_summary")
+    summary = Part("news_summary", EDITED, "Summary.", by="editor Ana")
+    assert unwritten(summary, "en").prompt == english(
+        "prompt.left_empty", heading=english.heading("news_summary")
+    )
     title = unwritten(Part("title", EDITED, "Titel", original="Title", by="editor Ana"))
     assert (title.kind, title.original) == (TO_WRITE, "Title")
 
