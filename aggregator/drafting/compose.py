@@ -6,6 +6,7 @@ neither can fill is left for the editor with a prompt that says what belongs the
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,6 +15,7 @@ from aggregator.config import SourceInfo
 from aggregator.drafting.analysis import Analysis
 from aggregator.drafting.category import CategoryChoice
 from aggregator.drafting.illustration_part import illustration_part
+from aggregator.drafting.messages import Messages, messages
 from aggregator.drafting.records import PREPARED, TO_WRITE, Entry, Part
 from aggregator.storage.related import RelatedArticle
 from aggregator.storage.stubs import DraftJob
@@ -57,11 +59,12 @@ def compose(
     source_info: SourceInfo | None,
     target: str,
 ) -> tuple[Part, ...]:
+    words = messages(target)  # prompts and labels in the language the stub is written in
     needs_translation = analysis.language != target
     pending = pending_marker(analysis.language, target) if needs_translation else None
     summary = " ".join(e.text for e in analysis.summary)
     earlier, recent = _split_by_age(related, job.published)
-    return (
+    parts = (
         Part("title", PREPARED, job.title or "", by="source", pending=pending),
         Part("category", PREPARED, category.name, by=f"category rules: {category.reason}"),
         Part("disclaimer", PREPARED, disclaimer, by="configured disclaimer"),
@@ -74,7 +77,7 @@ def compose(
             by=analysis.summary_by if summary else None,
             entries=analysis.summary,
         ),
-        _source(job, source_info),
+        _source(job, source_info, words),
         illustration_part(job.html, page_url=job.url, feed=job.feed, source_info=source_info),
         _links("background", earlier),
         Part("expert_analysis", TO_WRITE, "", prompt=PROMPTS["expert_analysis"]),
@@ -90,27 +93,38 @@ def compose(
         _links("related_news", recent),
         Part("summary", TO_WRITE, "", prompt=PROMPTS["summary"]),
     )
+    return tuple(_in_language(part, words) for part in parts)
 
 
-def _source(job: DraftJob, info: SourceInfo | None) -> Part:
+def _source(job: DraftJob, info: SourceInfo | None, words: Messages) -> Part:
     name = (info.name if info else None) or job.feed
-    lines = [f"Source: {name}"]
+
+    def line(label: str, value: str) -> str:
+        return f"{words(f'label.{label}')}{words('colon')}{value}"
+
+    lines = [line("source", name)]
     if job.title:
-        lines.append(f"Article: {job.title}")
+        lines.append(line("article", job.title))
     if job.url:
-        lines.append(f"URL: {job.url}")
+        lines.append(line("url", job.url))
     if job.author:
-        lines.append(f"Author: {job.author}")
+        lines.append(line("author", job.author))
     if job.published:
-        lines.append(f"Published: {job.published:%Y-%m-%d %H:%M} UTC")
+        lines.append(line("published", f"{job.published:%Y-%m-%d %H:%M} UTC"))
     if info and info.licence:
-        licence = f"Licence: {info.licence}"
+        licence = line("licence", info.licence)
         lines.append(f"{licence} ({info.licence_url})" if info.licence_url else licence)
     if info and info.attribution:
-        credit = f"Attribution: {info.attribution}"
+        credit = line("attribution", info.attribution)
         lines.append(f"{credit} ({info.attribution_url})" if info.attribution_url else credit)
     entries = (Entry(text=job.title or name, url=job.url, source=job.feed),) if job.url else ()
     return Part("source", PREPARED, "\n".join(lines), by="feed and config", entries=entries)
+
+
+def _in_language(part: Part, words: Messages) -> Part:
+    """`part` with its prompt in the stub's language, when the catalogue has it."""
+    prompt = words.translated(part.prompt)
+    return part if prompt == part.prompt else dataclasses.replace(part, prompt=prompt)
 
 
 def _split_by_age(

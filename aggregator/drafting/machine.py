@@ -250,7 +250,10 @@ class MachineDrafter:
             return exc.partial, exc
         failed = [p for p in reply.parts if p.text is None or p.error]
         if failed:
-            detail = "; ".join(f"{p.name}: {p.error or 'no answer'}" for p in failed)
+            problems: dict[str, list[str]] = {}
+            for p in failed:
+                problems.setdefault(p.error or "no answer", []).append(p.name)
+            detail = "; ".join(f"{', '.join(names)}: {why}" for why, names in problems.items())
             return reply, BackendError(self.backend.name, detail, retryable=True)
         return reply, None
 

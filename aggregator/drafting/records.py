@@ -72,6 +72,9 @@ class Entry:
     source: str | None = None
     """The feed the entry comes from; None for the stub's own article."""
     score: float | None = None
+    original: str | None = None
+    """The source-language text (or title, for a linked article) that `text` and `title` were
+    machine-translated from; None when they are not a translation."""
     credit: str | None = None
     """An illustration's credit: the person or agency its caption names."""
     licence: str | None = None

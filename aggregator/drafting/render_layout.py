@@ -14,11 +14,12 @@ absolute http(s).
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 
+from aggregator.drafting.messages import Messages, messages
 from aggregator.drafting.records import (
     EDITED,
-    HEADINGS,
     MACHINE_DRAFT,
     PART_NAMES,
     PREPARED,
@@ -28,6 +29,7 @@ from aggregator.drafting.records import (
     Stub,
 )
 from aggregator.drafting.render_illustration import Figure, figures
+from aggregator.drafting.translation import pending_marker
 from aggregator.sanitize import safe_http_url, strip_control_chars
 
 PLAIN = "plain"
@@ -98,15 +100,32 @@ class Rule:
 Block = Heading | Paragraph | Bullets | Quote | Rule | Figure
 
 
+_WORDS: ContextVar[Messages] = ContextVar("words")
+"""The catalogue of the stub being laid out: its target language's headings and labels."""
+
+
+def _w() -> Messages:
+    return _WORDS.get()
+
+
 def layout(stub: Stub) -> tuple[Block, ...]:
-    """The page of `stub` as blocks, top to bottom."""
+    """The page of `stub` as blocks, top to bottom, its labels in the stub's target language."""
+    token = _WORDS.set(messages(stub.provenance.target_language))
+    try:
+        return _layout(stub)
+    finally:
+        _WORDS.reset(token)
+
+
+def _layout(stub: Stub) -> tuple[Block, ...]:
     source_language = stub.provenance.source_language
     blocks: list[Block] = []
     if stub.stale:
-        reason = stub.stale_reason or "the source article has changed"
-        blocks.append(_marked(f"[stale: {reason}; redraft or check against the source]"))
+        reason = stub.stale_reason or _w()("marker.stale_default")
+        blocks.append(_marked(_w()("marker.stale", reason=reason)))
     if stub.pending:
-        blocks.append(_marked(f"[pending: {stub.pending}]"))
+        blocks.append(_marked(_w()("marker.pending", reason=stub.pending)))
+    blocks += _translation_pending(stub)
     blocks += _title(stub, source_language)
     blocks += _category(stub, source_language)
     disclaimer = stub.part("disclaimer")
@@ -114,23 +133,23 @@ def layout(stub: Stub) -> tuple[Block, ...]:
         blocks += _part_body(disclaimer, source_language, style=EMPHASIS)
     summary = stub.part("news_summary")
     if summary is not None:
-        blocks.append(Heading(2, HEADINGS["news_summary"]))
+        blocks.append(Heading(2, _w().heading("news_summary")))
         if summary.original is not None:
-            blocks.append(_plain(TRANSLATED_INTRO))
+            blocks.append(_plain(_w()("translated_intro")))
         blocks += _part_body(summary, source_language)
     source = stub.part("source")
     if source is not None:
-        blocks.append(Heading(3, HEADINGS["source"]))
+        blocks.append(Heading(3, _w().heading("source")))
         blocks += _part_body(source, source_language)
     illustration = stub.part("illustration")
     if illustration is not None:
-        blocks.append(Heading(3, HEADINGS["illustration"]))
+        blocks.append(Heading(3, _w().heading("illustration")))
         blocks += _part_body(illustration, source_language)
     commentary = [part for name in COMMENTARY if (part := stub.part(name)) is not None]
     if commentary:
-        blocks.append(Heading(2, COMMENTARY_HEADING))
+        blocks.append(Heading(2, _w()("heading.commentary")))
     for part in commentary:
-        blocks.append(Heading(3, HEADINGS[part.name]))
+        blocks.append(Heading(3, _w().heading(part.name)))
         blocks += _part_body(part, source_language)
     for part in stub.parts:
         if part.name not in PART_NAMES:
@@ -145,7 +164,7 @@ _TEXT_WITH_ENTRIES = frozenset({"news_summary", "source"})
 
 def _title(stub: Stub, source_language: str | None) -> list[Block]:
     part = stub.part("title")
-    text = stub.title if strip_control_chars(stub.title).strip() else "(untitled)"
+    text = stub.title if strip_control_chars(stub.title).strip() else _w()("untitled")
     blocks: list[Block] = [Heading(1, text)]
     if part is not None:
         blocks += _part_body(part, source_language, show_content=False)
@@ -157,7 +176,7 @@ def _category(stub: Stub, source_language: str | None) -> list[Block]:
     text = part.content if part is not None else (stub.category or "")
     if part is None and not text.strip():
         return []
-    label = Paragraph((Span(f"{HEADINGS['category']}: ", STRONG), Span(text)))
+    label = Paragraph((Span(f"{_w().heading('category')}{_w()('colon')}", STRONG), Span(text)))
     if part is None:
         return [label]
     return [label, *_part_body(part, source_language, show_content=False)]
@@ -170,10 +189,10 @@ def _part_body(
     if part.kind == EDITED:
         return _edited_body(part, source_language, style=style, show_content=show_content)
     blocks: list[Block] = list(_kind_markers(part))
-    if part.pending:
+    if part.pending and not part.pending.startswith(_TRANSLATION_PENDING):  # noted once, above
         blocks.append(_marked(f"[{part.pending}]"))
     if part.flags:
-        blocks.append(_marked("[not found in the source; check these claims:]"))
+        blocks.append(_marked(_w()("marker.flags")))
         blocks.append(Bullets(tuple((Span(flag),) for flag in part.flags)))
     # A list part's content is its entries as plain lines (for scripts): show one or the other.
     # The summary and the source block show their text; their entries are where it came from.
@@ -186,7 +205,11 @@ def _part_body(
         linked = part.name in _LINKED_ENTRIES
         blocks.append(Bullets(tuple(_entry_line(entry, linked=linked) for entry in part.entries)))
     if part.original is not None and part.original.strip():
-        label = f"Original ({source_language}):" if source_language else "Original:"
+        label = (
+            _w()("label.original", language=source_language)
+            if source_language
+            else _w()("label.original_unknown")
+        )
         quoted = (Paragraph((Span(label, SMALL),)), *_paragraphs(part.original, PLAIN))
         blocks.append(Quote(quoted))
     note = _made_by_note(part)
@@ -208,7 +231,11 @@ def _edited_body(
             for paragraph in _paragraphs(part.content, style)
         ]
     if part.original is not None and part.original.strip():
-        label = f"Original ({source_language}):" if source_language else "Original:"
+        label = (
+            _w()("label.original", language=source_language)
+            if source_language
+            else _w()("label.original_unknown")
+        )
         quoted = (Paragraph((Span(label, SMALL),)), *_paragraphs(part.original, PLAIN))
         blocks.append(Quote(quoted))
     note = "edited by an editor" if part.content.strip() else "left empty by an editor"
@@ -234,22 +261,22 @@ def _edited_line(paragraph: Paragraph, entries: tuple[Entry, ...], name: str) ->
 def _kind_markers(part: Part) -> list[Block]:
     if part.kind == MACHINE_DRAFT:
         by = part.by or "unknown backend"
-        markers: list[Block] = [_marked(f"[machine draft — {by}; check before publishing]")]
+        markers: list[Block] = [_marked(_w()("marker.machine_draft", by=by))]
     elif part.kind == TO_WRITE:
-        return [_prompted("[to write]", part.prompt)]
+        return [_prompted(_w()("marker.to_write"), part.prompt)]
     elif part.kind == PREPARED:
         markers = []
     else:
-        markers = [_marked(f"[unknown kind {part.kind!r}; check before publishing]")]
+        markers = [_marked(_w()("marker.unknown_kind", kind=repr(part.kind)))]
     if part.prompt:
-        markers.append(_prompted("[for the editor]", part.prompt))
+        markers.append(_prompted(_w()("marker.for_editor"), part.prompt))
     return markers
 
 
 def _made_by_note(part: Part) -> str:
     notes = []
     if part.kind == PREPARED and part.by:
-        notes.append(f"prepared from {part.by}")
+        notes.append(_w()("note.prepared_from", by=_made_by(part)))
     return "; ".join(notes)
 
 
@@ -263,17 +290,19 @@ def _entry_line(entry: Entry, *, linked: bool) -> Line:
             spans.append(Span(f" ({', '.join(details)})"))
         if entry.title and entry.text.strip() and entry.text.strip() != entry.title.strip():
             spans.append(Span(f" — {entry.text}"))
-        return tuple(spans)
-    spans = [Span(entry.text)]
+        return (*spans, *_original_beside(entry))
+    spans = [Span(entry.text), *_original_beside(entry)]
     if url is not None:
-        spans += [Span(" — "), Span(entry.title or "source", url=url)]
+        spans += [Span(" — "), Span(entry.title or _w()("label.source_link"), url=url)]
     elif entry.title:
         spans.append(Span(f" — {entry.title}"))
     if details:
         spans.append(Span(f" ({', '.join(details)})"))
     if entry.start is not None:
         where = (
-            f"chars {entry.start}-{entry.end}" if entry.end is not None else f"char {entry.start}"
+            _w()("label.chars", start=entry.start, end=entry.end)
+            if entry.end is not None
+            else _w()("label.char", start=entry.start)
         )
         spans.append(Span(f" [{where}]", SMALL))
     return tuple(spans)
@@ -282,25 +311,61 @@ def _entry_line(entry: Entry, *, linked: bool) -> Line:
 def _footer(stub: Stub) -> list[Block]:
     provenance = stub.provenance
     article = safe_http_url(stub.url)
-    lines: list[Line] = [(Span(f"Feed: {provenance.feed}"),)]
+    w = _w()
+    colon = w("colon")
+    lines: list[Line] = [(Span(f"{w('footer.feed')}{colon}{provenance.feed}"),)]
     if article is not None:
-        lines.append((Span("Article: "), Span(article, url=article)))
-    languages = f"{provenance.source_language or 'unknown'} -> {provenance.target_language}"
+        lines.append((Span(f"{w('footer.article')}{colon}"), Span(article, url=article)))
+    unknown, none = w("footer.unknown"), w("footer.none")
+    languages = f"{provenance.source_language or unknown} -> {provenance.target_language}"
+    state = w(f"state.{stub.state}") if f"state.{stub.state}" in w.texts else stub.state
     fields = [
-        ("Fetched", provenance.fetched_at),
-        ("Extraction", provenance.extraction_method or "unknown"),
-        ("Content hash", (provenance.content_hash or "none")[:_HASH_SHOWN]),
-        ("Languages", languages),
-        ("Backends", ", ".join(provenance.backends) or "none"),
-        ("Prompt version", provenance.prompt_version),
-        ("Drafted", provenance.drafted_at or stub.drafted_at.isoformat(timespec="seconds")),
-        ("State", stub.state),
-        ("Stale", (stub.stale_reason or "yes") if stub.stale else None),
-        ("Errors", "; ".join(stub.errors) or None),
+        ("fetched", provenance.fetched_at),
+        ("extraction", provenance.extraction_method or unknown),
+        ("content_hash", (provenance.content_hash or none)[:_HASH_SHOWN]),
+        ("languages", languages),
+        ("backends", ", ".join(provenance.backends) or none),
+        ("prompt_version", provenance.prompt_version),
+        ("drafted", provenance.drafted_at or stub.drafted_at.isoformat(timespec="seconds")),
+        ("state", state),
+        ("stale", (stub.stale_reason or w("footer.yes")) if stub.stale else None),
+        ("errors", "; ".join(stub.errors) or None),
     ]
-    lines += [(Span(f"{name}: {value}"),) for name, value in fields if value]
+    lines += [(Span(f"{w(f'footer.{name}')}{colon}{value}"),) for name, value in fields if value]
     small = tuple(tuple(Span(span.text, SMALL, span.url) for span in line) for line in lines)
-    return [Rule(), Paragraph((Span("Provenance", SMALL),)), Bullets(small)]
+    return [Rule(), Paragraph((Span(w("footer.provenance"), SMALL),)), Bullets(small)]
+
+
+_TRANSLATION_PENDING = pending_marker(None, "").split(" (", 1)[0]
+"""How every part's "translation pending (en -> ja)" marker starts."""
+_MARKER_LANGUAGES = re.compile(r"\((\S+) -> (\S+)\)")
+
+
+def _translation_pending(stub: Stub) -> list[Block]:
+    """One note for every part still in the source language, instead of one on each."""
+    waiting = [p for p in stub.parts if (p.pending or "").startswith(_TRANSLATION_PENDING)]
+    if not waiting:
+        return []
+    names = _w().listing([_w().heading(p.name) for p in waiting])
+    languages = _MARKER_LANGUAGES.search(waiting[0].pending or "")
+    source, target = languages.groups() if languages else ("?", stub.provenance.target_language)
+    note = _w()("marker.translation_pending", source=source, target=target, parts=names)
+    return [_marked(note)]
+
+
+def _original_beside(entry: Entry) -> list[Span]:
+    """The text a translated entry was translated from, kept beside it for checking."""
+    if entry.original is None or not entry.original.strip():
+        return []
+    return [Span(f" ({_w()('label.original_beside')}: {entry.original})", SMALL)]
+
+
+def _made_by(part: Part) -> str:
+    """Where a prepared part came from, in the stub's language when the catalogue says it."""
+    key = f"by.{part.name}"
+    if _w().language == "en" or key not in _w().texts:
+        return part.by or ""
+    return _w()(key)
 
 
 def _paragraphs(text: str, style: str) -> list[Paragraph]:

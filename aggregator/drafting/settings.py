@@ -12,16 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from aggregator.config_reader import TableReader, table_of
+from aggregator.drafting.messages import messages
 
 BACKENDS = ("none", "openai", "deepl", "libretranslate")
 STRUCTURED_OUTPUTS = ("json_object", "json_schema", "none")
 
-DEFAULT_DISCLAIMERS: Mapping[str, str] = {
-    "en": "[Disclaimer] This article is reconstructed based on information from external "
-    "sources. Please verify the original source before referring to this content.",
-    "ja": "【免責事項】本記事は外部の情報源をもとに再構成したものです。"
-    "参照する前に必ず原典をご確認ください。",
-}
+DEFAULT_DISCLAIMERS: Mapping[str, str] = {}
+"""Configured disclaimers come first; a language without one gets its message catalogue's
+(`aggregator/drafting/messages/<language>.toml`), else the English one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +62,7 @@ class DraftingSettings:
     categories: tuple[CategoryRule, ...] = ()
 
     def disclaimer(self, language: str) -> str:
-        return self.disclaimers.get(language) or self.disclaimers.get("en") or ""
+        return self.disclaimers.get(language) or messages(language)("disclaimer")
 
 
 _NUMBERS: dict[str, tuple[float, float, bool]] = {

@@ -177,8 +177,12 @@ def test_openai_translates_and_drafts_commentary_once(
     # one row per title, summary, translated entry and commentary part: each kept on its own
     assert len(ledger_rows(config)) == 2 * 4 + len(translated_entries)
 
+    rows = len(ledger_rows(config))
     again = run(redo=True)  # a full redraft reuses what was paid for
-    assert len(openai.bodies) == requests
+    # A redraft may meet new texts (a related article found since): only those are asked,
+    # each a new row; a piece asked again under a known key would add none.
+    asked = sum(len(openai.requested_parts(i)) for i in range(requests, len(openai.bodies)))
+    assert len(ledger_rows(config)) >= rows + asked  # more: one answer kept for two pieces
     assert again["dam"].part("title") == title
 
 

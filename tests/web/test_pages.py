@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from aggregator.drafting.messages import messages
 from aggregator.storage.tables import articles, items
 from tests.web.conftest import Web
 from tests.web.editing import DAM, VOTE, clone_stubs, diversify, post_form, stub_id, update
@@ -146,7 +147,7 @@ def test_a_stub_page_shows_the_source_beside_the_parts(web: Web) -> None:
     for part in web.ctx.desk.get(item_id).parts:
         assert f'action="/stubs/{item_id}/parts/{part.name}"' in page
         assert f'id="content-{part.name}"' in page
-    assert "Write the newsroom&#39;s analysis" in page
+    assert messages("ja")("prompt.expert_analysis") in page  # the stub speaks its language
     assert '<span class="kind">to write</span>' in page
     assert '<button type="submit" name="state" value="reviewed"' in page
     assert '<button type="submit" name="state" value="rejected"' in page

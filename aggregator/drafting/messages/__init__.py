@@ -36,6 +36,14 @@ class Messages:
         key = f"heading.{part}"
         return self(key) if key in english().texts else part
 
+    def translated(self, english_text: str | None) -> str | None:
+        """An English catalogue text (a prompt written by code that knows no language) in this
+        catalogue's language; any other text as it is."""
+        if english_text is None or self.language == DEFAULT:
+            return english_text
+        key = _english_keys().get(english_text)
+        return self(key) if key is not None else english_text
+
     def listing(self, items: list[str]) -> str:
         return self("list_separator").join(items)
 
@@ -60,6 +68,11 @@ def available() -> tuple[str, ...]:
     """The languages with a catalogue."""
     files = resources.files(__name__).iterdir()
     return tuple(sorted(f.name[:-5] for f in files if f.name.endswith(".toml")))
+
+
+@functools.cache
+def _english_keys() -> dict[str, str]:
+    return {text: key for key, text in english().texts.items() if "{" not in text}
 
 
 @functools.cache
