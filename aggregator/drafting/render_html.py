@@ -68,7 +68,7 @@ def _figure(figure: Figure) -> str:
         licence = f'<a href="{html.escape(figure.licence_url, quote=True)}">{licence}</a>'
     credit = f"<small>{_text(figure.credit)} — {licence}</small>"
     if figure.src is None:
-        name = _text(f"Image: {figure.alt}")
+        name = _text(figure.link_text)
         if figure.link is not None:
             name = f'<a href="{html.escape(figure.link, quote=True)}">{name}</a>'
         return f"<p>{name}{' — ' + caption if caption else ''}<br>{credit}</p>"

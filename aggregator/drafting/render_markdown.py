@@ -95,7 +95,7 @@ def _figure(figure: Figure) -> str:
     credit = _line((Span(figure.credit, SMALL), Span(" — "), licence))
     caption = _line((Span(figure.caption),)) if figure.caption else ""
     if figure.src is None:
-        shown = _line((Span(f"Image: {figure.alt}", url=figure.link),))
+        shown = _line((Span(figure.link_text, url=figure.link),))
         shown += f" — {caption}" if caption else ""
     else:
         image = f"![{escape_markdown(figure.alt)}](<{markdown_destination(figure.src)}>)"

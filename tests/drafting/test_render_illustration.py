@@ -173,3 +173,21 @@ def test_digest_of_the_global_voices_capture_credits_every_image(
     # The credits the pages print beside their photos, and only credited photos embedded.
     assert {"Luciano Matsuzaki and Mariana Lettis", "Andre Deak", "Mysid", "TV Cultura"} <= credits
     assert shown == 10, shown  # credited photos of the 15 stories: 4 + 1 + 1 + 3 + 1
+
+
+def test_figure_labels_come_from_the_stubs_catalogue() -> None:
+    from aggregator.drafting.messages import english, messages
+    from aggregator.drafting.render_illustration import ENGLISH, figures
+
+    assert {key: english()(key) for key in ENGLISH} == ENGLISH
+    ja = messages("ja")
+    assert all(ja(key) != text for key, text in ENGLISH.items())  # every label is translated
+    (credited, uncredited) = figures((CREDITED, UNCREDITED), ja)
+    assert credited.credit == ja("illustration.credit", credit="Jane Roe/Reuters")
+    assert credited.licence == ja("illustration.licence", licence="© Reuters, all rights reserved")
+    assert uncredited.src is None
+    assert uncredited.credit == ja("illustration.credit_unknown")
+    feed = ja("illustration.feed_licence", licence="CC BY 4.0")
+    assert uncredited.licence == ja("illustration.licence", licence=feed)
+    assert uncredited.link_text == ja("illustration.image", name="Map of the quay")
+    assert figures((UNCREDITED,))[0].licence == "Licence: CC BY 4.0 (the feed's licence)"
