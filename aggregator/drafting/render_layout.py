@@ -200,7 +200,7 @@ def _part_body(
     if show_content and not (listed and part.name in PART_NAMES):
         blocks += _paragraphs(part.content, style)
     if listed and part.name == "illustration":
-        blocks += figures(part.entries)  # each image with its credit and licence beside it
+        blocks += figures(part.entries, _w())  # each image with its credit and licence beside it
     elif listed:
         linked = part.name in _LINKED_ENTRIES
         blocks.append(Bullets(tuple(_entry_line(entry, linked=linked) for entry in part.entries)))
@@ -322,6 +322,7 @@ def _footer(stub: Stub) -> list[Block]:
     fields = [
         ("fetched", provenance.fetched_at),
         ("extraction", provenance.extraction_method or unknown),
+        ("text", provenance.text_cut),
         ("content_hash", (provenance.content_hash or none)[:_HASH_SHOWN]),
         ("languages", languages),
         ("backends", ", ".join(provenance.backends) or none),
