@@ -73,6 +73,14 @@ def client_settings(settings: Settings) -> ClientSettings:
     )
 
 
+def backfill_of(config: Config) -> Callable[[str], int]:
+    """How many items of a feed's first fetch get articles: its own `backfill_items`, else
+    `[settings].backfill_items`."""
+    own = {f.name: f.backfill_items for f in config.feeds if f.backfill_items is not None}
+    default = config.settings.backfill_items
+    return lambda name: own.get(name, default)
+
+
 def schedule_policy(settings: Settings) -> SchedulePolicy:
     return SchedulePolicy(
         min_interval=settings.min_interval,
@@ -151,6 +159,7 @@ class App:
             workers=self.settings.parse_workers,
             time_budget=self.settings.parse_time_budget,
             memory_budget_bytes=self.settings.parse_memory_mb * 1024 * 1024,
+            max_items=self.settings.max_items_per_feed,
         )
         self.refresher = Refresher(
             http=self.http,
@@ -161,6 +170,7 @@ class App:
             clock=clock,
             spread=random.random,
             log=self.log,
+            backfill=backfill_of(config),
         )
         self.robots = RobotsCache(self.http)
         self.articles = ArticleWorker(

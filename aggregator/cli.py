@@ -179,6 +179,9 @@ def summary_line(reports: Sequence[RefreshReport], seconds: float) -> str:
         f"{len(reports)} feeds in {seconds:.1f} s: {parts or 'none due'}; "
         f"{new} new items, {changed} changed"
     )
+    backlog = sum(r.backlog_items for r in reports)
+    if backlog:
+        line += f" ({backlog} older items of first fetches stored without articles)"
     failed = [r for r in reports if r.error]
     if failed:
         shown = "; ".join(f"{r.feed}: {r.error}" for r in failed[:3])

@@ -101,16 +101,35 @@ async def _draft(config: Any, item_id: int | None, redo: bool) -> Any:
         now = app.clock()
         if item_id is not None:
             found = await app.db.run(app.stubs.work_of, item_id)
-            if found is None:
-                raise click.ClickException(
-                    f"item {item_id} has no stub yet: its article is not extracted "
-                    "(see `aggregator items`)"
-                )
-            if found == "drafted" and not redo:
+            if found is None:  # held back, or not extracted yet: extract it now
+                await _extract_now(app, item_id)
+            elif found == "drafted" and not redo:
                 raise click.ClickException(
                     f"item {item_id} is drafted already; add --redo to draft it again"
                 )
-            await app.db.run(lambda: app.stubs.redo([item_id], now, stale_only=False))
+            else:
+                await app.db.run(lambda: app.stubs.redo([item_id], now, stale_only=False))
         elif redo:
             await app.db.run(lambda: app.stubs.redo(None, now, stale_only=True))
         return await app.draft()
+
+
+async def _extract_now(app: Any, item_id: int) -> None:
+    """An item without a stub: queue its article (one of a first fetch's backlog, or let go by
+    the cleanup) and extract it here, which queues its stub."""
+    state = await app.db.run(app.articles.queue.request, item_id, app.clock())
+    if state is None:
+        raise click.ClickException(f"there is no item {item_id} (see `aggregator items`)")
+    claimed = await app.db.run(
+        lambda: app.articles.queue.claim_due(app.clock(), 1, app.articles.lease, item_ids=[item_id])
+    )
+    if not claimed:
+        raise click.ClickException(
+            f"item {item_id}'s article is being extracted elsewhere or waits to be tried "
+            "again; ask again later"
+        )
+    if await app.articles.extract(claimed[0]) == "retry":
+        raise click.ClickException(
+            f"item {item_id}'s page could not be had now; it will be tried again and drafted "
+            "when it is extracted"
+        )

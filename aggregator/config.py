@@ -40,6 +40,8 @@ class FeedConfig:
     rule: SiteRule | None = None
     target_language: str | None = None
     source: SourceInfo | None = None
+    backfill_items: int | None = None
+    """Items of the first fetch that get articles; None: `[settings].backfill_items`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +77,9 @@ class Settings:
     parse_workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     parse_time_budget: float = 20.0
     parse_memory_mb: int = 512
-    max_items_per_feed: int = 10_000
+    max_items_per_feed: int = 50_000
+    backfill_items: int = 20
+    """On a feed's first fetch, only its newest this many items get articles and stubs."""
     tick_seconds: int = 30
     extract_attempts: int = 5
     extract_concurrency: int = 16
@@ -228,6 +232,7 @@ _NUMBERS: dict[str, tuple[float, float, bool]] = {
     "parse_time_budget": (0.1, 3600, False),
     "parse_memory_mb": (32, 1 << 16, True),
     "max_items_per_feed": (1, 1_000_000, True),
+    "backfill_items": (0, 1_000_000, True),
     "tick_seconds": (1, 3600, True),
     "extract_attempts": (1, 100, True),
     "extract_concurrency": (1, 256, True),
@@ -305,6 +310,7 @@ def _feed(
     r = TableReader(table, path, label)
     r.check_keys(
         {"name", "url", "interval", "language", "tags", "enabled", "rule", "target_language"}
+        | {"backfill_items"}
         | set(_SOURCE_KEYS)
     )
     if not isinstance(name, str) or not name.strip():
@@ -334,6 +340,7 @@ def _feed(
         rule=rule,
         target_language=r.get("target_language", str, 'a language code such as "ja"'),
         source=_source(r),
+        backfill_items=r.number("backfill_items", 0, 1_000_000),
     )
 
 

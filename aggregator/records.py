@@ -202,6 +202,9 @@ class RefreshReport:
     moved_to: str | None = None
     seconds: float = 0.0
     new_item_ids: tuple[int, ...] = field(default=())
+    """New items whose articles were queued (a first fetch holds back all but the newest)."""
+    backlog_items: int = 0
+    """New items of a first fetch stored without their articles (older than `backfill_items`)."""
 
 
 @dataclass(frozen=True, slots=True)

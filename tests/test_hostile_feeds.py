@@ -102,7 +102,7 @@ def test_garbage_is_stored_safely_or_refused_clearly_and_the_worker_goes_on(
     site.route("/good", lambda _r: Reply(body=good.pop(0) if len(good) > 1 else good[0]))
     h = harness(
         "/good", *[f"/{n}" for n in hostile], parse_workers=1, parse_time_budget=10,
-        parse_memory_mb=384,
+        parse_memory_mb=384, max_items_per_feed=20_000,
     )  # fmt: skip
     started = time.monotonic()
     reports = {r.feed: r for r in h.fetch()}
@@ -120,7 +120,8 @@ def test_garbage_is_stored_safely_or_refused_clearly_and_the_worker_goes_on(
     refused = {"utf16_declared_utf8", "png", "html_page", "json_not_feed", "empty"}
     assert {name for name in hostile if reports[name].outcome is Outcome.ERROR} == refused
     assert reports["items_50000"].outcome is Outcome.OK
-    assert item_count(h, "items_50000") == h.config.settings.max_items_per_feed
+    assert item_count(h, "items_50000") == h.config.settings.max_items_per_feed == 20_000
+    assert reports["items_50000"].problem == "50000 items, kept the first 20000"
     assert elapsed < 40, elapsed
     (again,) = h.fetch(["good"])
     assert (again.outcome, again.new_items) == (Outcome.OK, 1)

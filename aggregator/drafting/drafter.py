@@ -9,6 +9,7 @@ stub's trouble never stops the others.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import time
 from collections import Counter
@@ -24,6 +25,7 @@ from aggregator.drafting.category import choose_category
 from aggregator.drafting.compose import Related, compose
 from aggregator.drafting.machine import Database, MachineDrafter, MachineInput, retry_delay
 from aggregator.drafting.records import Entry, Provenance, Stub
+from aggregator.drafting.textcap import cap_text
 from aggregator.faults import crash_point
 from aggregator.storage.related import RelatedIndex
 from aggregator.storage.stubs import DraftJob, DraftResult, StubQueue
@@ -105,6 +107,8 @@ class Drafter:
 
     async def _draft(self, job: DraftJob) -> DraftResult:
         settings = self.config.drafting
+        capped = cap_text(job.text, settings.max_text_chars)
+        job = dataclasses.replace(job, text=capped.text)  # a prefix: offsets stay the article's
         feed = self.config.feed(job.feed)
         target = (feed.target_language if feed else None) or self.config.settings.target_language
         analysis: Analysis = await self.pool.call(
@@ -177,6 +181,7 @@ class Drafter:
             prompt_version=getattr(self.machine.backend, "prompt_version", None),
             drafted_at=now.isoformat(),
             usage=machine.usage,
+            text_cut=capped.note(),
         )
         return DraftResult(
             category=category.name,

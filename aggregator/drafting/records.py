@@ -161,6 +161,8 @@ class Provenance:
     prompt_version: str | None = None
     drafted_at: str | None = None
     usage: Mapping[str, float] = field(default_factory=dict)
+    text_cut: str | None = None
+    """Set when the article was longer than `[drafting].max_text_chars`: what it was cut to."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -174,6 +176,7 @@ class Provenance:
             "prompt_version": self.prompt_version,
             "drafted_at": self.drafted_at,
             "usage": dict(self.usage),
+            "text_cut": self.text_cut,
         }
 
     @classmethod
@@ -189,6 +192,7 @@ class Provenance:
             prompt_version=data.get("prompt_version"),
             drafted_at=data.get("drafted_at"),
             usage=dict(data.get("usage", {})),
+            text_cut=data.get("text_cut"),
         )
 
 

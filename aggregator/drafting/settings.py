@@ -53,6 +53,8 @@ class DraftingSettings:
     summary_sentences: int = 4
     key_points: int = 4
     related_limit: int = 6
+    max_text_chars: int = 50_000
+    """Characters of an article a stub is drafted from; a longer text is cut at a boundary."""
     retry_minutes: int = 30
     """How soon a stub whose backend failed is tried again (doubling up to a day)."""
     stubs_dir: Path | None = None
@@ -76,6 +78,7 @@ _NUMBERS: dict[str, tuple[float, float, bool]] = {
     "summary_sentences": (3, 5, True),
     "key_points": (3, 5, True),
     "related_limit": (0, 50, True),
+    "max_text_chars": (1000, 10_000_000, True),
     "retry_minutes": (1, 1440, True),
 }
 _STRINGS = ("base_url", "model", "api_key_env", "default_category")

@@ -128,7 +128,7 @@ def _load(body: bytes) -> Any:
         raise ParseError(f"invalid JSON: {reason}"[:_MAX_REASON]) from None
 
 
-def parse_json_feed(body: bytes, *, url: str, max_items: int = 10_000) -> ParsedFeed:
+def parse_json_feed(body: bytes, *, url: str, max_items: int = 50_000) -> ParsedFeed:
     """Parse a JSON Feed document fetched from `url`.
 
     Raises ParseError for invalid JSON, or when `version` or `items` is missing or wrong.

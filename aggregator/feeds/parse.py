@@ -38,7 +38,7 @@ from aggregator.sanitize import (
 
 __all__ = ["harden_feedparser", "parse_feed"]
 
-MAX_ITEMS = 10_000
+MAX_ITEMS = 50_000  # the default of [settings].max_items_per_feed
 _MAX_REASON = 200
 _MAX_LANGUAGE = 64
 _MAX_MINUTES = 525_600

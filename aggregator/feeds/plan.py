@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 
 from aggregator.feeds.identity import content_hash, item_identity
 from aggregator.records import ItemPlan, ItemRecord, ParsedItem
@@ -42,3 +43,24 @@ def plan_items(records: Iterable[ItemRecord], stored: Mapping[str, str]) -> Item
     return ItemPlan(
         new=tuple(new), changed=tuple(changed), unchanged=unchanged, duplicates=duplicates
     )
+
+
+def newest(records: Sequence[ItemRecord], limit: int) -> frozenset[int]:
+    """The positions in `records` of the `limit` newest items: by published date (else updated
+    date) where an item has one, newest first; items without a date come after every dated one,
+    in feed order (feeds list newest first). Ties keep feed order."""
+    if limit >= len(records):
+        return frozenset(range(len(records)))
+
+    def key(position: int) -> tuple[int, float, int]:
+        item = records[position].item
+        when = item.published or item.updated
+        if when is None:
+            return (1, 0.0, position)
+        return (0, -_timestamp(when), position)
+
+    return frozenset(sorted(range(len(records)), key=key)[: max(limit, 0)])
+
+
+def _timestamp(when: datetime) -> float:
+    return (when if when.tzinfo is not None else when.replace(tzinfo=UTC)).timestamp()

@@ -52,6 +52,8 @@ class Refresher:
     clock: Callable[[], datetime]
     spread: Callable[[], float]
     log: Any
+    backfill: Callable[[str], int | None] = lambda _feed: None
+    """How many of a feed's items (by name) get articles on its first fetch; None: all."""
 
     async def refresh(self, feed: FeedToFetch) -> RefreshReport:
         """Never raises for a problem of this feed: it becomes the stored error and the report."""
@@ -63,7 +65,9 @@ class Refresher:
             self.log.exception("feed.refresh_crashed", feed=feed.name)
             update, records = self._failure(feed, now, f"internal error: {exc!r}"[:300]), []
         try:
-            saved = await self.db.run(self.store.save_refresh, feed.feed_id, update, records)
+            saved = await self.db.run(
+                self.store.save_refresh, feed.feed_id, update, records, self.backfill(feed.name)
+            )
             crash_point("refresh.after_commit")
         except Exception as exc:
             self.log.exception("feed.save_failed", feed=feed.name)
@@ -76,6 +80,7 @@ class Refresher:
             outcome=report.outcome.value,
             status=report.http_status,
             new=report.new_items,
+            backlog=report.backlog_items,
             changed=report.changed_items,
             error=report.error,
             problem=report.problem,
@@ -146,5 +151,6 @@ def _report(
         next_check=update.next_check if saved else NextCheck(None, "not saved"),
         moved_to=update.moved_to,
         seconds=seconds,
-        new_item_ids=saved.new_item_ids if saved else (),
+        new_item_ids=saved.queued_item_ids if saved else (),
+        backlog_items=len(saved.new_item_ids) - len(saved.queued_item_ids) if saved else 0,
     )

@@ -3,7 +3,8 @@
 A feed document is hostile input handed to a pure-Python parser that has no timeouts of its own
 and, over the years, has had ways to blow up in time or memory. Parsing also costs real CPU
 (milliseconds per feed), which would stall the event loop that drives the fetches. So documents
-go to a pool of processes, each capped by RLIMIT_AS and a SIGALRM timer; a worker that still
+go to a pool of processes, each capped by RLIMIT_AS and a timer of processor time (SIGPROF: a
+parse slowed down by a busy machine is not a hostile one); a worker that still
 overruns (stuck in C code that never returns to the interpreter) is killed by the parent.
 """
 
@@ -24,7 +25,7 @@ from types import FrameType, TracebackType
 from typing import Any, TypeVar
 
 from aggregator.errors import ParseBudgetExceeded
-from aggregator.feeds.parse import harden_feedparser, parse_feed
+from aggregator.feeds.parse import MAX_ITEMS, harden_feedparser, parse_feed
 from aggregator.records import ParsedFeed
 
 __all__ = ["ParserPool"]
@@ -55,7 +56,9 @@ def _virtual_size() -> int | None:
 
 
 def _on_alarm(signum: int, frame: FrameType | None) -> None:
-    raise ParseBudgetExceeded(f"parsing took longer than the {_time_budget:g} s time budget")
+    raise ParseBudgetExceeded(
+        f"parsing took longer than the {_time_budget:g} s time budget (processor time)"
+    )
 
 
 def _init_worker(time_budget: float, memory_budget_bytes: int, owner: int) -> None:
@@ -70,7 +73,7 @@ def _init_worker(time_budget: float, memory_budget_bytes: int, owner: int) -> No
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     harden_feedparser()
     parse_feed(_WARM_UP, url="https://warm-up.invalid/")
-    signal.signal(signal.SIGALRM, _on_alarm)
+    signal.signal(signal.SIGPROF, _on_alarm)
     baseline = _virtual_size()
     if baseline is None:
         return
@@ -92,21 +95,23 @@ def _watch_owner(owner: int, every: float = 1.0) -> None:
             os._exit(1)
 
 
-def _parse_task(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
+def _parse_task(body: bytes, url: str, content_type: str | None, max_items: int) -> ParsedFeed:
     """Runs in a worker: one parse under the budgets."""
-    return _budgeted(functools.partial(parse_feed, body, url=url, content_type=content_type))
+    return _budgeted(
+        functools.partial(parse_feed, body, url=url, content_type=content_type, max_items=max_items)
+    )
 
 
 def _budgeted(fn: Callable[..., T], *args: Any) -> T:
     """Runs in a worker: a CPU-bound task (a parse, an extraction) under the alarm; running
     out of memory is reported as such."""
-    signal.setitimer(signal.ITIMER_REAL, _time_budget, _ALARM_REPEAT)
+    signal.setitimer(signal.ITIMER_PROF, _time_budget, _ALARM_REPEAT)
     try:
         return fn(*args)
     except MemoryError:
         pass
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.setitimer(signal.ITIMER_PROF, 0)
     # Raised outside the handler, once the traceback holding the big objects is gone.
     mib = _memory_budget / (1024 * 1024)
     raise ParseBudgetExceeded(f"the task needed more than the {mib:g} MiB memory budget")
@@ -126,7 +131,14 @@ class ParserPool:
     deaths raise ParseBudgetExceeded, any other unreadable document ParseError.
     """
 
-    def __init__(self, workers: int, time_budget: float, memory_budget_bytes: int) -> None:
+    def __init__(
+        self,
+        workers: int,
+        time_budget: float,
+        memory_budget_bytes: int,
+        max_items: int = MAX_ITEMS,
+    ) -> None:
+        """`max_items`: items kept from one document (the first ones, in feed order)."""
         if workers < 0:
             raise ValueError("workers must be >= 0")
         if time_budget <= 0 or memory_budget_bytes <= 0:
@@ -134,7 +146,10 @@ class ParserPool:
         self.workers = workers
         self.time_budget = time_budget
         self.memory_budget_bytes = memory_budget_bytes
-        self._backstop = time_budget * 2 + 5
+        self.max_items = max_items
+        # Wall-clock time, for a worker stuck where the processor-time alarm cannot reach it:
+        # the document ahead and this one, each at up to twice its budget on a busy machine.
+        self._backstop = time_budget * 4 + 5
         self._executor: ProcessPoolExecutor | None = None
         self._inline: ThreadPoolExecutor | None = None
         self._closed = False
@@ -145,8 +160,8 @@ class ParserPool:
         """Parse one document; see `aggregator.feeds.parse.parse_feed` for the result."""
         if self.workers == 0:
             harden_feedparser()
-            return parse_feed(body, url=url, content_type=content_type)
-        return await self._in_worker(_parse_task, body, url, content_type)
+            return parse_feed(body, url=url, content_type=content_type, max_items=self.max_items)
+        return await self._in_worker(_parse_task, body, url, content_type, self.max_items)
 
     def _slots_for(self, loop: asyncio.AbstractEventLoop) -> asyncio.Semaphore:
         """At most two documents per worker are handed to the pool at a time.

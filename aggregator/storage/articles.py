@@ -17,12 +17,20 @@ import sqlalchemy as sa
 
 from aggregator.faults import crash_point
 from aggregator.records import Article, ParsedItem
+from aggregator.storage.cleanup import EXPIRED
 from aggregator.storage.leases import claim
 from aggregator.storage.stubs import queue_stub
 from aggregator.storage.tables import articles, feeds, items
 
 PENDING = "pending"
 DONE = "done"
+BACKLOG = "backlog"
+"""An item of a feed's first fetch older than its newest `backfill_items`: stored without its
+article until an editor asks for it (`ArticleQueue.request`)."""
+BACKLOG_REASON = (
+    "older than the newest {n} items of the feed's first fetch: not extracted; "
+    "`aggregator draft --item ID` extracts and drafts it"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,11 +45,18 @@ class PendingArticle:
 
 
 def enqueue_articles(
-    conn: sa.Connection, new_ids: Sequence[int], changed_ids: Sequence[int], now: datetime
+    conn: sa.Connection,
+    new_ids: Sequence[int],
+    changed_ids: Sequence[int],
+    now: datetime,
+    *,
+    backlog_ids: Sequence[int] = (),
+    backfill: int = 0,
 ) -> None:
     """Queue the articles of new items, and queue again those of changed items; part of the
     caller's transaction. New items cannot have an article row yet, so they are inserted
-    without looking."""
+    without looking. `backlog_ids` (new items held back on a first fetch, `backfill` being
+    how many were not) are stored as backlog; a change to a backlog item does not queue it."""
     queued = {"state": PENDING, "attempts": 0, "next_attempt_at": now, "queued_at": now}
     existing: set[int] = set()
     if changed_ids:
@@ -54,12 +69,21 @@ def enqueue_articles(
         if existing:
             conn.execute(
                 articles.update()
-                .where(articles.c.item_id.in_(list(existing)))
+                .where(articles.c.item_id.in_(list(existing)), articles.c.state != BACKLOG)
                 .values(last_error=None, **queued)
             )
     fresh = [{"item_id": i, **queued} for i in (*new_ids, *changed_ids) if i not in existing]
     if fresh:
         conn.execute(articles.insert(), fresh)
+    if backlog_ids:
+        held = {
+            "state": BACKLOG,
+            "attempts": 0,
+            "next_attempt_at": None,
+            "queued_at": now,
+            "reason": BACKLOG_REASON.format(n=backfill),
+        }
+        conn.execute(articles.insert(), [{"item_id": i, **held} for i in backlog_ids])
 
 
 class ArticleQueue:
@@ -147,6 +171,29 @@ class ArticleQueue:
             conn.execute(articles.update().where(articles.c.item_id == item_id).values(**values))
             queue_stub(conn, item_id, old, article.title, article.text, article.content_hash, now)
             crash_point("extract.in_transaction")
+
+    def request(self, item_id: int, now: datetime) -> str | None:
+        """An editor asks for this item's article: one held back as backlog (or let go by the
+        cleanup) is queued now. Returns the article's state afterwards ("pending", "done"),
+        None when there is no such item."""
+        with self.store.writing() as conn:
+            if conn.execute(sa.select(items.c.id).where(items.c.id == item_id)).first() is None:
+                return None
+            state = conn.execute(
+                sa.select(articles.c.state).where(articles.c.item_id == item_id)
+            ).scalar_one_or_none()
+            queued = {"state": PENDING, "attempts": 0, "next_attempt_at": now, "queued_at": now}
+            if state is None:
+                conn.execute(articles.insert().values(item_id=item_id, **queued))
+            elif state in (BACKLOG, EXPIRED):
+                conn.execute(
+                    articles.update()
+                    .where(articles.c.item_id == item_id)
+                    .values(reason=None, last_error=None, **queued)
+                )
+            else:
+                return str(state)
+            return PENDING
 
     def retry_later(self, item_id: int, error: str, at: datetime) -> None:
         """A transient failure: count the attempt and come back at `at`."""

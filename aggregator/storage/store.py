@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from aggregator.config import FeedConfig
 from aggregator.faults import crash_point
-from aggregator.feeds.plan import plan_items
+from aggregator.feeds.plan import newest, plan_items
 from aggregator.records import FeedToFetch, FeedUpdate, ItemPlan, ItemRecord, Outcome
 from aggregator.storage.articles import enqueue_articles
 from aggregator.storage.engine import WRITE_OPTION, create_engine, migrate
@@ -52,6 +52,8 @@ _UPDATE_FEED = feeds.update().where(feeds.c.id == sa.bindparam("feed_id"))
 class SavedRefresh:
     plan: ItemPlan
     new_item_ids: tuple[int, ...]
+    queued_item_ids: tuple[int, ...] = ()
+    """New items whose articles were queued: all of them, but on a first fetch the newest."""
 
 
 class Store:
@@ -225,12 +227,19 @@ class Store:
     # -- one refresh -----------------------------------------------------------------------
 
     def save_refresh(
-        self, feed_id: int, update: FeedUpdate, records: Sequence[ItemRecord]
+        self,
+        feed_id: int,
+        update: FeedUpdate,
+        records: Sequence[ItemRecord],
+        backfill: int | None = None,
     ) -> SavedRefresh:
-        """Items, validators, status and next check of one feed, in one transaction."""
+        """Items, validators, status and next check of one feed, in one transaction. On the
+        feed's first fetch (no item of it stored yet) only the `backfill` newest new items get
+        their articles queued, the others are stored as backlog; None queues every one."""
         with self.writing() as conn:
             plan = ItemPlan()
             new_ids: tuple[int, ...] = ()
+            queued_ids: tuple[int, ...] = ()
             if records:
                 stored: dict[str, str] = dict(
                     conn.execute(
@@ -242,10 +251,22 @@ class Store:
                 plan = plan_items(records, stored)
                 new_ids = insert_items(conn, feed_id, plan.new, update.checked_at)
                 changed_ids = update_items(conn, feed_id, plan.changed, update.checked_at)
-                enqueue_articles(conn, new_ids, changed_ids, update.checked_at)
+                queued_ids, backlog_ids = new_ids, new_ids[:0]
+                if backfill is not None and not stored:
+                    chosen = newest(plan.new, backfill)
+                    queued_ids = tuple(i for n, i in enumerate(new_ids) if n in chosen)
+                    backlog_ids = tuple(i for n, i in enumerate(new_ids) if n not in chosen)
+                enqueue_articles(
+                    conn,
+                    queued_ids,
+                    changed_ids,
+                    update.checked_at,
+                    backlog_ids=backlog_ids,
+                    backfill=backfill or 0,
+                )
             conn.execute(_UPDATE_FEED, {"feed_id": feed_id, **_feed_values(update)})
             crash_point("refresh.in_transaction")
-            return SavedRefresh(plan=plan, new_item_ids=new_ids)
+            return SavedRefresh(plan=plan, new_item_ids=new_ids, queued_item_ids=queued_ids)
 
     # -- reading items -----------------------------------------------------------------------
 

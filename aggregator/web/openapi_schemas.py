@@ -109,6 +109,7 @@ def schemas() -> dict[str, Any]:
                 "prompt_version": _NULLABLE_STRING,
                 "drafted_at": _NULLABLE_STRING,
                 "usage": {"type": "object", "additionalProperties": {"type": "number"}},
+                "text_cut": _NULLABLE_STRING,
             },
         },
         "Stub": {

@@ -279,3 +279,13 @@ def test_parsers_die_with_a_process_killed_outright(tmp_path: Path) -> None:
     for pid in alive:  # do not leave them to the next test
         os.kill(pid, signal.SIGKILL)
     assert alive == [], "parser processes outlived their owner"
+
+
+def test_the_pool_keeps_the_first_max_items() -> None:
+    pool = ParserPool(workers=1, time_budget=10, memory_budget_bytes=256 * MiB, max_items=3)
+    try:
+        feed = parse(pool, rss_with_items(5))
+        assert [item.guid for item in feed.items] == ["g0", "g1", "g2"]
+        assert feed.problem == "5 items, kept the first 3"
+    finally:
+        pool.close()
