@@ -238,7 +238,7 @@ def _edited_body(
         )
         quoted = (Paragraph((Span(label, SMALL),)), *_paragraphs(part.original, PLAIN))
         blocks.append(Quote(quoted))
-    note = "edited by an editor" if part.content.strip() else "left empty by an editor"
+    note = _w()("note.edited") if part.content.strip() else _w()("note.left_empty")
     blocks.append(Paragraph((Span(note, SMALL),)))
     return blocks
 
@@ -254,7 +254,8 @@ def _edited_line(paragraph: Paragraph, entries: tuple[Entry, ...], name: str) ->
             continue
         if name in _LINKED_ENTRIES:
             return Paragraph((Span(span.text, span.style, url),))
-        return Paragraph((span, Span(" — "), Span(entry.title or "source", url=url)))
+        label = entry.title or _w()("label.source_link")
+        return Paragraph((span, Span(" — "), Span(label, url=url)))
     return paragraph
 
 

@@ -9,7 +9,13 @@ import pytest
 from aggregator.drafting.editing import edit_part, kept_entries, unwritten
 from aggregator.drafting.messages import messages
 from aggregator.drafting.records import EDITED, MACHINE_DRAFT, PREPARED, TO_WRITE, Part, Stub
-from tests.drafting.examples import FLAGGED_CLAIM, KEY_POINTS, example_stub, with_part
+from tests.drafting.examples import (
+    FLAGGED_CLAIM,
+    KEY_POINTS,
+    example_stub,
+    in_language,
+    with_part,
+)
 from tests.drafting.test_render import PAGES, Page, markdown_page, sections
 
 ANALYSIS = "Chinese AI in the region's cities raises questions of data sovereignty."
@@ -161,3 +167,13 @@ def test_an_edited_list_shows_the_editors_lines_not_the_old_entries(name: str) -
     found = sections(markdown_page(stub))
     heading = "Key points" if name == "key_points" else "Additional Data and Fact Reinforcement"
     assert found[heading] == "Only this line. edited by an editor"
+
+
+@PAGES
+def test_a_japanese_stub_says_edited_in_japanese(page: Page) -> None:
+    japanese = messages("ja")
+    stub = edited(in_language(example_stub(), "ja"), "expert_analysis", "編集部の分析。")
+    stub = with_part(stub, Part("summary", EDITED, "", by="editor Ana"))  # stored empty, as before
+    found = sections(page(stub))
+    assert found[japanese.heading("expert_analysis")] == f"編集部の分析。 {japanese('note.edited')}"
+    assert found[japanese.heading("summary")].startswith(japanese("note.left_empty"))  # footer
