@@ -71,7 +71,9 @@ class BoundedDecoder:
         for piece in self._through(raw, 0):
             self.size += len(piece)
             if self.size > self.limit:
-                raise TooLarge(f"body exceeds {self.limit} bytes once decoded")
+                raise TooLarge(
+                    f"body exceeds {self.limit} bytes once decoded ([settings].max_body_bytes)"
+                )
             self.parts.append(piece)
 
     def _through(self, data: bytes, depth: int) -> Iterator[bytes]:
