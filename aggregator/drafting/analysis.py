@@ -16,13 +16,20 @@ from dataclasses import dataclass
 from aggregator.drafting.records import Entry
 from aggregator.text.credits import is_furniture_sentence
 from aggregator.text.excerpt import feed_excerpt
-from aggregator.text.figures import find_figures
+from aggregator.text.figures import quantities
+from aggregator.text.links import LINK_PREFIX
 from aggregator.text.sentences import Sentence, split_sentences
-from aggregator.text.summarise import key_points, summarise
-from aggregator.text.terms import stop_words, terms
+from aggregator.text.summarise import key_points, summarise, summarise_with_excerpt
+from aggregator.text.terms import has_term_rules, language_code, name_terms, stop_words, terms
 
 INDEX_TERMS = 80
 TITLE_WEIGHT = 3
+SHORT_TEXT = 300
+MIN_SHORT_CONFIDENCE = 0.5
+FALLBACK_LANGUAGE = "en"
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+NAME_WEIGHT = 1.5
+"""A name or a figure ("Plosser", "IMF", "MH370") weighs this many times a common word."""
 MAX_FIGURE_SENTENCES = 5
 MAX_FIGURE_SENTENCE_CHARS = 600
 MIN_WORDS = 5
@@ -43,7 +50,7 @@ LATIN_LANGUAGES = frozenset(
      "gl", "ga", "cy", "is", "lt", "lv", "sq", "mt", "vi", "az", "uz")
 )  # fmt: skip
 SUMMARY_BY = "extractive summary of the source"
-EXCERPT_BY = "the feed's excerpt, then an extractive summary of the source"
+EXCERPT_BY = "the feed's excerpt and an extractive summary of the source"
 EXCERPT_ELSEWHERE = "; excerpt sentences not in the article text have no offsets"
 STOP_LANGUAGES = ("en", "fr", "es", "de", "pt", "it", "nl")
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -71,20 +78,27 @@ def analyse(
     *,
     summary_sentences: int,
     key_point_count: int,
+    links: Collection[str] = (),
     excerpt: str | None = None,
 ) -> Analysis:
     """`language` is what extraction detected in the text; the feed's `hint` is used only
     when the text was too short to tell. `excerpt` is the feed's own description of the item
-    (plain text): when it is a real excerpt (`feed_excerpt`), its sentences open the summary
-    and the article's best sentences that do not repeat them complete it."""
+    (plain text): when it is a real excerpt (`feed_excerpt`), its sentences are summary
+    candidates beside the article's, ranked as its first paragraph."""
     if language is None:
         from aggregator.articles.language import detect_language
 
         language = detect_language(text)[0] or hint
     sentences = usable_sentences(text, language)
-    given = feed_excerpt(excerpt, text, language)[:summary_sentences]
+    lead = feed_excerpt(excerpt, text, language)
+    if lead:
+        picked, summary = summarise_with_excerpt(
+            sentences, language, summary_sentences, [s.text for s in lead]
+        )
+        given = [lead[i] for i in picked]
+    else:
+        given, summary = [], summarise(sentences, language, count=summary_sentences)
     texts = [s.text for s in given]
-    summary = summarise(sentences, language, count=summary_sentences - len(given), given=texts)
     chosen = key_points(sentences, language, count=key_point_count, summary=summary, given=texts)
     used = {p.sentence.start for p in (*summary, *chosen)}
     used |= {s.start for s in given if s.start is not None}
@@ -99,7 +113,7 @@ def analyse(
         ),
         key_points=tuple(_entry(p.sentence) for p in chosen),
         figures=figure_sentences(sentences, MAX_FIGURE_SENTENCES, shown=used),
-        terms=index_terms(text, title, language),
+        terms=index_terms(text, title, term_language(text, language, hint), links),
         summary_by=by,
     )
 
@@ -174,7 +188,7 @@ def figure_sentences(
     for index, sentence in enumerate(sentences):
         if len(sentence.text) > MAX_FIGURE_SENTENCE_CHARS or is_furniture_sentence(sentence.text):
             continue
-        kinds = {f.kind for f in find_figures(sentence.text)}
+        kinds = {f.kind for f in quantities(sentence.text)}
         if kinds:
             fresh = sentence.start not in shown
             scored.append((fresh, len(kinds - {"date"}), len(kinds), -index, sentence))
@@ -186,16 +200,45 @@ def figure_sentences_of(text: str, language: str | None, limit: int) -> tuple[En
     return figure_sentences(usable_sentences(text, language), limit)
 
 
-def index_terms(text: str, title: str | None, language: str | None) -> dict[str, float]:
-    """The article's strongest terms, log-scaled counts (title terms count thrice), normalised
-    to unit length so that long and short articles weigh alike."""
+def term_language(text: str, language: str | None, hint: str | None) -> str | None:
+    """The language whose stop words and stemmer make the article's index terms. Two articles
+    are compared by their terms, so the same words must make the same terms: a headline-sized
+    text is too short to identify reliably (py3langid calls English headlines Nigerian Pidgin
+    or French with low confidence), so below SHORT_TEXT characters the detection counts only
+    with MIN_SHORT_CONFIDENCE; then the feed's language; then, for text in Latin script,
+    FALLBACK_LANGUAGE, as one consistent choice (bench/related.py measures it)."""
+    if len(text) < SHORT_TEXT:
+        from aggregator.articles.language import detect_language
+
+        detected, confidence = detect_language(text)
+        language = detected if confidence >= MIN_SHORT_CONFIDENCE else None
+    for candidate in (language, hint):
+        if has_term_rules(candidate):
+            return language_code(candidate)
+    if _LATIN.search(text) and not _CJK.search(text):
+        return FALLBACK_LANGUAGE
+    return language_code(language or hint)
+
+
+def index_terms(
+    text: str, title: str | None, language: str | None, links: Collection[str] = ()
+) -> dict[str, float]:
+    """The article's strongest terms, log-scaled counts (title terms count thrice, names and
+    figures NAME_WEIGHT times more), normalised to unit length so that long and short
+    articles weigh alike; then its `links` (normalised pages) as terms of weight 1, which the
+    related search compares apart from the words."""
     counts = Counter(terms(text, language))
     for term in terms(title or "", language):
         counts[term] += TITLE_WEIGHT
-    top = counts.most_common(INDEX_TERMS)
-    weights = {t: 1.0 + math.log(n) for t, n in top}
-    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-    return {t: round(w / norm, 6) for t, w in weights.items()}
+    names = name_terms(f"{title or ''}\n{text}", language)
+    weights = {
+        t: (1.0 + math.log(n)) * (NAME_WEIGHT if t in names else 1.0) for t, n in counts.items()
+    }
+    top = sorted(weights, key=lambda t: (-weights[t], t))[:INDEX_TERMS]
+    norm = math.sqrt(sum(weights[t] ** 2 for t in top)) or 1.0
+    indexed = {t: round(weights[t] / norm, 6) for t in top}
+    indexed.update((LINK_PREFIX + link, 1.0) for link in links)
+    return indexed
 
 
 def _entry(sentence: Sentence) -> Entry:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from aggregator.config import SourceInfo
 from aggregator.drafting.analysis import Analysis
@@ -17,11 +15,16 @@ from aggregator.drafting.category import CategoryChoice
 from aggregator.drafting.illustration_part import illustration_part
 from aggregator.drafting.messages import Messages, messages
 from aggregator.drafting.records import PREPARED, TO_WRITE, Entry, Part
+from aggregator.drafting.related_parts import (
+    Related,
+    figures_part,
+    is_earlier,
+    link_entry,
+    links_part,
+    with_copies,
+)
 from aggregator.storage.related import RelatedArticle
 from aggregator.storage.stubs import DraftJob
-
-BACKGROUND_AGE = timedelta(days=2)
-"""Related articles older than this (before the story) are background, newer ones news."""
 
 PROMPTS = {
     "title": "Check the title; translate it when no translation is drafted.",
@@ -37,14 +40,6 @@ PROMPTS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Related:
-    """A related stored article with the sentences of it that carry figures."""
-
-    article: RelatedArticle
-    figures: tuple[Entry, ...]
-
-
 def pending_marker(source: str | None, target: str) -> str:
     return f"translation pending ({source or 'unknown'} -> {target})"
 
@@ -54,6 +49,7 @@ def compose(
     analysis: Analysis,
     related: Sequence[Related],
     *,
+    copies: Sequence[RelatedArticle] = (),
     category: CategoryChoice,
     disclaimer: str,
     source_info: SourceInfo | None,
@@ -63,8 +59,9 @@ def compose(
     needs_translation = analysis.language != target
     pending = pending_marker(analysis.language, target) if needs_translation else None
     summary = " ".join(e.text for e in analysis.summary)
-    earlier, recent = _split_by_age(related, job.published)
-    parts = (
+    earlier = [r for r in related if is_earlier(r.article, job.published)]
+    recent = [r for r in related if r not in earlier]
+    return (
         Part("title", PREPARED, job.title or "", by="source", pending=pending),
         Part("category", PREPARED, category.name, by=f"category rules: {category.reason}"),
         Part("disclaimer", PREPARED, disclaimer, by="configured disclaimer"),
@@ -72,28 +69,30 @@ def compose(
             "news_summary",
             PREPARED if summary else TO_WRITE,
             summary,
-            prompt=None if summary else "Summarise the source article; no usable text was found.",
+            prompt=None if summary else words("prompt.news_summary_empty"),
             pending=pending if summary else None,
             by=analysis.summary_by if summary else None,
             entries=analysis.summary,
         ),
-        _source(job, source_info, words),
-        illustration_part(job.html, page_url=job.url, feed=job.feed, source_info=source_info),
-        _links("background", earlier),
-        Part("expert_analysis", TO_WRITE, "", prompt=PROMPTS["expert_analysis"]),
+        with_copies(_source(job, source_info, words), copies),
+        _in_language(
+            illustration_part(job.html, page_url=job.url, feed=job.feed, source_info=source_info),
+            words,
+        ),
+        _links("background", earlier, words),
+        Part("expert_analysis", TO_WRITE, "", prompt=words("prompt.expert_analysis")),
         Part(
             "key_points",
             PREPARED if analysis.key_points else TO_WRITE,
             "\n".join(e.text for e in analysis.key_points),
-            prompt=None if analysis.key_points else "List 3-5 key points of the story.",
+            prompt=None if analysis.key_points else words("prompt.key_points"),
             by="key sentences of the source",
             entries=analysis.key_points,
         ),
-        _figures(job, analysis, related),
-        _links("related_news", recent),
-        Part("summary", TO_WRITE, "", prompt=PROMPTS["summary"]),
+        _figures(job, analysis, related, words),
+        _links("related_news", recent, words),
+        Part("summary", TO_WRITE, "", prompt=words("prompt.summary")),
     )
-    return tuple(_in_language(part, words) for part in parts)
 
 
 def _source(job: DraftJob, info: SourceInfo | None, words: Messages) -> Part:
@@ -127,72 +126,15 @@ def _in_language(part: Part, words: Messages) -> Part:
     return part if prompt == part.prompt else dataclasses.replace(part, prompt=prompt)
 
 
-def _split_by_age(
-    related: Sequence[Related], published: datetime | None
-) -> tuple[list[Related], list[Related]]:
-    if published is None:
-        return [], list(related)
-    earlier = [
-        r
-        for r in related
-        if r.article.published is not None and r.article.published < published - BACKGROUND_AGE
-    ]
-    return earlier, [r for r in related if r not in earlier]
+def _links(name: str, related: Sequence[Related], words: Messages) -> Part:
+    return links_part(name, [link_entry(r.article) for r in related], words(f"prompt.{name}"))
 
 
-def _links(name: str, related: Sequence[Related]) -> Part:
-    entries = tuple(
-        Entry(
-            text=r.article.title or r.article.url,
-            url=r.article.url,
-            title=r.article.title,
-            published=r.article.published.date().isoformat() if r.article.published else None,
-            source=r.article.feed,
-            score=r.article.score,
-        )
-        for r in related
-    )
-    if not entries:
-        return Part(name, TO_WRITE, "", prompt=PROMPTS[name])
-    content = "\n".join(
-        f"{e.title or e.url} ({e.source}{', ' + e.published if e.published else ''})"
-        for e in entries
-    )
-    return Part(
-        name,
-        PREPARED,
-        content,
-        prompt=PROMPTS[name] if name == "background" else None,
-        by="related stored articles",
-        entries=entries,
-    )
-
-
-def _figures(job: DraftJob, analysis: Analysis, related: Sequence[Related]) -> Part:
+def _figures(
+    job: DraftJob, analysis: Analysis, related: Sequence[Related], words: Messages
+) -> Part:
     own = tuple(
         Entry(text=e.text, start=e.start, end=e.end, url=job.url, source=job.feed)
         for e in analysis.figures
     )
-    others = tuple(
-        Entry(
-            text=f.text,
-            start=f.start,
-            end=f.end,
-            url=r.article.url,
-            title=r.article.title,
-            source=r.article.feed,
-        )
-        for r in related
-        for f in r.figures
-    )
-    entries = own + others
-    if not entries:
-        return Part("additional_data", TO_WRITE, "", prompt=PROMPTS["additional_data"])
-    return Part(
-        "additional_data",
-        PREPARED,
-        "\n".join(e.text for e in entries),
-        prompt=PROMPTS["additional_data"] if not own else None,
-        by="sentences with figures from the source and related articles",
-        entries=entries,
-    )
+    return figures_part(own, related, words("prompt.additional_data"))

@@ -22,19 +22,23 @@ from typing import Any, Protocol, TypeVar
 from aggregator.config import Config
 from aggregator.drafting.analysis import Analysis, analyse, figure_sentences_of
 from aggregator.drafting.category import choose_category
-from aggregator.drafting.compose import Related, compose
+from aggregator.drafting.compose import PROMPTS, compose
 from aggregator.drafting.machine import Database, MachineDrafter, MachineInput, retry_delay
 from aggregator.drafting.records import Entry, Provenance, Stub
+from aggregator.drafting.related_parts import Refresh, Related, add_related
 from aggregator.drafting.textcap import cap_text
 from aggregator.faults import crash_point
-from aggregator.storage.related import RelatedIndex
+from aggregator.storage.related import RelatedArticle, RelatedIndex
 from aggregator.storage.stubs import DraftJob, DraftResult, StubQueue
+from aggregator.text.links import article_links
 
 T = TypeVar("T")
 
 LEASE = timedelta(minutes=15)
 BATCH = 8
-RELATED_MIN_SCORE = 0.2  # normalised score (aggregator.storage.related), from bench/related.py
+RELATED_MIN_SCORE = 0.3
+"""Least cosine (aggregator.storage.related) of an article shown as related: chosen on
+bench/related.py, see docs/design.md."""
 RELATED_WITH_FIGURES = 3
 FIGURES_PER_RELATED = 2
 
@@ -52,6 +56,15 @@ class DraftReport:
     @property
     def drafted(self) -> int:
         return self.outcomes["drafted"] + self.outcomes["pending"]
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What a draft found in the archive: related articles and copies of the same story,
+    and the article's own sentences with figures to offer the stubs it is related to."""
+
+    related: list[Related]
+    figures: tuple[Entry, ...]
 
 
 @dataclass(frozen=True)
@@ -81,7 +94,7 @@ class Drafter:
     async def draft(self, job: DraftJob) -> str:
         started = time.perf_counter()
         try:
-            result = await self._draft(job)
+            result, found = await self._draft(job)
             write = self._write_file if self.stubs_dir is not None else None
             await self.db.run(self.queue.save, job, result, self.clock(), write)
             crash_point("draft.after_commit")
@@ -90,6 +103,11 @@ class Drafter:
             at = self.clock() + retry_delay(self.config.drafting, job.attempts)
             await self.db.run(self.queue.release, job.item_id, f"internal error: {exc!r}"[:300], at)
             return "failed"
+        try:
+            refreshed = await self._refresh_related(job, found)
+        except Exception:  # the stub is drafted; the earlier ones keep what they had
+            self.log.exception("stub.refresh_failed", item=job.item_id, feed=job.feed)
+            refreshed = 0
         outcome = "pending" if result.retry_at is not None else "drafted"
         self.log.info(
             "stub.drafted",
@@ -101,16 +119,20 @@ class Drafter:
             target=result.target_language,
             backends=list(result.provenance.backends),
             pending=result.pending,
+            related=sum(not r.article.same_story for r in found.related),
+            copies=sum(r.article.same_story for r in found.related),
+            refreshed=refreshed,
             seconds=round(time.perf_counter() - started, 3),
         )
         return outcome
 
-    async def _draft(self, job: DraftJob) -> DraftResult:
+    async def _draft(self, job: DraftJob) -> tuple[DraftResult, Found]:
         settings = self.config.drafting
         capped = cap_text(job.text, settings.max_text_chars)
         job = dataclasses.replace(job, text=capped.text)  # a prefix: offsets stay the article's
         feed = self.config.feed(job.feed)
         target = (feed.target_language if feed else None) or self.config.settings.target_language
+        links = await self.pool.call(article_links, job.url, job.html)
         analysis: Analysis = await self.pool.call(
             functools.partial(
                 analyse,
@@ -120,6 +142,7 @@ class Drafter:
                 job.feed_language,
                 summary_sentences=settings.summary_sentences,
                 key_point_count=settings.key_points,
+                links=links,
                 excerpt=job.excerpt,
             )
         )
@@ -130,9 +153,11 @@ class Drafter:
             analysis.terms,
             settings.related_limit,
             RELATED_MIN_SCORE,
+            job.url,
         )
+        copies = [a for a in found if a.same_story]
         related = []
-        for rank, article in enumerate(found):
+        for rank, article in enumerate(a for a in found if not a.same_story):
             figures: tuple[Entry, ...] = ()
             if rank < RELATED_WITH_FIGURES:
                 figures = await self.pool.call(
@@ -151,6 +176,7 @@ class Drafter:
             job,
             analysis,
             related,
+            copies=copies,
             category=category,
             disclaimer=settings.disclaimer(target),
             source_info=feed.source if feed else None,
@@ -183,7 +209,7 @@ class Drafter:
             usage=machine.usage,
             text_cut=capped.note(),
         )
-        return DraftResult(
+        result = DraftResult(
             category=category.name,
             source_language=analysis.language,
             target_language=target,
@@ -193,6 +219,47 @@ class Drafter:
             errors=tuple(machine.errors),
             retry_at=machine.retry_at,
         )
+        archive = [*related, *(Related(c, ()) for c in copies)]
+        return result, Found(archive, analysis.figures[:FIGURES_PER_RELATED])
+
+    async def _refresh_related(self, job: DraftJob, found: Found) -> int:
+        """Bring the drafted stubs this article is related to up to date with it (scores are
+        the same from either side); returns how many changed."""
+        settings = self.config.drafting
+        write = self._write_file if self.stubs_dir is not None else None
+        refreshed = 0
+        for related in found.related:
+            other = related.article
+            article = RelatedArticle(
+                item_id=job.item_id,
+                feed=job.feed,
+                title=job.title,
+                url=job.url or "",
+                published=job.published,
+                text=job.text,
+                language=other.language,
+                score=other.score,
+                shared=other.shared,
+                links=other.links,
+                same_story=other.same_story,
+            )
+            if not job.url:
+                continue
+            addition = Related(article, () if other.same_story else found.figures)
+
+            def change(stub: Stub, addition: Related = addition) -> Refresh | None:
+                return add_related(
+                    stub.parts,
+                    addition,
+                    stub.published,
+                    limit=settings.related_limit,
+                    with_figures=RELATED_WITH_FIGURES,
+                    prompts=PROMPTS,
+                )
+
+            if await self.db.run(self.queue.refresh, other.item_id, change, self.clock(), write):
+                refreshed += 1
+        return refreshed
 
     def _write_file(self, stub: Stub) -> None:
         from aggregator.drafting.files import write_stub_file

@@ -1,30 +1,24 @@
-"""Related articles by shared terms: each article keeps its strongest terms, weighted.
+"""Related articles: a TF-IDF cosine over each article's strongest terms, with links as evidence.
 
 The index is a plain table (`article_terms`: item, term, weight) that works the same on SQLite
-and PostgreSQL. A query takes the article's MAX_POSTINGS_TERMS strongest terms, counts how many
-other indexed articles carry each (the document frequency, read from the same table at query
-time, so nothing needs recomputing as the archive grows) and fetches the postings of the terms
-that can matter. A shared term adds `query weight x article weight x idf²` (idf =
-ln((N + 1) / (df + 1)) + 1, N the indexed articles): a TF-IDF dot product over each article's
-top terms.
+and PostgreSQL. Each article keeps its strongest word terms (unit length, names and figures
+weighted up: `drafting.analysis.index_terms`) and its links (`text.links`, terms that start
+with LINK_PREFIX). Document frequencies are read from the same table at query time, so nothing
+needs recomputing as the archive grows.
 
-The score shown and thresholded is that sum divided by the query's self-score: the sum of
-`query weight² x idf²` over those of the same query terms that some other indexed article
-carries. It is the share of the query's matchable idf-weighted mass that the other article
-matches: 1 for an article with the query's very terms and weights, near 0 for one that shares a
-few weak terms, capped at 1 (an article can weigh the shared terms more than the query does).
-The drafter shows articles from 0.2 up: a fifth of what the query could match. Raw sums drift
-with the archive, since idf does; the share hardly does, so one threshold means the same on a
-small archive and a large one. Terms no other article carries are left out of the self-score
-because they cannot be matched: with them, an article full of names nobody else mentions would
-score low against everything, and the threshold would pick worse (bench/related.py measures
-both).
+The score is the cosine of the two articles' idf-weighted word vectors (idf = ln((N + 1) /
+(df + 1)) + 1, N the indexed articles, df those carrying the term): the whole of both vectors
+counts, terms no other article carries included, so sharing a few common words scores low on
+a small archive as on a large one, and the score is the same from either side. A search runs
+in two steps: the postings of the query's terms that are not on a large share of the archive
+(COMMON_SHARE) name the candidates, and the RERANK best of them by partial dot product get the
+exact cosine from all their terms. An article that shares a rare link with the query (one
+carried by at most LINK_MAX_ARTICLES articles: it cites the other, or both cite one source)
+scores at least LINKED_SCORE, which lies above the threshold the drafter shows.
 
-Terms on more than COMMON_SHARE of the indexed articles (and on at least COMMON_MIN_POSTINGS)
-are not fetched: their idf² is a small fraction of a specific term's, so they barely move a
-ranking, yet they bring thousands of postings. They still count in the self-score, as terms
-the other article does not match. Below COMMON_MIN_POSTINGS there is nothing to save, and on a
-small archive nearly every term is on a large share of it.
+Two articles with the same address (one story reached through two feeds), or with a cosine of
+SAME_STORY or more (a syndicated copy, a republished post), are the *same story*: they are
+returned flagged as such, for "also reported by", never as related news.
 """
 
 from __future__ import annotations
@@ -39,17 +33,24 @@ from typing import Any
 import sqlalchemy as sa
 
 from aggregator.storage.tables import article_terms, articles, feeds, items
+from aggregator.text.links import LINK_PREFIX, normalise_link
 
-MIN_SHARED_TERMS = 3
-MAX_POSTINGS_TERMS = 60
+MIN_SHARED_TERMS = 2
+"""Word terms two articles must share to be related without a shared link."""
 COMMON_SHARE = 0.25
 COMMON_MIN_POSTINGS = 200
+RERANK = 60
+LINK_MAX_ARTICLES = 10
+LINKED_SCORE = 0.5
+SAME_STORY = 0.9
+MAX_COPIES = 20
 
 
 @dataclass(frozen=True, slots=True)
 class RelatedArticle:
-    """A stored article related to the query: `score` is the normalised share in [0, 1] (four
-    decimals), `shared` the terms it shares with the query, strongest for the query first."""
+    """A stored article related to the query: `score` the cosine in [0, 1] (four decimals,
+    at least LINKED_SCORE with a shared link), `shared` the word terms both carry, strongest
+    for the query first, `links` the shared links, `same_story` for a copy of the query."""
 
     item_id: int
     feed: str
@@ -60,17 +61,19 @@ class RelatedArticle:
     language: str | None
     score: float
     shared: tuple[str, ...]
+    links: tuple[str, ...] = ()
+    same_story: bool = False
 
 
 @dataclass(frozen=True, slots=True)
-class QueryTerms:
-    """Per query term: what one unit of an article's weight adds to the raw score (query
-    weight x idf²); the terms worth fetching; the query's self-score over its terms that
-    another indexed article carries."""
+class Match:
+    """A candidate's exact score against the query, before the article is read."""
 
-    factors: dict[str, float]
-    fetched: tuple[str, ...]
-    self_score: float
+    item_id: int
+    score: float
+    shared: tuple[str, ...]
+    links: tuple[str, ...]
+    same_story: bool
 
 
 class RelatedIndex:
@@ -86,102 +89,175 @@ class RelatedIndex:
                     [{"item_id": item_id, "term": t, "weight": w} for t, w in weights.items()],
                 )
 
+    def terms_of(self, item_id: int) -> dict[str, float]:
+        """The indexed terms of one article (empty when it is not indexed)."""
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(article_terms.c.term, article_terms.c.weight).where(
+                    article_terms.c.item_id == item_id
+                )
+            )
+            return {term: float(weight) for term, weight in rows}
+
     def related(
-        self, item_id: int, weights: Mapping[str, float], limit: int, min_score: float
+        self,
+        item_id: int,
+        weights: Mapping[str, float],
+        limit: int,
+        min_score: float,
+        url: str | None = None,
     ) -> list[RelatedArticle]:
-        """Stored articles sharing at least MIN_SHARED_TERMS weighted terms with `weights` and
-        a normalised score of at least `min_score`, best first; only articles with a link and
-        text, never the item itself."""
+        """Stored articles with a link and text that score at least `min_score` against
+        `weights`, best first, never the item itself: the copies of the same story (same
+        address as `url`, or near-identical text; up to MAX_COPIES), then up to `limit`
+        related ones."""
         if not weights or limit <= 0:
             return []
-        terms = strongest(weights, MAX_POSTINGS_TERMS)
         with self.store.engine.connect() as conn:
             total = conn.execute(
                 sa.select(sa.func.count(sa.distinct(article_terms.c.item_id)))
             ).scalar_one()
-            query = query_terms(weights, terms, _frequencies(conn, item_id, terms), total)
-            if not query.fetched or query.self_score <= 0:
+            frequency = _frequencies(conn, list(weights))
+            candidates = _candidates(conn, item_id, weights, frequency, total)
+            if not candidates:
                 return []
-            postings = conn.execute(
-                sa.select(
-                    article_terms.c.item_id, article_terms.c.term, article_terms.c.weight
-                ).where(article_terms.c.term.in_(query.fetched), article_terms.c.item_id != item_id)
-            ).all()
-            ranked = rank(postings, query, min_score)
-            return _articles(conn, ranked[: limit * 2])[:limit]
+            vectors = _vectors(conn, list(candidates))
+            missing = {t for v in vectors.values() for t in v if t not in frequency}
+            frequency.update(_frequencies(conn, list(missing)))
+            matches = [
+                m
+                for m in (
+                    match(c, weights, vectors.get(c, {}), frequency, total) for c in candidates
+                )
+                if m.score >= min_score and (m.same_story or _enough(m))
+            ]
+            matches.sort(key=lambda m: (-m.score, m.item_id))
+            same = [m for m in matches if m.same_story][:MAX_COPIES]
+            others = [m for m in matches if not m.same_story][: limit * 2]
+            found = _articles(conn, same + others)
+        own = normalise_link(url) if url else None
+        copies = [_copy(r) for r in found if r.same_story or normalise_link(r.url) == own]
+        related = [r for r in found if not r.same_story and normalise_link(r.url) != own]
+        return copies + related[:limit]
 
 
-def strongest(weights: Mapping[str, float], count: int) -> list[str]:
-    """The `count` terms of highest weight, ties in alphabetical order."""
-    return sorted(weights, key=lambda t: (-weights[t], t))[:count]
+def idf(df: int, total: int) -> float:
+    return math.log((total + 1) / (df + 1)) + 1.0
 
 
-def query_terms(
-    weights: Mapping[str, float],
-    terms: Iterable[str],
+def match(
+    item_id: int,
+    query: Mapping[str, float],
+    other: Mapping[str, float],
     frequency: Mapping[str, int],
     total: int,
-    *,
-    common_share: float = COMMON_SHARE,
-) -> QueryTerms:
-    """Idf once per query term, from `frequency` (other indexed articles with the term) and
-    `total` (indexed articles); terms on more than `common_share` of them are not fetched."""
-    common = max(common_share * total, COMMON_MIN_POSTINGS)
-    factors, fetched, self_score = {}, [], 0.0
-    for term in terms:
-        df = frequency.get(term, 0)
-        idf2 = (math.log((total + 1) / (df + 1)) + 1.0) ** 2
-        factors[term] = weights[term] * idf2
-        if df > 0:
-            self_score += weights[term] * factors[term]
-            if df <= common:
-                fetched.append(term)
-    return QueryTerms(factors, tuple(fetched), self_score)
+) -> Match:
+    """The exact score of `other` against `query` (both whole term vectors)."""
+    dot, shared, links = 0.0, [], []
+    for term, weight in query.items():
+        if term not in other:
+            continue
+        if term.startswith(LINK_PREFIX):
+            if frequency.get(term, 0) <= LINK_MAX_ARTICLES:
+                links.append(term.removeprefix(LINK_PREFIX))
+            continue
+        dot += weight * other[term] * idf(frequency.get(term, 1), total) ** 2
+        shared.append(term)
+    norm = _norm(query, frequency, total) * _norm(other, frequency, total)
+    cosine = min(1.0, dot / norm) if norm else 0.0
+    score = max(cosine, LINKED_SCORE) if links else cosine
+    ordered = sorted(shared, key=lambda t: (-query[t] * idf(frequency.get(t, 1), total), t))
+    return Match(item_id, round(score, 4), tuple(ordered), tuple(links), cosine >= SAME_STORY)
 
 
-def rank(
-    postings: Iterable[tuple[int, str, float]], query: QueryTerms, min_score: float
-) -> list[tuple[int, float, tuple[str, ...]]]:
-    """(item, normalised score, shared terms strongest first) of the articles that pass the
-    thresholds, best first."""
-    factors = query.factors
-    scores: dict[int, float] = defaultdict(float)
-    shared: dict[int, list[str]] = defaultdict(list)
-    for item_id, term, weight in postings:
-        scores[item_id] += factors[term] * weight
-        shared[item_id].append(term)
-    ranked = []
-    for item_id, score in scores.items():
-        normalised = min(1.0, score / query.self_score)
-        terms = shared[item_id]
-        if normalised >= min_score and len(terms) >= MIN_SHARED_TERMS:
-            ordered = tuple(sorted(terms, key=lambda t: -factors[t]))
-            ranked.append((item_id, normalised, ordered))
-    ranked.sort(key=lambda r: (-r[1], r[0]))
-    return ranked
+def _enough(m: Match) -> bool:
+    return bool(m.links) or len(m.shared) >= MIN_SHARED_TERMS
 
 
-def _frequencies(conn: sa.Connection, item_id: int, terms: list[str]) -> dict[str, int]:
-    """How many indexed articles other than `item_id` carry each of `terms`."""
-    counts = conn.execute(
-        sa.select(article_terms.c.term, sa.func.count())
-        .where(article_terms.c.term.in_(terms))
-        .group_by(article_terms.c.term)
-    ).all()
-    frequency = {term: int(n) for term, n in counts}
-    own = conn.execute(
-        sa.select(article_terms.c.term).where(
-            article_terms.c.item_id == item_id, article_terms.c.term.in_(terms)
+def _norm(vector: Mapping[str, float], frequency: Mapping[str, int], total: int) -> float:
+    return math.sqrt(
+        sum(
+            (w * idf(frequency.get(t, 1), total)) ** 2
+            for t, w in vector.items()
+            if not t.startswith(LINK_PREFIX)
         )
-    ).scalars()
-    for term in own:
-        frequency[term] -= 1
+    )
+
+
+def _candidates(
+    conn: sa.Connection,
+    item_id: int,
+    weights: Mapping[str, float],
+    frequency: Mapping[str, int],
+    total: int,
+) -> list[int]:
+    """The articles worth an exact score: the RERANK best by partial dot product over the
+    query's words that are not common, and every article sharing a rare link."""
+    common = max(COMMON_SHARE * total, COMMON_MIN_POSTINGS)
+    words = [
+        t for t in weights if not t.startswith(LINK_PREFIX) and 1 < frequency.get(t, 0) <= common
+    ]
+    links = [
+        t
+        for t in weights
+        if t.startswith(LINK_PREFIX) and 1 < frequency.get(t, 0) <= LINK_MAX_ARTICLES
+    ]
+    if not words and not links:
+        return []
+    postings = conn.execute(
+        sa.select(article_terms.c.item_id, article_terms.c.term, article_terms.c.weight).where(
+            article_terms.c.term.in_(words + links), article_terms.c.item_id != item_id
+        )
+    ).all()
+    partial: dict[int, float] = defaultdict(float)
+    linked: set[int] = set()
+    for other, term, weight in postings:
+        if term.startswith(LINK_PREFIX):
+            linked.add(other)
+        else:
+            partial[other] += weights[term] * weight * idf(frequency[term], total) ** 2
+    best = sorted(partial, key=lambda i: (-partial[i], i))[:RERANK]
+    return best + sorted(linked - set(best))
+
+
+def _vectors(conn: sa.Connection, item_ids: list[int]) -> dict[int, dict[str, float]]:
+    vectors: dict[int, dict[str, float]] = defaultdict(dict)
+    rows = conn.execute(
+        sa.select(article_terms.c.item_id, article_terms.c.term, article_terms.c.weight).where(
+            article_terms.c.item_id.in_(item_ids)
+        )
+    )
+    for other, term, weight in rows:
+        vectors[other][term] = weight
+    return vectors
+
+
+def _frequencies(conn: sa.Connection, terms: list[str]) -> dict[str, int]:
+    """How many indexed articles carry each of `terms` (the query's own included)."""
+    frequency: dict[str, int] = {}
+    for start in range(0, len(terms), 900):  # SQLite's limit on bound parameters
+        chunk = terms[start : start + 900]
+        counts = conn.execute(
+            sa.select(article_terms.c.term, sa.func.count())
+            .where(article_terms.c.term.in_(chunk))
+            .group_by(article_terms.c.term)
+        ).all()
+        frequency.update({term: int(n) for term, n in counts})
     return frequency
 
 
-def _articles(
-    conn: sa.Connection, ranked: list[tuple[int, float, tuple[str, ...]]]
-) -> list[RelatedArticle]:
+def _copy(article: RelatedArticle) -> RelatedArticle:
+    if article.same_story:
+        return article
+    return RelatedArticle(**{**_fields(article), "same_story": True})
+
+
+def _fields(article: RelatedArticle) -> dict[str, Any]:
+    return {name: getattr(article, name) for name in RelatedArticle.__slots__}
+
+
+def _articles(conn: sa.Connection, matches: Iterable[Match]) -> list[RelatedArticle]:
+    ranked = list(matches)
     if not ranked:
         return []
     rows = conn.execute(
@@ -199,25 +275,27 @@ def _articles(
                 articles, articles.c.item_id == items.c.id
             )
         )
-        .where(items.c.id.in_([i for i, _, _ in ranked]))
+        .where(items.c.id.in_([m.item_id for m in ranked]))
     ).all()
     by_id = {r.id: r for r in rows}
     found = []
-    for item_id, score, shared in ranked:
-        row = by_id.get(item_id)
+    for m in ranked:
+        row = by_id.get(m.item_id)
         if row is None or not row.url or not row.text:
             continue
         found.append(
             RelatedArticle(
-                item_id=item_id,
+                item_id=m.item_id,
                 feed=row.name,
                 title=row.title,
                 url=row.url,
                 published=row.published,
                 text=row.text,
                 language=row.language,
-                score=round(score, 4),
-                shared=tuple(shared),
+                score=m.score,
+                shared=m.shared,
+                links=m.links,
+                same_story=m.same_story,
             )
         )
     return found

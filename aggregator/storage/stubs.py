@@ -10,21 +10,33 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 
-from aggregator.drafting.records import DRAFT, Part, Provenance, Stub
+from aggregator.drafting.records import DRAFT, REVIEWED, Part, Provenance, Stub
 from aggregator.drafting.staleness import describe_change
 from aggregator.faults import crash_point
 from aggregator.sanitize import html_to_text
 from aggregator.storage.leases import claim
-from aggregator.storage.tables import articles, feeds, items, stubs
+from aggregator.storage.tables import articles, feeds, items, stub_events, stubs
 
+ARCHIVE = "archive"
+"""Who the history names for a change the archive made (a later related article)."""
 QUEUED = "queued"
 DRAFTED = "drafted"
 PENDING = "pending"
 """Drafted, but a machine step (translation, commentary) waits for a backend or its budget."""
+
+
+class PartsChange(Protocol):
+    """A change to a drafted stub's parts, with what changed for its history."""
+
+    @property
+    def parts(self) -> Sequence[Part]: ...
+
+    @property
+    def detail(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +183,11 @@ class StubQueue:
             sa.select(*_JOB_COLUMNS)
             .select_from(_JOINED.join(articles, articles.c.item_id == stubs.c.item_id))
             .where(draftable())
-            .order_by(stubs.c.next_attempt_at, stubs.c.item_id)
+            # Oldest story first, so that each one finds the stories before it.
+            .order_by(
+                sa.func.coalesce(articles.c.published, items.c.published, items.c.first_seen_at),
+                stubs.c.item_id,
+            )
             .limit(limit)
         )
         rows = claim(self.store, stubs, query, now, lease, item_ids=item_ids, leased_too=leased_too)
@@ -225,6 +241,39 @@ class StubQueue:
                     stub_of(conn.execute(STUB_QUERY.where(stubs.c.item_id == job.item_id)).one())
                 )
             crash_point("draft.in_transaction")
+
+    def refresh(
+        self,
+        item_id: int,
+        change: Callable[[Stub], PartsChange | None],
+        now: datetime,
+        on_saved: Callable[[Stub], None] | None = None,
+    ) -> bool:
+        """Apply `change` to a drafted stub not yet approved or rejected, in one transaction
+        with its history event and its file (`on_saved`); `change` returns None when there
+        is nothing to change. True when the stub changed."""
+        with self.store.writing() as conn:
+            row = conn.execute(
+                STUB_QUERY.where(
+                    stubs.c.item_id == item_id, stubs.c.state.in_((DRAFT, REVIEWED))
+                ).with_for_update(of=stubs)
+            ).one_or_none()
+            changed = None if row is None else change(stub_of(row))
+            if changed is None:
+                return False
+            conn.execute(
+                stubs.update()
+                .where(stubs.c.item_id == item_id)
+                .values(parts=[p.to_json() for p in changed.parts], updated_at=now)
+            )
+            conn.execute(
+                stub_events.insert().values(
+                    item_id=item_id, at=now, who=ARCHIVE, action="related", detail=changed.detail
+                )
+            )
+            if on_saved is not None:
+                on_saved(stub_of(conn.execute(STUB_QUERY.where(stubs.c.item_id == item_id)).one()))
+        return True
 
     def release(self, item_id: int, error: str, at: datetime) -> None:
         """Drafting failed unexpectedly: keep the error, try again at `at`."""

@@ -28,6 +28,7 @@ __all__ = [
     "Figure",
     "carries_figures",
     "find_figures",
+    "quantities",
     "read_amounts",
     "read_dates",
 ]
@@ -181,6 +182,32 @@ def find_figures(text: str) -> list[Figure]:
             spans.append(match.span())
         masked = _blank(masked, spans)
     return sorted(found, key=lambda figure: figure.start)
+
+
+_IDENTIFIER_BEFORE = re.compile(
+    r"(?i:\b(?:decree|decreto|décret|dl|d\.l\.|law|ley|loi|gesetz|bill|act|article|artículo|art"
+    r"|resolution|resolución|no|nos|nº|n°|number|núm|número|flight|route|highway|room|section"
+    r"|chapter|case|model|version|episode|season|vol|volume|page|line|bus|platform|gate|unit"
+    r"|ward|district|zone|code|id|ref|item|lot|batch|serial|file|ticket|order|invoice|patent)"
+    r"\.?|[#§№])[ \u00a0]*$"
+)
+"""Words that make the number after them a name ("Decree 1090", "Flight 370", "No. 5"), not a
+quantity."""
+
+
+def quantities(text: str) -> list[Figure]:
+    """The figures of `text` that are quantities: a count, an amount, a share, a date. A
+    number that names something ("Decree 1090", "Article 19", "No. 5") is an identifier, and
+    a bare single digit says little."""
+    found = []
+    for figure in find_figures(text):
+        if figure.kind == "number":
+            if len(figure.text.strip()) <= 1:
+                continue
+            if _IDENTIFIER_BEFORE.search(text[max(0, figure.start - 24) : figure.start]):
+                continue
+        found.append(figure)
+    return found
 
 
 def carries_figures(text: str) -> bool:

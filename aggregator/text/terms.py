@@ -100,6 +100,12 @@ def stop_words(language: str | None) -> frozenset[str]:
     return frozenset()
 
 
+def has_term_rules(language: str | None) -> bool:
+    """Whether terms of `language` get its own stop words or stemmer (else only lowercased)."""
+    code = language_code(language)
+    return code is not None and (code in _SNOWBALL or code in _STOP_WORDS)
+
+
 @cache
 def _stemmer(algorithm: str) -> Callable[[str], str] | None:
     """The Snowball stemmer of `algorithm`, or None when this version has none. A stemmer
@@ -146,12 +152,62 @@ def terms(text: str, language: str | None) -> list[str]:
         if _CJK_CHAR.match(token):
             found.extend(_cjk_terms(token))
             continue
-        if len(token) < 2 or token in stops:
-            continue
-        term = _stem(algorithm, token) if algorithm is not None else token
+        term = _word_term(token, algorithm, stops)
         if term:
-            found.append(term.lower())
+            found.append(term)
     return found
+
+
+def _word_term(token: str, algorithm: str | None, stops: frozenset[str]) -> str | None:
+    """The term of one lowercased word, or None for a stop word or a single character."""
+    if len(token) < 2 or token in stops:
+        return None
+    term = _stem(algorithm, token) if algorithm is not None else token
+    return term.lower() or None
+
+
+# Where a sentence (or a heading, a quotation, a list item) starts: a capital after one of
+# these says nothing about the word.
+_OPENING = re.compile('(?:^|[.!?:;\n"\u201c\u201d\u00ab\u00bb(\\[\u2014\u2013-])\\s*$')
+_NO_CASE = frozenset({"de"})
+"""Languages that capitalise every noun: capitals do not single out names there."""
+TITLE_CASE_SHARE = 0.6
+"""A line with at least this share of its longer words capitalised is in title case."""
+
+
+def name_terms(text: str, language: str | None) -> frozenset[str]:
+    """The terms of words written as names or figures: capitalised where no sentence starts
+    ("Plosser", "Lima"), in capitals ("IMF", "BBC"), or carrying digits ("MH370", "1,200").
+    A line in title case ("Fed Official Hints At Faster Taper") is read for capitals and
+    digits only, since every word of it is capitalised."""
+    code = language_code(language)
+    algorithm = _SNOWBALL.get(code) if code is not None else None
+    stops = stop_words(code)
+    found: set[str] = set()
+    for line in unicodedata.normalize("NFKC", text).splitlines():
+        words = [m for m in _TOKEN.finditer(line) if not _CJK_CHAR.match(m.group())]
+        longer = [m.group() for m in words if len(m.group()) > 3 and m.group().isalpha()]
+        capitalised = sum(1 for w in longer if w[0].isupper())
+        title_case = len(longer) >= 3 and capitalised >= TITLE_CASE_SHARE * len(longer)
+        upper_line = line.isupper()
+        previous_end = 0
+        for match in words:
+            token = match.group()
+            opening = _OPENING.search(line, previous_end, match.start()) is not None
+            previous_end = match.end()
+            if any(c.isdigit() for c in token):
+                is_name = len(token) > 1
+            elif token.isupper() and len(token) > 1:
+                is_name = not upper_line
+            elif token[0].isupper() and not opening:
+                is_name = not title_case and code not in _NO_CASE
+            else:
+                is_name = False
+            if is_name:
+                term = _word_term(token.lower(), algorithm, stops)
+                if term:
+                    found.add(term)
+    return frozenset(found)
 
 
 def term_vector(text: str, language: str | None) -> dict[str, float]:

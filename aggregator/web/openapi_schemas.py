@@ -178,7 +178,7 @@ def schemas() -> dict[str, Any]:
             "properties": {
                 "at": {"type": "string", "format": "date-time"},
                 "who": {"type": "string"},
-                "action": {"type": "string", "enum": ["edit", "state"]},
+                "action": {"type": "string", "enum": ["edit", "state", "related"]},
                 "detail": _NULLABLE_STRING,
                 "from": {"type": "string", "enum": list(STATES)},
                 "to": {"type": "string", "enum": list(STATES)},

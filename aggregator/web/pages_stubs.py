@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from aggregator.drafting.messages import messages
 from aggregator.drafting.records import HEADINGS, STATES, Stub
 from aggregator.drafting.render import render_html
 from aggregator.sanitize import safe_http_url
@@ -79,6 +80,8 @@ def event_text(event: Event) -> str:
             return f"{move['from']} → {move['to']}"
         except (ValueError, KeyError, TypeError):
             pass
+    if event.action == "related":
+        return f"later related articles: {event.detail}"
     return " ".join(filter(None, (event.action, event.detail)))
 
 
@@ -193,6 +196,10 @@ async def _show(
         source_link=safe_http_url(source.url) if source else None,
         paragraphs=source_paragraphs(source.text) if source else [],
         rendered=Markup(render_html(view.stub)),  # sanitised by render_html: trusted markup
+        headings={  # the parts' headings as the stub's own page names them
+            p.name: messages(view.stub.provenance.target_language).heading(p.name)
+            for p in view.stub.parts
+        },
         transitions=[s for s in STATES if s in TRANSITIONS[view.stub.state]],
         events=[(e.at, e.who, event_text(e)) for e in reversed(view.events)],
         draft=draft or {},

@@ -1,4 +1,4 @@
-"""Related-article search: normalised scores, the minimum score, ordering, skipped common terms."""
+"""Related-article search: cosines of whole vectors, links as evidence, same-story copies."""
 
 from __future__ import annotations
 
@@ -7,17 +7,17 @@ import pytest
 from aggregator.drafting.drafter import RELATED_MIN_SCORE
 from aggregator.storage.articles import ArticleQueue
 from aggregator.storage.related import (
-    COMMON_MIN_POSTINGS,
-    MIN_SHARED_TERMS,
-    QueryTerms,
+    LINK_MAX_ARTICLES,
+    LINKED_SCORE,
+    SAME_STORY,
     RelatedIndex,
-    query_terms,
-    rank,
-    strongest,
+    idf,
+    match,
 )
 from aggregator.storage.store import Store
-from tests.storage.test_store import NOW, store
-from tests.storage.test_stubs import article, stored_item
+from aggregator.text.links import LINK_PREFIX
+from tests.storage.test_store import store
+from tests.storage.test_stubs import NOW, article, stored_item
 
 __all__ = ["store"]
 
@@ -32,55 +32,101 @@ def indexed(store: Store, guid: str, weights: dict[str, float], text: bool = Tru
     return item_id
 
 
-def test_scores_are_shares_in_0_1_ordered_best_first(store: Store) -> None:
+def test_scores_are_cosines_in_0_1_best_first_and_the_same_from_either_side(store: Store) -> None:
     query = indexed(store, "q", FLOOD)
-    same = indexed(store, "same", FLOOD)
     most = indexed(store, "most", {"flood": 0.5, "river": 0.5, "dam": 0.4, "farm": 0.6})
     some = indexed(store, "some", {"flood": 0.3, "river": 0.2, "said": 0.5, "vote": 0.8})
-    indexed(store, "textless", FLOOD, text=False)
-    indexed(store, "two", {"flood": 0.7, "river": 0.7})  # fewer than MIN_SHARED_TERMS
+    indexed(store, "textless", FLOOD | {"x": 0.1}, text=False)
+    indexed(store, "one", {"flood": 0.7, "elsewhere": 0.7})  # a single shared word
+    index = RelatedIndex(store)
 
-    found = RelatedIndex(store).related(query, FLOOD, limit=10, min_score=0.0)
+    found = index.related(query, FLOOD, limit=10, min_score=0.0)
 
-    assert [r.item_id for r in found] == [same, most, some]
-    scores = [r.score for r in found]
-    assert scores == sorted(scores, reverse=True)
-    assert scores[0] == 1.0  # the query's very terms and weights
-    assert all(0.0 < s < 1.0 for s in scores[1:])
+    assert [r.item_id for r in found] == [most, some]
+    assert 1.0 > found[0].score > found[1].score > 0.0
+    assert all(not r.same_story for r in found)
     assert all(r.text == f"Text of {r.url.rsplit('/', 1)[1]}." for r in found)
-    assert all(len(r.shared) >= MIN_SHARED_TERMS and set(r.shared) <= set(FLOOD) for r in found)
-    assert found[1].shared[0] == "dam"  # strongest for the query first: rarest x weight
+    assert found[0].shared == ("river", "dam", "flood")  # for the query: weight x rarity
+    back = index.related(most, index.terms_of(most), limit=10, min_score=0.0)
+    assert next(r.score for r in back if r.item_id == query) == found[0].score
 
 
-def test_the_minimum_score_filters_an_article_sharing_only_common_words(store: Store) -> None:
+def test_a_few_shared_generic_words_score_low_even_on_a_small_archive(store: Store) -> None:
+    """The Brazil story matched "Gay and lesbian voices in African blogosphere" at 1.0: the
+    words only the query carries did not count. They do now."""
+    brazil = {f"brazil{n}": 0.3 for n in range(10)} | {"blog": 0.2, "voic": 0.2, "post": 0.2}
+    africa = {f"africa{n}": 0.3 for n in range(10)} | {"blog": 0.2, "voic": 0.2, "post": 0.2}
+    query = indexed(store, "brazil", brazil)
+    indexed(store, "africa", africa)
+
+    (found,) = RelatedIndex(store).related(query, brazil, limit=5, min_score=0.0)
+
+    assert found.score < RELATED_MIN_SCORE / 2
+
+
+def test_the_whole_query_counts(store: Store) -> None:
     query = indexed(store, "q", FLOOD)
-    flood = indexed(store, "flood2", {"flood": 0.5, "dam": 0.3, "rain": 0.3, "farm": 0.6})
-    vote = indexed(
-        store, "vote", {"election": 0.8, "vote": 0.5, "said": 0.2, "year": 0.2, "river": 0.05}
+    other = indexed(store, "other", {"flood": 0.5, "river": 0.5, "dam": 0.4, "farm": 0.6})
+    index = RelatedIndex(store)
+    (plain,) = index.related(query, FLOOD, limit=5, min_score=0.0)
+    longer = FLOOD | {f"name{n}": 0.5 for n in range(5)}  # names no other article carries
+    index.save_terms(query, longer)
+
+    (diluted,) = index.related(query, longer, limit=5, min_score=0.0)
+
+    assert plain.item_id == diluted.item_id == other
+    assert diluted.score < plain.score
+
+
+def test_copies_of_the_same_story_are_flagged_and_returned_beside_the_related(
+    store: Store,
+) -> None:
+    query = indexed(store, "q", FLOOD)
+    copy = indexed(store, "copy", FLOOD)  # syndicated: the very same terms
+    near = indexed(store, "near", FLOOD | {"farm": 0.1})
+    related = indexed(store, "related", {"flood": 0.5, "river": 0.5, "dam": 0.4, "farm": 0.6})
+
+    found = RelatedIndex(store).related(query, FLOOD, limit=1, min_score=0.0)
+
+    assert [(r.item_id, r.same_story) for r in found] == [
+        (copy, True),
+        (near, True),
+        (related, False),
+    ]
+    assert found[0].score == 1.0
+    assert found[1].score >= SAME_STORY
+
+
+def test_the_same_address_through_another_feed_is_the_same_story(store: Store) -> None:
+    query = indexed(store, "q", FLOOD)
+    other = indexed(store, "other", {"flood": 0.5, "river": 0.5, "dam": 0.4, "farm": 0.6})
+
+    found = RelatedIndex(store).related(
+        query, FLOOD, limit=5, min_score=0.0, url="https://www.e.org/other/"
     )
-    for n in range(20):  # the rest of the archive, where "said" and "year" are common
-        indexed(store, f"other{n}", {"said": 0.3, "year": 0.3, f"topic{n}": 0.8}, text=False)
+
+    assert [(r.item_id, r.same_story) for r in found] == [(other, True)]
+
+
+def test_a_shared_rare_link_is_evidence_a_common_one_is_not(store: Store) -> None:
+    original = LINK_PREFIX + "news.example/2009/06/original-report"
+    licence = LINK_PREFIX + "example.org/licence-page"
+    query = indexed(store, "translation", {"日本": 0.7, "報道": 0.7, original: 1.0})
+    source = indexed(store, "original", {"report": 0.7, "protest": 0.7, original: 1.0})
+    for n in range(LINK_MAX_ARTICLES + 1):
+        indexed(store, f"site{n}", {f"topic{n}": 0.7, "report": 0.1, licence: 1.0})
     index = RelatedIndex(store)
 
-    everything = index.related(query, FLOOD, limit=10, min_score=0.0)
-    shown = index.related(query, FLOOD, limit=10, min_score=RELATED_MIN_SCORE)
+    (found,) = index.related(
+        query, {"日本": 0.7, "報道": 0.7, original: 1.0}, limit=5, min_score=RELATED_MIN_SCORE
+    )
 
-    assert {r.item_id for r in everything} == {flood, vote}
-    assert [r.item_id for r in shown] == [flood]
-    unrelated = next(r for r in everything if r.item_id == vote)
-    assert 0.0 < unrelated.score < RELATED_MIN_SCORE <= shown[0].score
-
-
-def test_a_score_does_not_grow_with_articles_that_share_nothing(store: Store) -> None:
-    query = indexed(store, "q", FLOOD)
-    other = indexed(store, "other", {"flood": 0.4, "river": 0.3, "dam": 0.6, "farm": 0.5})
-    index = RelatedIndex(store)
-    (before,) = index.related(query, FLOOD, limit=5, min_score=0.0)
-    for n in range(30):
-        indexed(store, f"more{n}", {f"topic{n}": 0.9, f"place{n}": 0.4}, text=False)
-    (after,) = index.related(query, FLOOD, limit=5, min_score=0.0)
-    assert after.item_id == before.item_id == other
-    assert after.score == before.score  # its shared terms are equally rare: idf² cancels
+    assert found.item_id == source
+    assert found.score == LINKED_SCORE > RELATED_MIN_SCORE
+    assert found.links == ("news.example/2009/06/original-report",)
+    site = {"report": 0.7, "protest": 0.1, licence: 1.0, "elsewhere": 0.7}
+    lonely = indexed(store, "lonely", site)
+    assert all(r.score < LINKED_SCORE for r in index.related(lonely, site, limit=20, min_score=0.0))
 
 
 def test_the_item_itself_and_a_zero_limit_give_nothing(store: Store) -> None:
@@ -92,27 +138,19 @@ def test_the_item_itself_and_a_zero_limit_give_nothing(store: Store) -> None:
     assert index.related(query, {}, limit=5, min_score=0.0) == []
 
 
-def test_query_terms_skip_common_terms_and_leave_unmatchable_ones_out_of_the_self_score() -> None:
-    weights = {"the": 0.6, "flood": 0.5, "unique": 0.4, "river": 0.3}
-    total = 10 * COMMON_MIN_POSTINGS
-    frequency = {"the": 6 * COMMON_MIN_POSTINGS, "flood": 3, "river": 40}
-    chosen = strongest(weights, 3)
-    assert chosen == ["the", "flood", "unique"]
+def test_match_is_the_idf_weighted_cosine_of_whole_vectors() -> None:
+    query = {"a": 0.8, "b": 0.6}
+    other = {"a": 0.6, "c": 0.8}
+    frequency = {"a": 2, "b": 1, "c": 1}
+    weights = {t: idf(n, 10) for t, n in frequency.items()}
 
-    query = query_terms(weights, chosen, frequency, total)
+    found = match(7, query, other, frequency, 10)
 
-    assert query.fetched == ("flood",)  # "the" is on 60% of the articles, "unique" on none
-    assert set(query.factors) == set(chosen)
-    assert query.factors["flood"] > query.factors["the"] * 3  # rare terms weigh far more
-    expected = sum(weights[t] * query.factors[t] for t in ("the", "flood"))
-    assert query.self_score == pytest.approx(expected)
-    everything = query_terms(weights, chosen, frequency, total, common_share=1.0)
-    assert everything.fetched == ("the", "flood")
-
-
-def test_rank_caps_at_one_and_needs_enough_shared_terms() -> None:
-    query = QueryTerms({"a": 2.0, "b": 1.0, "c": 1.0}, ("a", "b", "c"), self_score=2.0)
-    postings = [(1, "a", 0.9), (1, "b", 0.9), (1, "c", 0.9), (2, "a", 0.1), (2, "b", 0.1)]
-    postings += [(3, "a", 0.2), (3, "b", 0.1), (3, "c", 0.1)]
-    assert rank(postings, query, 0.0) == [(1, 1.0, ("a", "b", "c")), (3, 0.3, ("a", "b", "c"))]
-    assert rank(postings, query, 0.5) == [(1, 1.0, ("a", "b", "c"))]
+    dot = 0.8 * 0.6 * weights["a"] ** 2
+    norms = ((0.8 * weights["a"]) ** 2 + (0.6 * weights["b"]) ** 2) ** 0.5 * (
+        (0.6 * weights["a"]) ** 2 + (0.8 * weights["c"]) ** 2
+    ) ** 0.5
+    assert found.score == pytest.approx(dot / norms, abs=1e-4)
+    assert found.shared == ("a",)
+    assert not found.same_story
+    assert match(7, query, query, frequency, 10).score == 1.0

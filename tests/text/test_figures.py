@@ -15,6 +15,7 @@ from aggregator.text.figures import (
     Figure,
     carries_figures,
     find_figures,
+    quantities,
     read_amounts,
     read_dates,
 )
@@ -184,3 +185,21 @@ def test_figures_are_ordered_disjoint_and_as_written(text: str) -> None:
 )  # fmt: skip
 def test_pathological_input_completes(text: str) -> None:
     find_figures(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Decree 1090 was not in consultation.", []),
+        ("El DL 1090 no lo ha sido.", []),
+        ("Article 19 of the constitution, law No. 27 and Flight 370.", []),
+        ("About 1,200 people marched on 5 June 2009.", ["1,200", "5 June 2009"]),
+        ("Flight 370 carried 239 people.", ["239"]),
+        ("Taxes rose by 5% to $3 million.", ["5%", "$3 million"]),
+        ("3 people came.", []),
+    ],
+)
+def test_quantities_are_counts_amounts_shares_and_dates_not_identifiers(
+    text: str, expected: list[str]
+) -> None:
+    assert [f.text for f in quantities(text)] == expected

@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aggregator.text.terms import cosine, language_code, stop_words, term_vector, terms
+from aggregator.text.terms import (
+    cosine,
+    language_code,
+    name_terms,
+    stop_words,
+    term_vector,
+    terms,
+)
 
 
 @pytest.mark.parametrize(
@@ -110,3 +117,19 @@ def test_terms_never_fail_and_are_lowercase_and_never_empty(
     found = terms(text, language)
     assert all(term and term == term.lower() for term in found)
     assert all(weight >= 1.0 for weight in term_vector(text, language).values())
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Fed's Charles Plosser sees high bar for change", {"charl", "plosser"}),
+        ("US Open: Stocks Fall After Fed Official Hints At Faster Taper", set()),
+        ("The IMF met in Lima on Monday.", {"imf", "lima", "monday"}),
+        ("Flight MH370 carried 239 people.", {"mh370", "239"}),
+        ("Der Hund bellt laut in Berlin.", set()),
+        ("THE WHOLE LINE IS CAPITALS", set()),
+    ],
+)
+def test_name_terms(text: str, names: set[str]) -> None:
+    language = "de" if text.startswith("Der") else "en"
+    assert name_terms(text, language) == names
