@@ -137,6 +137,17 @@ def test_pages_of_fifty_newest_first(web: Web) -> None:
     assert 'href="/stubs?q=copy&amp;page=1"' in filtered.text
 
 
+def test_a_japanese_stub_page_names_its_parts_in_japanese(web: Web) -> None:
+    page = web.client.get(f"/stubs/{stub_id(web, DAM)}").text
+    preview = page.split('class="rendered"', 1)[1].split("</details>")[0]
+    for name in ("news_summary", "key_points", "additional_data"):
+        heading = messages("ja").heading(name)
+        assert f'<label for="content-{name}">{heading}</label>' in page
+        assert f">{heading}</h" in preview  # the stub as its page reads
+    assert preview.count("翻訳待ち") == 1  # once, for the parts still in English
+    assert "translation pending" not in preview
+
+
 def test_a_stub_page_shows_the_source_beside_the_parts(web: Web) -> None:
     item_id = stub_id(web, DAM)
     page = web.client.get(f"/stubs/{item_id}").text
