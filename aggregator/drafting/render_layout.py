@@ -323,6 +323,7 @@ def _footer(stub: Stub) -> list[Block]:
     fields = [
         ("fetched", provenance.fetched_at),
         ("extraction", provenance.extraction_method or unknown),
+        ("text", provenance.text_cut),
         ("content_hash", (provenance.content_hash or none)[:_HASH_SHOWN]),
         ("languages", languages),
         ("backends", ", ".join(provenance.backends) or none),
