@@ -22,9 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from aggregator.text.sentences import Sentence, split_sentences
+import summary_gv  # type: ignore[import-not-found]  # run as bench/summary.py
+
 from aggregator.text.credits import is_furniture_sentence as is_furniture
-from aggregator.text.summarise import key_points, summarise
+from aggregator.text.sentences import Sentence, split_sentences
+from aggregator.text.summarise import NEAR_REPEAT, is_key_point, key_points, summarise
+from aggregator.text.terms import cosine, term_vector
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "summaries"
 PAIRS = DATA / "cnndm_train_sample_100.json"
@@ -85,6 +88,24 @@ def after_summary(sentences: Sequence[Sentence]) -> list[str]:
     """The baseline for key points: the first usable sentences that the summary left out."""
     shown = {pick.index for pick in summarise(sentences, LANGUAGE, COUNT)}
     rest = [s.text for i, s in enumerate(sentences) if i not in shown and not is_furniture(s.text)]
+    return rest[:POINTS]
+
+
+def after_summary_qualifying(sentences: Sequence[Sentence]) -> list[str]:
+    """The baseline under the key points' own rules: the first sentences in text order that
+    are not furniture, are key-point sentences (`is_key_point`) and do not nearly repeat a
+    summary sentence (term cosine under NEAR_REPEAT)."""
+    shown = summarise(sentences, LANGUAGE, COUNT)
+    vectors = [term_vector(pick.sentence.text, LANGUAGE) for pick in shown]
+    picked = {pick.index for pick in shown}
+    rest = [
+        s.text
+        for i, s in enumerate(sentences)
+        if i not in picked
+        and not is_furniture(s.text)
+        and is_key_point(s.text, LANGUAGE)
+        and all(cosine(term_vector(s.text, LANGUAGE), v) < NEAR_REPEAT for v in vectors)
+    ]
     return rest[:POINTS]
 
 
@@ -211,6 +232,7 @@ def main() -> None:
     point_methods: dict[str, Method] = {
         "key points": our_key_points,
         "next usable sentences": after_summary,
+        "next qualifying sentences": after_summary_qualifying,
     }
     methods_run = {**methods, **point_methods}
     outputs = {
@@ -239,6 +261,11 @@ def main() -> None:
               + "; ".join(f"{name} {r1:.1f}/{r2:.1f}/{rl:.1f}"
                            for name, (r1, r2, rl) in points.items()))  # fmt: skip
         figures[label] = {**table, **points}
+    print("\nThe CNN/DailyMail pairs carry no feed excerpt: on them ours with the excerpt is ours.")
+    if summary_gv.FEED.exists() and (summary_gv.PAGES / "index.csv").exists():
+        figures["globalvoices"] = summary_gv.report(COUNT)
+    else:
+        print(f"Global Voices capture not found under {summary_gv.SHARED}: excerpt not measured")
     speed = sentences_per_second(pairs, args.repeat)
     print(f"\nours: {speed:,.0f} sentences/s (best of {args.repeat} passes, one core)")
     figures["sentences_per_second"] = speed

@@ -105,6 +105,7 @@ _CAPTION_START = re.compile(
     rf"|taken|sent|shot|posted|shared|made|released)\b",
     re.IGNORECASE,
 )
+_LABELLED = re.compile(r"^\W*(?-i:[A-Z])[\w'\u2019-]*(?:\s+[\w'\u2019-]+){0,2}:\s+\S")
 _FINITE = re.compile(
     r"\b(?:is|are|was|were|has|have|had|will|would|can|could|should|may|might|must|did|does"
     r"|do|said|says|went|became|shows|showed|got|made|took|gave)\b",
@@ -131,10 +132,13 @@ def is_credit_line(text: str) -> bool:
 
 
 def is_caption(text: str) -> bool:
-    """A line describing a picture rather than telling the story: one that starts with a
-    picture word followed by what it shows or who made it, with no finite verb, in a line
-    short enough to be a caption ("Picture message sent by a supporter from Thailand")."""
-    if len(text.split()) > CAPTION_MAX_WORDS or not _CAPTION_START.search(text):
+    """A line describing a picture rather than telling the story, short enough to be a
+    caption and with no finite verb: one that starts with a picture word followed by what it
+    shows or who made it ("Picture message sent by a supporter from Thailand"), or with a
+    short label and a colon ("Retread: the minister with his wife yesterday.")."""
+    if len(text.split()) > CAPTION_MAX_WORDS:
+        return False
+    if not (_CAPTION_START.search(text) or _LABELLED.match(text)):
         return False
     return not _FINITE.search(text)
 

@@ -9,11 +9,16 @@ the score adds what tells a sentence stating the news from one setting the scene
   below a share of the similarity range ignored), less a little for repeating earlier ones;
 - specificity: the share of capitalised words (names, places) and whether it has a figure;
 - a direct quote at its start counts against it.
-Page furniture (bylines, timestamps, "Scroll down for video", photo credits, cross-heads in
-capitals, bare quote attributions, fragments) is never picked, and sentences are picked
+Page furniture (credits, captions, bylines, prompts, headings, fragments: see
+`aggregator.text.credits`) and items of lists are never picked, and sentences are picked
 greedily, each one's score lowered by its similarity to those already picked (maximal marginal
 relevance), so no two say the same thing. The weights were fitted on half of a set of news
 articles with reference summaries and checked on the other half (bench/summary.py).
+
+When the feed carries a real excerpt (`aggregator.text.excerpt`), its sentences are ranked with
+the article's as if they were its first paragraph (`summarise_with_excerpt`). Key points are
+whole declarative sentences worth a bullet (`is_key_point`) that neither are nor nearly repeat
+a summary sentence (term cosine NEAR_REPEAT).
 
 Every pick keeps its index and its sentence, so the caller can point at the exact offsets.
 """
@@ -86,6 +91,23 @@ def summarise(
     ranked = _Ranking.of(sentences, language)
     near = ranked.nearness(given, language)
     return ranked.pick(count, avoid=(), near=near)
+
+
+def summarise_with_excerpt(
+    sentences: Sequence[Sentence], language: str | None, count: int, excerpt: Sequence[str]
+) -> tuple[list[int], list[Pick]]:
+    """The summary of an article whose feed carries a real excerpt: the excerpt's sentences
+    are ranked with the article's as if they were its first paragraph (they share the lead's
+    position prior; an article sentence that repeats one is not picked beside it). Returns
+    the indices into `excerpt` of those picked, and the picks among `sentences`."""
+    combined = [*(Sentence(-1, -1, text) for text in excerpt), *sentences]
+    picks = summarise(combined, language, count)
+    lead = len(excerpt)
+    from_excerpt = [pick.index for pick in picks if pick.index < lead]
+    from_text = [
+        Pick(pick.index - lead, pick.sentence, pick.score) for pick in picks if pick.index >= lead
+    ]
+    return from_excerpt, from_text
 
 
 def key_points(
@@ -170,7 +192,11 @@ class _Ranking:
 
     @classmethod
     def of(cls, sentences: Sequence[Sentence], language: str | None) -> _Ranking:
-        usable = [i for i, s in enumerate(sentences) if not is_furniture_sentence(s.text)]
+        usable = [
+            i
+            for i, s in enumerate(sentences)
+            if not is_furniture_sentence(s.text) and not _LIST_ITEM.match(s.text)
+        ]
         del usable[MAX_CANDIDATES:]
         vectors = _tfidf_vectors([terms(sentences[i].text, language) for i in usable])
         similarity: dict[tuple[int, int], float] = {}

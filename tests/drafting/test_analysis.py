@@ -105,3 +105,49 @@ def test_a_quotation_in_another_language_with_short_words_in_common_is_told_apar
     assert not in_language(spanish, "en")
     assert in_language(english, "en")
     assert in_language(spanish, "es")
+
+
+def test_short_sentences_in_another_language_or_script_are_not_usable() -> None:
+    assert not in_language("El DL 1090 no lo ha sido.", "en")
+    assert not in_language("那只是立法會內交通事務委員會之下的鐵路事宜小組委員會會議決定。", "en")
+    assert not in_language("فهل من مجيب؟", "en")
+    assert in_language("He was a man of vision.", "en")
+    assert in_language("La Paz is the capital of Bolivia.", "en")
+    assert in_language("El DL 1090 no lo ha sido.", "es")
+    assert in_language("東京都は計画を発表した。", "ja")
+    text = STORY + "El DL 1090 no lo ha sido.\n"
+    assert "El DL 1090 no lo ha sido." not in [s.text for s in usable_sentences(text, "en")]
+
+
+EXCERPT = (
+    "Floods closed the port of Brod and put thousands of hectares of maize under water. "
+    "The council has set up an emergency fund."
+)
+
+
+def test_a_real_excerpt_opens_the_summary_and_key_points_do_not_repeat_it() -> None:
+    analysis = analyse(
+        STORY, None, "en", None, summary_sentences=3, key_point_count=3, excerpt=EXCERPT
+    )
+    first, second, third = analysis.summary
+    assert (first.text, first.start, first.end) == (
+        "Floods closed the port of Brod and put thousands of hectares of maize under water.",
+        None,
+        None,
+    )
+    assert (second.text, second.start) == ("The council has set up an emergency fund.", None)
+    assert third.start is not None
+    assert STORY[third.start : third.end] == third.text
+    assert analysis.summary_by.startswith("the feed's excerpt")
+    assert "no offsets" in analysis.summary_by
+    shown = {e.start for e in analysis.summary}
+    assert not [e for e in analysis.key_points if e.start in shown]
+    assert all("emergency fund" not in e.text for e in analysis.key_points)
+
+
+def test_a_cut_lead_in_the_feed_is_not_used() -> None:
+    cut = STORY[:120] + " [...]"
+    without = analyse(STORY, None, "en", None, summary_sentences=3, key_point_count=3)
+    analysis = analyse(STORY, None, "en", None, summary_sentences=3, key_point_count=3, excerpt=cut)
+    assert analysis.summary == without.summary
+    assert analysis.summary_by == "extractive summary of the source"

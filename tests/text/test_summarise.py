@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aggregator.text.sentences import Sentence, split_sentences
 from aggregator.text.credits import is_furniture_sentence as is_furniture
-from aggregator.text.summarise import Pick, key_points, summarise
+from aggregator.text.sentences import Sentence, split_sentences
+from aggregator.text.summarise import Pick, is_key_point, key_points, summarise
 from tests.shared_data import require_shared
 
 FURNITURE = [
@@ -232,3 +232,53 @@ def test_news_summaries_score_at_least_the_first_three_sentences_on_rouge_2() ->
         ours += _rouge2(pair["highlights"], " ".join(p.sentence.text for p in picks))
         lead += _rouge2(pair["highlights"], " ".join(s.text for s in sentences[:3]))
     assert ours >= lead
+
+
+@pytest.mark.parametrize(
+    ("text", "worthy"),
+    [
+        (
+            "The Riverside Bridge in Millbrook was closed on Monday after engineers found cracks.",
+            True,
+        ),
+        ('"We are doing everything we can to reopen it," Mayor Alice Grant said on Monday.', True),
+        ("In fact, it is already going pretty badly.", False),  # filler
+        ("Stop war and live in peace.", False),  # a chant: too short to state anything
+        ("Do you consult the people who live along the river before you close it?", False),
+        ("Even the mayor has been blamed for the cracks in the steel supports!", False),
+        ("1) Return the palm tree to the storage area behind the town hall.", False),
+        ("- I do not want to discuss whether the bridge was well built or not at all.", False),
+        ("Now is the time for the council to speak with one voice about the bridge.”", False),
+        ("“The bridge will stay closed for six weeks while the supports are repaired.", False),
+        ("“The bridge will stay closed for six weeks while the supports are repaired.”", False),
+        ("東京都は12日、新しい防災計画を発表し、住宅の耐震化を進めると説明した。", True),
+    ],
+)
+def test_key_points_are_whole_declarative_informative_sentences(text: str, worthy: bool) -> None:
+    assert is_key_point(text, "en" if text.isascii() or "“" in text else "ja") is worthy
+
+
+def test_key_points_skip_questions_chants_filler_and_sentences_repeating_the_summary() -> None:
+    texts = [
+        *ARTICLE,
+        "Do you think the council will find the money for the repairs in time?",
+        "In fact, it is already going pretty badly.",
+        "Stop war and live in peace.",
+        "The Riverside Bridge in Millbrook was closed on Monday because engineers found cracks.",
+    ]
+    _, sentences = build(texts)
+    summary = summarise(sentences, "en")
+    points = key_points(sentences, "en", 5, summary=summary)
+    chosen = [p.sentence.text for p in points]
+    assert len(chosen) == 5
+    assert not set(texts[-4:]) & set(chosen)
+    assert all(is_key_point(text, "en") for text in chosen)
+
+
+def test_key_points_do_not_repeat_given_sentences_from_the_feed() -> None:
+    _, sentences = build(ARTICLE)
+    feed = ["Engineers found cracks in two steel supports of the Riverside Bridge in Millbrook."]
+    summary = summarise(sentences, "en", 2, given=feed)
+    assert all("cracks" not in p.sentence.text for p in summary)
+    points = key_points(sentences, "en", 4, summary=summary, given=feed)
+    assert all("cracks" not in p.sentence.text for p in points)
