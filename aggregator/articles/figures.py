@@ -28,6 +28,7 @@ MAX_CAPTION_CHARS = 400
 PROBE_PARAGRAPHS = 8
 MIN_PROBE_CHARS = 40
 PROBE_PREFIX = 60
+MAX_MATCHED = 64
 _LAZY = ("data-src", "data-lazy-src", "data-original", "data-url", "src")
 _CAPTION_CLASS = re.compile(r"caption|credit|copyright|byline-photo", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
@@ -83,6 +84,8 @@ def _region(tree: HtmlElement, probes: list[str]) -> HtmlElement | None:
     for paragraph in tree.iter("p"):
         if _norm(paragraph.text_content())[:PROBE_PREFIX] in wanted:
             matched.append(paragraph)
+            if len(matched) == MAX_MATCHED:  # a page repeating one paragraph thousands of times
+                break
     if not matched:
         return None
     common = _ancestors(matched[0])
@@ -115,13 +118,11 @@ def _caption(image: HtmlElement, region: HtmlElement) -> str | None:
     holder: HtmlElement | None = image
     for _ in range(3):
         holder = holder.getparent() if holder is not None else None
-        if holder is None or holder is region:
-            return None
+        if holder is None or holder is region or len(holder.findall(".//img")) > 1:
+            return None  # past the article, or a caption there may be another image's
         texts = _caption_texts(holder)
         if texts:
             return _norm(" ".join(texts))[:MAX_CAPTION_CHARS] or None
-        if len(holder.findall(".//img")) > 1:
-            return None
     return None
 
 

@@ -62,3 +62,19 @@ def test_addresses_that_are_not_addresses_are_dropped() -> None:
     html, _ = extract(page)
     assert html.count("<img") == 1
     assert 'src="https://courier.example/media/a-320.jpg"' in html
+
+
+def test_a_page_of_thousands_of_images_keeps_eight_quickly() -> None:
+    import time
+
+    prose = "<p>The same paragraph of a story that is long enough to be found in the page.</p>"
+    blocks = "".join(
+        f'<div><figure><img src="https://i.example/{n}.jpg" width="600">'
+        f"<figcaption>Photo: Agent {n}</figcaption></figure>{prose}</div>"
+        for n in range(3000)
+    )
+    started = time.perf_counter()
+    html, _ = extract(f"<html><body><main><article>{blocks}</article></main></body></html>")
+    assert time.perf_counter() - started < 5
+    assert html.count("<img") == 8
+    assert 'title="Photo: Agent 0"' in html
