@@ -74,7 +74,7 @@ def compose(
             by=analysis.summary_by if summary else None,
             entries=analysis.summary,
         ),
-        with_copies(_source(job, source_info, words), copies),
+        with_copies(_source(job, source_info, words), copies, words("also_reported_by")),
         _in_language(
             illustration_part(job.html, page_url=job.url, feed=job.feed, source_info=source_info),
             words,

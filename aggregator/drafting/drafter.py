@@ -22,8 +22,9 @@ from typing import Any, Protocol, TypeVar
 from aggregator.config import Config
 from aggregator.drafting.analysis import Analysis, analyse, figure_sentences_of
 from aggregator.drafting.category import choose_category
-from aggregator.drafting.compose import PROMPTS, compose
+from aggregator.drafting.compose import compose
 from aggregator.drafting.machine import Database, MachineDrafter, MachineInput, retry_delay
+from aggregator.drafting.messages import messages
 from aggregator.drafting.records import Entry, Provenance, Stub
 from aggregator.drafting.related_parts import Refresh, Related, add_related
 from aggregator.drafting.textcap import cap_text
@@ -40,6 +41,8 @@ RELATED_MIN_SCORE = 0.3
 """Least cosine (aggregator.storage.related) of an article shown as related: chosen on
 bench/related.py, see docs/design.md."""
 RELATED_WITH_FIGURES = 3
+REFRESHED = ("background", "related_news", "additional_data")
+"""The parts a later related article may change in a drafted stub."""
 FIGURES_PER_RELATED = 2
 
 
@@ -119,7 +122,9 @@ class Drafter:
             target=result.target_language,
             backends=list(result.provenance.backends),
             pending=result.pending,
-            related=sum(not r.article.same_story for r in found.related),
+            related=sum(
+                not r.article.same_story and r.article.copy_of is None for r in found.related
+            ),
             copies=sum(r.article.same_story for r in found.related),
             refreshed=refreshed,
             seconds=round(time.perf_counter() - started, 3),
@@ -157,7 +162,9 @@ class Drafter:
         )
         copies = [a for a in found if a.same_story]
         related = []
-        for rank, article in enumerate(a for a in found if not a.same_story):
+        repeats = [Related(a, ()) for a in found if a.copy_of is not None]
+        listed = (a for a in found if not a.same_story and a.copy_of is None)
+        for rank, article in enumerate(listed):
             figures: tuple[Entry, ...] = ()
             if rank < RELATED_WITH_FIGURES:
                 figures = await self.pool.call(
@@ -219,7 +226,7 @@ class Drafter:
             errors=tuple(machine.errors),
             retry_at=machine.retry_at,
         )
-        archive = [*related, *(Related(c, ()) for c in copies)]
+        archive = [*related, *repeats, *(Related(c, ()) for c in copies)]
         return result, Found(archive, analysis.figures[:FIGURES_PER_RELATED])
 
     async def _refresh_related(self, job: DraftJob, found: Found) -> int:
@@ -228,6 +235,7 @@ class Drafter:
         settings = self.config.drafting
         write = self._write_file if self.stubs_dir is not None else None
         refreshed = 0
+        copies = frozenset(r.article.url for r in found.related if r.article.same_story)
         for related in found.related:
             other = related.article
             article = RelatedArticle(
@@ -248,13 +256,16 @@ class Drafter:
             addition = Related(article, () if other.same_story else found.figures)
 
             def change(stub: Stub, addition: Related = addition) -> Refresh | None:
+                words = messages(stub.provenance.target_language)
                 return add_related(
                     stub.parts,
                     addition,
                     stub.published,
                     limit=settings.related_limit,
                     with_figures=RELATED_WITH_FIGURES,
-                    prompts=PROMPTS,
+                    prompts={name: words(f"prompt.{name}") for name in REFRESHED},
+                    copies=copies,
+                    also=words("also_reported_by"),
                 )
 
             if await self.db.run(self.queue.refresh, other.item_id, change, self.clock(), write):

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from aggregator.drafting.records import PREPARED, TO_WRITE, Entry, Part
 from aggregator.storage.related import RelatedArticle
 
-ALSO_REPORTED = "Also reported by"
+ALSO_REPORTED = "Also reported by {feeds}"
+"""The line naming the copies, when the caller has no catalogue."""
 LINKED_PARTS = ("background", "related_news")
 FIGURES_BY = "sentences with figures from the source and related articles"
 
@@ -94,17 +95,20 @@ def figures_part(own: Sequence[Entry], related: Sequence[Related], prompt: str) 
     )
 
 
-def with_copies(source: Part, copies: Sequence[RelatedArticle]) -> Part:
-    """The Source part naming the other feeds that carry the same story, each once."""
+def with_copies(source: Part, copies: Sequence[RelatedArticle], also: str = ALSO_REPORTED) -> Part:
+    """The Source part naming, in its last line, the other feeds that carry the same story,
+    each once; `also` is that line with a `{feeds}` placeholder, in the stub's language."""
     known = {(e.url, e.source) for e in source.entries if e.score is not None}
     added = [c for c in copies if (c.url, c.feed) not in known]
     if not added:
         return source
+    lines = source.content.split("\n")
+    if known:  # the line naming the copies found before
+        lines = lines[:-1]
     entries = (*source.entries, *(link_entry(c) for c in added))
     # The article's own entry has no score; copies carry theirs.
     feeds = list(dict.fromkeys(e.source for e in entries if e.score is not None and e.source))
-    lines = [line for line in source.content.split("\n") if not line.startswith(ALSO_REPORTED)]
-    lines.append(f"{ALSO_REPORTED}: {', '.join(feeds)}")
+    lines.append(also.format(feeds=", ".join(feeds)))
     return dataclasses.replace(source, content="\n".join(lines), entries=entries)
 
 
@@ -126,12 +130,14 @@ def add_related(
     *,
     limit: int,
     with_figures: int,
-    prompts: dict[str, str],
+    prompts: Mapping[str, str],
+    copies: Collection[str] = (),
+    also: str = ALSO_REPORTED,
 ) -> Refresh | None:
     """`parts` of a drafted stub (its article published at `published`) with `addition`
-    listed where it belongs, or None when nothing changes (already listed, or weaker than a
-    full list). An edited part is left as the editor wrote it; the history says what was
-    not added to it."""
+    listed where it belongs, or None when nothing changes (listed already, itself or as one
+    of its `copies`' addresses, or weaker than a full list). An edited part is left as the
+    editor wrote it; the history says what was not added to it."""
     article = addition.article
     by_name = {p.name: p for p in parts}
     changes: dict[str, Part] = {}
@@ -140,14 +146,14 @@ def add_related(
         source = by_name.get("source")
         if source is None or source.edited:
             return None
-        updated = with_copies(source, [article])
+        updated = with_copies(source, [article], also)
         if updated == source:
             return None
         return Refresh(_replaced(parts, {"source": updated}), f"also reported by {article.feed}")
     name = "background" if is_earlier(article, published) else "related_news"
     part = by_name.get(name)
     listed = {e.url for p in LINKED_PARTS if (q := by_name.get(p)) for e in q.entries}
-    if part is None or article.url in listed:
+    if part is None or article.url in listed or listed & set(copies):
         return None
     if part.edited:
         notes.append(f"not added to the edited {name}: {article.title or article.url}")

@@ -23,6 +23,7 @@ returned flagged as such, for "also reported by", never as related news.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -50,7 +51,8 @@ MAX_COPIES = 20
 class RelatedArticle:
     """A stored article related to the query: `score` the cosine in [0, 1] (four decimals,
     at least LINKED_SCORE with a shared link), `shared` the word terms both carry, strongest
-    for the query first, `links` the shared links, `same_story` for a copy of the query."""
+    for the query first, `links` the shared links, `same_story` for a copy of the query's
+    own story."""
 
     item_id: int
     feed: str
@@ -63,6 +65,9 @@ class RelatedArticle:
     shared: tuple[str, ...]
     links: tuple[str, ...] = ()
     same_story: bool = False
+    copy_of: int | None = None
+    """For a related article that repeats another one found (the same story through another
+    feed): that one's item id. Not listed, but told when the query's article arrives."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,12 +138,25 @@ class RelatedIndex:
             ]
             matches.sort(key=lambda m: (-m.score, m.item_id))
             same = [m for m in matches if m.same_story][:MAX_COPIES]
-            others = [m for m in matches if not m.same_story][: limit * 2]
+            others = [m for m in matches if not m.same_story][: limit * 3]
             found = _articles(conn, same + others)
         own = normalise_link(url) if url else None
         copies = [_copy(r) for r in found if r.same_story or normalise_link(r.url) == own]
-        related = [r for r in found if not r.same_story and normalise_link(r.url) != own]
-        return copies + related[:limit]
+        related: list[RelatedArticle] = []
+        repeats: list[RelatedArticle] = []
+        for article in found:
+            if article.same_story or normalise_link(article.url) == own:
+                continue
+            first = next(
+                (k for k in related if _one_story(article, k, vectors, frequency, total)), None
+            )
+            if first is None:
+                related.append(article)
+            else:  # a story reached through two feeds is listed once
+                repeats.append(dataclasses.replace(article, copy_of=first.item_id))
+        shown = related[:limit]
+        listed = {r.item_id for r in shown}
+        return copies + shown + [r for r in repeats if r.copy_of in listed]
 
 
 def idf(df: int, total: int) -> float:
@@ -168,6 +186,20 @@ def match(
     score = max(cosine, LINKED_SCORE) if links else cosine
     ordered = sorted(shared, key=lambda t: (-query[t] * idf(frequency.get(t, 1), total), t))
     return Match(item_id, round(score, 4), tuple(ordered), tuple(links), cosine >= SAME_STORY)
+
+
+def _one_story(
+    one: RelatedArticle,
+    other: RelatedArticle,
+    vectors: Mapping[int, Mapping[str, float]],
+    frequency: Mapping[str, int],
+    total: int,
+) -> bool:
+    """Whether two found articles are copies of one story: one address, or near-identical."""
+    if normalise_link(one.url) == normalise_link(other.url):
+        return True
+    a, b = vectors.get(one.item_id, {}), vectors.get(other.item_id, {})
+    return match(other.item_id, a, b, frequency, total).same_story
 
 
 def _enough(m: Match) -> bool:
@@ -247,13 +279,7 @@ def _frequencies(conn: sa.Connection, terms: list[str]) -> dict[str, int]:
 
 
 def _copy(article: RelatedArticle) -> RelatedArticle:
-    if article.same_story:
-        return article
-    return RelatedArticle(**{**_fields(article), "same_story": True})
-
-
-def _fields(article: RelatedArticle) -> dict[str, Any]:
-    return {name: getattr(article, name) for name in RelatedArticle.__slots__}
+    return article if article.same_story else dataclasses.replace(article, same_story=True)
 
 
 def _articles(conn: sa.Connection, matches: Iterable[Match]) -> list[RelatedArticle]:

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from aggregator.drafting.compose import PROMPTS
 from aggregator.drafting.records import EDITED, PREPARED, TO_WRITE, Entry, Part
 from aggregator.drafting.related_parts import (
-    ALSO_REPORTED,
     Refresh,
     Related,
     add_related,
@@ -121,14 +120,14 @@ def test_a_copy_of_the_same_story_is_named_once_in_the_source() -> None:
 
     assert refresh is not None
     part = named(refresh.parts, "source")
-    assert part.content.endswith(f"{ALSO_REPORTED}: feed5")
+    assert part.content.endswith("Also reported by feed5")
     assert [e.url for e in part.entries] == ["https://e.org/own", "https://e.org/5"]
     assert named(refresh.parts, "related_news") == named(drafted(), "related_news")
     assert add(refresh.parts, copy) is None
     same_address = dataclasses.replace(article(6, same_story=True), url="https://e.org/own")
-    again = with_copies(part, [same_address])
-    assert again.content.count(ALSO_REPORTED) == 1
-    assert again.content.endswith(f"{ALSO_REPORTED}: feed5, feed6")
+    again = with_copies(part, [same_address], "{feeds}も報道")
+    assert again.content.split("\n")[-1] == "feed5, feed6も報道"
+    assert "Also reported by" not in again.content
 
 
 def test_the_same_sentence_from_two_feeds_appears_once() -> None:
