@@ -160,6 +160,19 @@ def routes(ctx: WebContext) -> list[BaseRoute]:
         names = await start_fetch(ctx, ())
         return JSONResponse({"fetching": list(names)}, status_code=202)
 
+    async def draft_item(request: Request) -> Response:
+        """An item a first fetch held back (or whose article the cleanup let go): its article
+        is queued, and extraction and drafting pick it up as they do every article."""
+        value: str = request.path_params["item_id"]
+        await json_body(request, required=False)
+        app = ctx.app
+        state = None
+        if value.isascii() and value.isdigit() and len(value) < 12:
+            state = await ctx.db(app.articles.queue.request, int(value), app.clock())
+        if state is None:
+            raise ApiError(404, f"no item {value!r}")
+        return JSONResponse({"item_id": int(value), "article": state}, status_code=202)
+
     async def openapi(request: Request) -> Response:
         return JSONResponse(openapi_document())
 
@@ -172,6 +185,7 @@ def routes(ctx: WebContext) -> list[BaseRoute]:
         Route("/api/feeds", answers_json(list_feeds), methods=["GET"]),
         Route("/api/feeds/fetch", answers_json(fetch_all), methods=["POST"]),
         Route("/api/feeds/{name:path}/fetch", answers_json(fetch_feed), methods=["POST"]),
+        Route("/api/items/{item_id}/draft", answers_json(draft_item), methods=["POST"]),
         Route("/api/openapi.json", openapi, methods=["GET"]),
     ]
 

@@ -188,6 +188,17 @@ def openapi_document() -> dict[str, Any]:
                     ),
                 }
             },
+            "/api/items/{item_id}/draft": {
+                "post": {
+                    "summary": "Extract and draft an item that has no stub, such as one a feed's "
+                    "first fetch held back: its article is queued, its stub follows",
+                    "parameters": [
+                        _path("item_id", "The item's id (`aggregator items`).", {"type": "integer"})
+                    ],
+                    "requestBody": _body("Empty", required=False),
+                    "responses": _answers("202", "Queued.", "ArticleQueued", "403", "404", "415"),
+                }
+            },
             "/api/openapi.json": {
                 "get": {
                     "summary": "This description",

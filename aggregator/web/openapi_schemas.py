@@ -230,6 +230,18 @@ def schemas() -> dict[str, Any]:
                 }
             },
         },
+        "ArticleQueued": {
+            "type": "object",
+            "required": ["item_id", "article"],
+            "properties": {
+                "item_id": {"type": "integer"},
+                "article": {
+                    "type": "string",
+                    "description": "The article's state: pending (queued, or already waiting), "
+                    "done (extracted already: the stub is drafted or queued).",
+                },
+            },
+        },
         "PartEdit": {
             "type": "object",
             "required": ["content", "editor"],
