@@ -256,6 +256,7 @@ async def _discover(config: Config, url: str) -> FoundFeed:
         workers=min(settings.parse_workers, 1),
         time_budget=settings.parse_time_budget,
         memory_budget_bytes=settings.parse_memory_mb * 1024 * 1024,
+        max_items=settings.max_items_per_feed,
     )
     async with HttpClient(client_settings(settings)) as http, parser:
         try:
