@@ -26,7 +26,7 @@ CAPTION_MAX_WORDS = 30  # a longer sentence is narrative even when it mentions a
 _PICTURE = (
     r"(?:photo(?:graph)?|picture|pic|image|art(?:work)?|illustration|graphic|video|cartoon"
     r"|comic|drawing|painting|poster|banner|map|chart|infographic|screenshot|screen\s*shot"
-    r"|screen\s*capture|still|thumbnail|foto|bild|imagen|dessin|vidéo)s?"
+    r"|screen\s*capture|thumbnail|foto|bild|imagen|dessin|vidéo)s?"
 )
 _CREDIT = re.compile(
     rf"""
@@ -41,7 +41,8 @@ _CREDIT = re.compile(
     | \bcreative\s*commons\s+(?:licen[cs]e|attribution|by)\b
     | \(cc(?:[\s-]by[\w\s.-]*|\s+licen[cs]ed)\)
     | \bcc[\s-]by(?:[\s-](?:sa|nc|nd))+\b | \bpublic[\s-]domain\s+licen[cs]e
-    | © | \ball\s+rights\s+reserved\b | \b(?:getty\s+images|ap\s+photo|afp\s+photo|epa\s+photo)\b
+    | (?:^|[\s(])© | \ball\s+rights\s+reserved\b
+    | \b(?:getty\s+images|ap\s+photo|afp\s+photo|epa\s+photo)\b
     | \bthis\s+(?:post|article|story|piece)\s+(?:was\s+)?(?:written|translated
         |prepared|compiled|produced|edited)\s+(?:in\s+collaboration\s+with|with|by)\b
     | \b(?:has|have)\s+(?:collaborated|contributed)\s+(?:with|to)\s+this\s+(?:post|article|story)
@@ -101,11 +102,16 @@ _ATTRIBUTION = re.compile(
 )
 # "Picture message sent by a supporter", "Arabist picture for the Hagg, ... watching the speech."
 _CAPTION_START = re.compile(
-    rf"^\W*(?:[\w'\u2019-]+\s+){{0,2}}{_PICTURE}(?:\s+message)?\s+(?:of|for|from|by|showing"
+    rf"^\W*(?:[\w'\u2019-]+\s+)?{_PICTURE}(?:\s+message)?\s+(?:of|for|from|by|showing"
     rf"|taken|sent|shot|posted|shared|made|released)\b",
     re.IGNORECASE,
 )
 _LABELLED = re.compile(r"^\W*(?-i:[A-Z])[\w'\u2019-]*(?:\s+[\w'\u2019-]+){0,2}:\s+\S")
+_SPEECH = re.compile(  # "She added: '...'" introduces a quotation, it is no caption
+    r"\b(?:said|says|added|adds|continued|continues|wrote|writes|read|reads|explained|told"
+    r"|tweeted|posted|stated|noted|warned|asked|replied|concluded)\s*:",
+    re.IGNORECASE,
+)
 _FINITE = re.compile(
     r"\b(?:is|are|was|were|has|have|had|will|would|can|could|should|may|might|must|did|does"
     r"|do|said|says|went|became|shows|showed|got|made|took|gave)\b",
@@ -138,7 +144,8 @@ def is_caption(text: str) -> bool:
     short label and a colon ("Retread: the minister with his wife yesterday.")."""
     if len(text.split()) > CAPTION_MAX_WORDS:
         return False
-    if not (_CAPTION_START.search(text) or _LABELLED.match(text)):
+    labelled = bool(_LABELLED.match(text)) and not _SPEECH.search(text)
+    if not (labelled or _CAPTION_START.search(text)):
         return False
     return not _FINITE.search(text)
 

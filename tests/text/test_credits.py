@@ -66,6 +66,14 @@ STORY = [
     '"We will rebuild the quay by spring," the mayor said.',
     "東京都は新しい防災計画を発表しました。",
     "By the end of the day the rebels had taken the city and the airport.",
+    "Still from the port, a user on Twitter suggests that the crane needs inspecting.",
+    "She added: 'As soon as the boats arrive, we will start the repairs.'",
+    "A recent expos\u00c3\u00a9 explains how the port company reported losses each year.",
+    "Using a map of the coast, the engineer's image of the storm helped plan the repairs.",
+]
+LABEL_CAPTIONS = [
+    "Retread: the minister with his wife on the quay yesterday.",
+    "Last embrace: a fisherman with his boat in its last moments .",
 ]
 
 
@@ -75,7 +83,7 @@ def test_credits_are_credit_lines_and_furniture(text: str) -> None:
     assert is_furniture_sentence(text)
 
 
-@pytest.mark.parametrize("text", CAPTIONS)
+@pytest.mark.parametrize("text", CAPTIONS + LABEL_CAPTIONS)
 def test_captions_are_recognised(text: str) -> None:
     assert is_caption(text)
     assert is_furniture_sentence(text)
