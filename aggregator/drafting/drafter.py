@@ -21,9 +21,10 @@ from typing import Any, Protocol, TypeVar
 
 from aggregator.config import Config
 from aggregator.drafting.analysis import Analysis, analyse, figure_sentences_of
+from aggregator.drafting.budget import retry_delay
 from aggregator.drafting.category import choose_category
 from aggregator.drafting.compose import compose
-from aggregator.drafting.machine import Database, MachineDrafter, MachineInput, retry_delay
+from aggregator.drafting.machine import Database, MachineDrafter, MachineInput
 from aggregator.drafting.messages import messages
 from aggregator.drafting.records import Entry, Provenance, Stub
 from aggregator.drafting.related_parts import Refresh, Related, add_related

@@ -2,14 +2,15 @@
 
 Everything a reader sees of a stub (title, summary, each key point, each Additional Data
 sentence, each related article's title: see `translation.py`) is asked of the backend in one
-request. Each piece has its own idempotency key (the article's content hash, the backend, model
-and prompt version, the target language, the part and a hash of its text). Answers are written
-to the ledger as soon as they arrive, and looked up before asking: a retry or a restart never
-pays twice. Every request sent is paid for, so its usage is written to the ledger even when no
-piece of its answer was usable (invalid JSON, a failed check, a reply cut off). Before paying,
-the backend's spending today is checked against the daily budget; over budget, the parts stay
-pending with the reason. Every machine text is checked for numbers, dates and names that the
-sources do not contain, and those are flagged on the part.
+request, together with the commentary parts when the backend writes them too (the
+OpenAI-compatible one). Each piece has its own idempotency key (the article's content hash,
+the backend, model and prompt version, the target language, the part and a hash of its text).
+Answers are written to the ledger as soon as they arrive, and looked up before asking: a retry
+or a restart never pays twice. Every request sent is paid for, so its usage is written to the
+ledger even when no piece of its answer was usable (invalid JSON, a failed check, a reply cut
+off). Before paying, the backend's spending today is checked against the daily budget; over
+budget, the parts stay pending with the reason. Every machine text is checked for numbers,
+dates and names that the sources do not contain, and those are flagged on the part.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 from aggregator.drafting.backends.base import BackendError, BackendReply, Translator, Usage, Writer
+from aggregator.drafting.budget import budget_refusal, next_utc_midnight, retry_delay
 from aggregator.drafting.messages import messages
 from aggregator.drafting.records import Part
 from aggregator.drafting.settings import DraftingSettings
@@ -35,7 +37,6 @@ from aggregator.drafting.translation import (
 from aggregator.storage.ledger import (
     Ledger,
     LedgerEntry,
-    Spent,
     idempotency_key,
     spending_entry,
 )
@@ -84,31 +85,6 @@ class MachineOutcome:
         self.retry_at = at if self.retry_at is None else min(self.retry_at, at)
 
 
-def budget_refusal(spent: Spent, settings: DraftingSettings, backend: str) -> str | None:
-    """Why no more may be spent on `backend` today, or None."""
-    if settings.daily_budget is not None and spent.cost >= settings.daily_budget:
-        return (
-            f"daily budget of {settings.daily_budget:g} for {backend} reached "
-            f"(spent {spent.cost:.4f} today)"
-        )
-    units = spent.tokens if backend == "openai" else spent.characters
-    if settings.daily_units is not None and units >= settings.daily_units:
-        what = "tokens" if backend == "openai" else "characters"
-        return (
-            f"daily limit of {settings.daily_units} {what} for {backend} reached "
-            f"({units} used today)"
-        )
-    return None
-
-
-def next_utc_midnight(now: datetime) -> datetime:
-    return (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-def retry_delay(settings: DraftingSettings, attempts: int) -> timedelta:
-    return min(timedelta(minutes=settings.retry_minutes * 2 ** max(attempts, 0)), timedelta(days=1))
-
-
 @dataclass(frozen=True)
 class MachineDrafter:
     backend: Translator | None
@@ -128,54 +104,57 @@ class MachineDrafter:
         outcome = MachineOutcome(parts=list(parts))
         words = messages(article.target)
         translating = article.source != article.target
-        if self.backend is not None and translating:
-            wanted = {p.name: p.text for p in pieces(outcome.parts)}
-            texts = await self._ask(outcome, "translation", wanted, article, None)
-            if texts:
+        backend = self.backend
+        if backend is not None:
+            translate = {p.name: p.text for p in pieces(outcome.parts)} if translating else {}
+            write: dict[str, str] = {}
+            if self.settings.write_commentary and isinstance(backend, Writer):
+                by_name = {p.name: p for p in outcome.parts}
+                write = {
+                    n: WRITTEN[n]
+                    for n in WRITTEN
+                    if open_for_machine(by_name.get(n), tuple(WRITTEN))
+                }
+            if translate and write and hasattr(backend, "draft"):  # one request for both
+                texts = await self._ask(outcome, translate, write, article)
+            else:
+                texts = await self._ask(outcome, translate, {}, article)
+                texts.update(await self._ask(outcome, {}, write, article))
+            by = self.label or backend.name
+            translated = {n: t for n, t in texts.items() if n in translate}
+            if translated:
                 outcome.parts = apply_translations(
-                    outcome.parts,
-                    texts,
-                    by=self.label or self.backend.name,
-                    sources=article.sources,
-                    words=words,
+                    outcome.parts, translated, by=by, sources=article.sources, words=words
                 )
-        if translating:
-            marker = pending_marker(article.source, article.target)
-            outcome.parts = mark_pending(outcome.parts, marker)
-        if (
-            self.backend is not None
-            and self.settings.write_commentary
-            and isinstance(self.backend, Writer)
-        ):
-            by_name = {p.name: p for p in outcome.parts}
-            wanted = {
-                n: WRITTEN[n] for n in WRITTEN if open_for_machine(by_name.get(n), tuple(WRITTEN))
-            }
-            source_text = article.text[:MAX_SOURCE_CHARS]
-            texts = await self._ask(outcome, "commentary", wanted, article, source_text)
-            by = self.label or self.backend.name
             outcome.parts = [
                 drafted(p, texts[p.name], by, article.sources, words, original=None)
-                if p.name in texts
+                if p.name in write and p.name in texts
                 else p
                 for p in outcome.parts
             ]
+        if translating:
+            marker = pending_marker(article.source, article.target)
+            outcome.parts = mark_pending(outcome.parts, marker)
         return outcome
 
     async def _ask(
         self,
         outcome: MachineOutcome,
-        what: str,
-        wanted: Mapping[str, str],
+        translate: Mapping[str, str],
+        write: Mapping[str, str],
         article: MachineInput,
-        source_text: str | None,
     ) -> dict[str, str]:
-        """The answers to `wanted` (name -> text), from the ledger or from one request."""
+        """The translations of `translate` and the parts of `write` (name -> instruction),
+        from the ledger or from one request."""
         assert self.backend is not None
-        if not wanted:
+        if not translate and not write:
             return {}
+        what = " and ".join(
+            w for w, ask in (("translation", translate), ("commentary", write)) if ask
+        )
         name = self.backend.name
         version = getattr(self.backend, "prompt_version", None)
+        wanted = {**translate, **write}
         keys = {
             piece: idempotency_key(
                 article.content_hash,
@@ -183,7 +162,7 @@ class MachineDrafter:
                 self.settings.model,
                 version,
                 article.target,
-                what,
+                "translation" if piece in translate else "commentary",
                 piece.split(".", 1)[0],
                 hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
             )
@@ -192,12 +171,12 @@ class MachineDrafter:
         known = await self.db.run(self.ledger.lookup, list(set(keys.values())))
         texts = {piece: known[key].result for piece, key in keys.items() if key in known}
         # A text met twice (a sentence that is both a key point and a figure) is sent once.
-        first: dict[str, str] = {}
+        first: dict[tuple[bool, str], str] = {}
         for piece, text in wanted.items():
             if piece not in texts:
-                first.setdefault(text, piece)
-        missing = {text_piece: text for text, text_piece in first.items()}
-        if missing:
+                first.setdefault((piece in translate, text), piece)
+        asked = set(first.values())
+        if asked:
             refusal = budget_refusal(
                 await self.db.run(self.ledger.spent, name, self.clock()), self.settings, name
             )
@@ -206,14 +185,17 @@ class MachineDrafter:
                 outcome.wait_until(next_utc_midnight(self.clock()))
             else:
                 reply, error = await self._call(
-                    missing, article.source, article.target, source_text, keys
+                    {p: t for p, t in translate.items() if p in asked},
+                    {p: t for p, t in write.items() if p in asked},
+                    article,
+                    keys,
                 )
                 if reply is not None:
                     answered = {p.name: p.text for p in reply.parts if p.text}
                     fresh = {
-                        piece: answered[first[text]]
+                        piece: answered[first[(piece in translate, text)]]
                         for piece, text in wanted.items()
-                        if piece not in texts and first[text] in answered
+                        if piece not in texts and first[(piece in translate, text)] in answered
                     }
                     await self._record(fresh, reply, keys, article.item_id)
                     _count(outcome, reply)
@@ -226,35 +208,41 @@ class MachineDrafter:
 
     async def _call(
         self,
-        parts: Mapping[str, str],
-        source: str | None,
-        target: str,
-        source_text: str | None,
+        translate: Mapping[str, str],
+        write: Mapping[str, str],
+        article: MachineInput,
         keys: Mapping[str, str],
     ) -> tuple[BackendReply | None, BackendError | None]:
-        assert self.backend is not None
-        request_key = idempotency_key(*sorted(keys[p] for p in parts))
+        backend: Any = self.backend
+        assert backend is not None
+        source, target = article.source, article.target
+        source_text = article.text[:MAX_SOURCE_CHARS]
+        request_key = idempotency_key(*sorted(keys[p] for p in [*translate, *write]))
         try:
-            if source_text is not None:
-                assert isinstance(self.backend, Writer)
-                reply = await self.backend.write(  # type: ignore[call-arg]
-                    parts, source_text, source, target, idempotency_key=request_key
+            if translate and write:
+                reply = await backend.draft(
+                    translate, write, source_text, source, target, idempotency_key=request_key
                 )
-            elif self.backend.name == "openai":
-                reply = await self.backend.translate(  # type: ignore[call-arg]
-                    parts, source, target, idempotency_key=request_key
+            elif write:
+                reply = await backend.write(
+                    write, source_text, source, target, idempotency_key=request_key
+                )
+            elif backend.name == "openai":
+                reply = await backend.translate(
+                    translate, source, target, idempotency_key=request_key
                 )
             else:
-                reply = await self.backend.translate(parts, source, target)
+                reply = await backend.translate(translate, source, target)
         except BackendError as exc:
             return exc.partial, exc
+        assert isinstance(reply, BackendReply)
         failed = [p for p in reply.parts if p.text is None or p.error]
         if failed:
             problems: dict[str, list[str]] = {}
             for p in failed:
                 problems.setdefault(p.error or "no answer", []).append(p.name)
             detail = "; ".join(f"{', '.join(names)}: {why}" for why, names in problems.items())
-            return reply, BackendError(self.backend.name, detail, retryable=True)
+            return reply, BackendError(backend.name, detail, retryable=True)
         return reply, None
 
     async def _record(

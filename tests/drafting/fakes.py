@@ -186,6 +186,10 @@ class FakeOpenAI(FakeService):
         if set(request) == {"source_text", "parts"}:
             source = request["source_text"]
             content = {name: f"{name} from {len(source)} chars" for name in request["parts"]}
+        elif set(request) == {"translate", "source_text", "write"}:  # translations and writing
+            source = request["source_text"]
+            content = {name: translated(text) for name, text in request["translate"].items()}
+            content |= {name: f"{name} from {len(source)} chars" for name in request["write"]}
         else:
             content = {name: translated(text) for name, text in request.items()}
         answer = Answer(content)
@@ -218,6 +222,8 @@ class FakeOpenAI(FakeService):
     def requested_parts(self, index: int) -> dict[str, Any]:
         """The parts the request number `index` asked for (decoded from its user message)."""
         request: dict[str, Any] = json.loads(self.bodies[index]["messages"][-1]["content"])
+        if "translate" in request:
+            return {**request["translate"], **request["write"]}
         return request.get("parts", request) if "source_text" in request else request
 
 

@@ -162,7 +162,8 @@ def test_openai_translates_and_drafts_commentary_once(
     assert stub.pending is None
     assert stub.errors == ()
     requests = len(openai.bodies)
-    assert requests == 4  # per stub: one translation and one commentary request
+    assert requests == 2  # per stub: one request, translations and commentary together
+    assert set(openai.requested_parts(0)) >= {"title", "news_summary", "summary"}
     translated_entries = {
         (each.item_id, part.name, entry.original)
         for each in stubs.values()

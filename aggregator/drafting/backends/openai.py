@@ -25,6 +25,7 @@ from aggregator.drafting.backends.exchange import HttpBackend
 from aggregator.drafting.backends.prompts import (
     PROMPT_VERSION,
     STRUCTURED_OUTPUTS,
+    drafting_messages,
     response_format,
     translation_messages,
     writing_messages,
@@ -79,6 +80,31 @@ class OpenAICompatible(HttpBackend):
             return writing_messages(subset, source_text, source, target)
 
         return await self._ask(parts, messages, idempotency_key, blank_is_empty=False)
+
+    async def draft(
+        self,
+        texts: Mapping[str, str],
+        instructions: Mapping[str, str],
+        source_text: str,
+        source: str | None,
+        target: str,
+        *,
+        idempotency_key: str | None = None,
+    ) -> BackendReply:
+        """Translate `texts` and write the parts of `instructions` in one request; the keys of
+        both are the reply's keys, so they must differ."""
+        wanted = {**texts, **instructions}
+
+        def messages(subset: Mapping[str, str]) -> list[dict[str, str]]:
+            return drafting_messages(
+                {n: t for n, t in subset.items() if n in texts},
+                {n: t for n, t in subset.items() if n in instructions},
+                source_text,
+                source,
+                target,
+            )
+
+        return await self._ask(wanted, messages, idempotency_key, blank_is_empty=True)
 
     async def _ask(
         self,

@@ -271,3 +271,38 @@ def test_write_asks_again_for_the_missing_part_only(fake: FakeOpenAI, policy: Re
     assert all(part.text for part in reply.parts)
     assert fake.requested_parts(1) == {"summary": "Two sentences."}
     assert json.loads(fake.bodies[1]["messages"][1]["content"])["source_text"] == "Text."
+
+
+def test_draft_translates_and_writes_in_one_request(fake: FakeOpenAI, policy: RetryPolicy) -> None:
+    texts = {"title": "Storm floods town", "key_points.0": "40 homes were flooded."}
+    instructions = {"summary": "Two sentences."}
+    source_text = "The storm flooded 40 homes, Mayor Ito said."
+    reply = use(fake, policy, lambda b: b.draft(texts, instructions, source_text, "en", "ja"))
+    assert reply.parts == (
+        PartResult("title", translated("Storm floods town")),
+        PartResult("key_points.0", translated("40 homes were flooded.")),
+        PartResult("summary", f"summary from {len(source_text)} chars"),
+    )
+    assert len(fake.bodies) == 1
+    system, user = fake.bodies[0]["messages"]
+    assert "Translate every value" in system["content"]
+    assert "only facts stated in the source text" in system["content"]
+    assert json.loads(user["content"]) == {
+        "translate": texts,
+        "source_text": source_text,
+        "write": instructions,
+    }
+
+
+def test_draft_asks_again_for_a_missing_translation_only(
+    fake: FakeOpenAI, policy: RetryPolicy
+) -> None:
+    texts = {"title": "Storm floods town", "news_summary": "It rained."}
+    fake.tweaks.append(drop("title"))
+    reply = use(fake, policy, lambda b: b.draft(texts, {"summary": "Two."}, "Text.", "en", "ja"))
+    assert all(part.text for part in reply.parts)
+    assert json.loads(fake.bodies[1]["messages"][1]["content"]) == {
+        "translate": {"title": "Storm floods town"},
+        "source_text": "Text.",
+        "write": {},
+    }
