@@ -13,6 +13,7 @@ from aggregator.drafting.backends.base import (
     BackendError,
     BackendReply,
     BackendSettings,
+    Usage,
     translate_by_characters,
 )
 from aggregator.drafting.backends.exchange import HttpBackend
@@ -26,6 +27,8 @@ STATUS_NOTES = {
     413: "request too large for DeepL",
 }
 _TRADITIONAL = frozenset({"hant", "tw", "hk", "mo"})
+MAX_TEXTS = 50
+"""Texts DeepL takes in one request."""
 
 
 def _subtags(code: str) -> list[str]:
@@ -69,18 +72,40 @@ class DeepL(HttpBackend):
         self, parts: Mapping[str, str], source: str | None, target: str
     ) -> BackendReply:
         async def send(texts: list[str]) -> tuple[object, int]:
-            body: dict[str, object] = {"text": texts, "target_lang": deepl_target(target)}
-            if source:
-                body["source_lang"] = deepl_source(source)
+            """The texts in requests of at most MAX_TEXTS, their translations joined."""
             headers = {}
             if self.settings.api_key:
                 headers["Authorization"] = f"DeepL-Auth-Key {self.settings.api_key}"
-            exchange = await self.post_json(self.url, body, headers, STATUS_NOTES)
-            return exchange.data, exchange.requests
+            found: list[object] = []
+            requests = 0
+            for start in range(0, len(texts), MAX_TEXTS):
+                batch = texts[start : start + MAX_TEXTS]
+                body: dict[str, object] = {"text": batch, "target_lang": deepl_target(target)}
+                if source:
+                    body["source_lang"] = deepl_source(source)
+                try:
+                    exchange = await self.post_json(self.url, body, headers, STATUS_NOTES)
+                except BackendError as exc:
+                    if start:  # the batches before were translated, and billed
+                        raise exc.with_partial(self._billed(texts[:start], requests)) from exc
+                    raise
+                requests += exchange.requests
+                items = (
+                    exchange.data.get("translations") if isinstance(exchange.data, dict) else None
+                )
+                found += items if isinstance(items, list) else [None] * len(batch)
+            return {"translations": found}, requests
 
         return await translate_by_characters(
             parts, send, self._read, self.settings.price_per_million_chars
         )
+
+    def _billed(self, sent: list[str], requests: int) -> BackendReply:
+        characters = sum(len(text) for text in sent)
+        price = self.settings.price_per_million_chars
+        cost = characters * price / 1e6 if price is not None else None
+        usage = Usage(characters=characters, cost=cost, requests=requests)
+        return BackendReply(parts=(), usage=usage, model=None)
 
     def _read(self, data: object, expected: int) -> list[str]:
         items = data.get("translations") if isinstance(data, dict) else None

@@ -186,3 +186,26 @@ def test_free_keys_go_to_the_free_host() -> None:
     assert default_url("abc:fx") == FREE_URL
     assert default_url("abc") == PRO_URL
     assert default_url(None) == FREE_URL
+
+
+def test_more_texts_than_one_request_takes_go_in_several(
+    fake: FakeDeepL, policy: RetryPolicy
+) -> None:
+    parts = {f"key_points.{i}": f"Sentence {i}." for i in range(60)}
+    reply = translate(fake, policy, parts=parts)
+    assert [len(body["text"]) for body in fake.bodies] == [50, 10]  # DeepL takes 50 at most
+    assert [p.text for p in reply.parts] == [f"[JA] Sentence {i}." for i in range(60)]
+    assert reply.usage.requests == 2
+
+
+def test_a_refused_second_batch_still_carries_what_the_first_cost(
+    fake: FakeDeepL, policy: RetryPolicy
+) -> None:
+    parts = {f"key_points.{i}": f"Sentence {i}." for i in range(60)}
+    first = sum(len(f"Sentence {i}.") for i in range(50))
+    fake.quota = first + 5
+    error = refused(fake, policy, parts=parts, price_per_million_chars=20.0)
+    assert error.status == 456
+    assert error.partial is not None
+    assert error.partial.usage.characters == first == fake.billed
+    assert error.partial.usage.cost == pytest.approx(first * 20.0 / 1e6)
