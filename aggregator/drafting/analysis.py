@@ -27,7 +27,6 @@ TITLE_WEIGHT = 3
 SHORT_TEXT = 300
 MIN_SHORT_CONFIDENCE = 0.5
 FALLBACK_LANGUAGE = "en"
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 NAME_WEIGHT = 1.5
 """A name or a figure ("Plosser", "IMF", "MH370") weighs this many times a common word."""
 MAX_FIGURE_SENTENCES = 5
@@ -113,7 +112,9 @@ def analyse(
         ),
         key_points=tuple(_entry(p.sentence) for p in chosen),
         figures=figure_sentences(sentences, MAX_FIGURE_SENTENCES, shown=used),
-        terms=index_terms(text, title, term_language(text, language, hint), links),
+        terms=index_terms(
+            own_language(text, language), title, term_language(text, language, hint), links
+        ),
         summary_by=by,
     )
 
@@ -198,6 +199,16 @@ def figure_sentences(
 
 def figure_sentences_of(text: str, language: str | None, limit: int) -> tuple[Entry, ...]:
     return figure_sentences(usable_sentences(text, language), limit)
+
+
+def own_language(text: str, language: str | None) -> str:
+    """The text without its sentences in another language: a Spanish quotation in an
+    English report would index the report by Spanish function words ("el", "la", "que"),
+    which it shares with every other report that quotes Spanish."""
+    sentences = split_sentences(text, language)
+    if not sentences:
+        return text
+    return " ".join(s.text for s in sentences if in_language(s.text, language))
 
 
 def term_language(text: str, language: str | None, hint: str | None) -> str | None:
