@@ -112,7 +112,7 @@ class RelatedIndex:
         min_score: float,
         url: str | None = None,
     ) -> list[RelatedArticle]:
-        """Stored articles with a link and text that score at least `min_score` against
+        """Stored articles with a link and a text or title that score at least `min_score` against
         `weights`, best first, never the item itself: the copies of the same story (same
         address as `url`, or near-identical text; up to MAX_COPIES), then up to `limit`
         related ones."""
@@ -293,7 +293,7 @@ def _articles(conn: sa.Connection, matches: Iterable[Match]) -> list[RelatedArti
             sa.func.coalesce(articles.c.title, items.c.title).label("title"),
             sa.func.coalesce(articles.c.url, items.c.url).label("url"),
             sa.func.coalesce(articles.c.published, items.c.published).label("published"),
-            articles.c.text,
+            sa.func.coalesce(articles.c.text, "").label("text"),
             articles.c.language,
         )
         .select_from(
@@ -307,8 +307,8 @@ def _articles(conn: sa.Connection, matches: Iterable[Match]) -> list[RelatedArti
     found = []
     for m in ranked:
         row = by_id.get(m.item_id)
-        if row is None or not row.url or not row.text:
-            continue
+        if row is None or not row.url or not (row.text or row.title):
+            continue  # a page whose only text is its headline is still a story
         found.append(
             RelatedArticle(
                 item_id=m.item_id,
