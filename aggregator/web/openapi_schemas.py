@@ -46,6 +46,11 @@ def schemas() -> dict[str, Any]:
                     "description": "The feed a linked article comes from.",
                 },
                 "score": {"type": "number"},
+                "original": {
+                    "type": "string",
+                    "description": "The source-language text (a linked article's title) that "
+                    "text and title were machine-translated from.",
+                },
                 "credit": {
                     "type": "string",
                     "description": "An illustration's credit: who made the image.",
