@@ -39,11 +39,6 @@ SMALL = "small"
 MARK = "mark"
 """A label that must catch the eye: machine drafts, parts to write, pending work, warnings."""
 
-TRANSLATED_INTRO = (
-    "The following content was published online. A translated summary is presented below. "
-    "See the source for details."
-)
-COMMENTARY_HEADING = "Our Commentary"
 COMMENTARY = (
     "background",
     "expert_analysis",

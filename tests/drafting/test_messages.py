@@ -7,7 +7,7 @@ import re
 import pytest
 
 from aggregator.drafting.messages import available, english, messages, placeholders
-from aggregator.drafting.records import PART_NAMES
+from aggregator.drafting.records import HEADINGS, PART_NAMES
 
 _LATIN_WORD = re.compile(r"[A-Za-z]{4,}")
 
@@ -46,3 +46,9 @@ def test_a_regional_tag_or_an_unknown_language_falls_back() -> None:
     assert messages("ja-JP").language == "ja"
     assert messages("xx").language == "en"
     assert messages(None).language == "en"
+
+
+def test_the_desks_english_headings_are_the_catalogues() -> None:
+    """records.HEADINGS (the desk's history and messages) says what en.toml says."""
+    for name, heading in HEADINGS.items():
+        assert english().heading(name) == heading, name
