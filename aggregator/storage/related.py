@@ -293,7 +293,7 @@ def _articles(conn: sa.Connection, matches: Iterable[Match]) -> list[RelatedArti
             sa.func.coalesce(articles.c.title, items.c.title).label("title"),
             sa.func.coalesce(articles.c.url, items.c.url).label("url"),
             sa.func.coalesce(articles.c.published, items.c.published).label("published"),
-            sa.func.coalesce(articles.c.text, "").label("text"),
+            articles.c.text,
             articles.c.language,
         )
         .select_from(
@@ -307,8 +307,8 @@ def _articles(conn: sa.Connection, matches: Iterable[Match]) -> list[RelatedArti
     found = []
     for m in ranked:
         row = by_id.get(m.item_id)
-        if row is None or not row.url or not (row.text or row.title):
-            continue  # a page whose only text is its headline is still a story
+        if row is None or row.text is None or not row.url or not (row.text or row.title):
+            continue  # not extracted yet; but a page whose only text is its headline counts
         found.append(
             RelatedArticle(
                 item_id=m.item_id,
