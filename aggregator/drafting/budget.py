@@ -4,23 +4,27 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from aggregator.drafting.messages import Messages
 from aggregator.drafting.settings import DraftingSettings
 from aggregator.storage.ledger import Spent
 
 
-def budget_refusal(spent: Spent, settings: DraftingSettings, backend: str) -> str | None:
-    """Why no more may be spent on `backend` today, or None."""
+def budget_refusal(
+    spent: Spent, settings: DraftingSettings, backend: str, words: Messages
+) -> str | None:
+    """Why no more may be spent on `backend` today, in the stub's language; or None."""
     if settings.daily_budget is not None and spent.cost >= settings.daily_budget:
-        return (
-            f"daily budget of {settings.daily_budget:g} for {backend} reached "
-            f"(spent {spent.cost:.4f} today)"
+        return words(
+            "budget.cost",
+            budget=f"{settings.daily_budget:g}",
+            backend=backend,
+            spent=f"{spent.cost:.4f}",
         )
     units = spent.tokens if backend == "openai" else spent.characters
     if settings.daily_units is not None and units >= settings.daily_units:
-        what = "tokens" if backend == "openai" else "characters"
-        return (
-            f"daily limit of {settings.daily_units} {what} for {backend} reached "
-            f"({units} used today)"
+        unit = words("budget.tokens" if backend == "openai" else "budget.characters")
+        return words(
+            "budget.units", limit=settings.daily_units, unit=unit, backend=backend, used=units
         )
     return None
 

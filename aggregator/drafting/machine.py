@@ -23,7 +23,7 @@ from typing import Any, Protocol, TypeVar
 
 from aggregator.drafting.backends.base import BackendError, BackendReply, Translator, Usage, Writer
 from aggregator.drafting.budget import budget_refusal, next_utc_midnight, retry_delay
-from aggregator.drafting.messages import messages
+from aggregator.drafting.messages import Messages, english, messages
 from aggregator.drafting.records import Part
 from aggregator.drafting.settings import DraftingSettings
 from aggregator.drafting.translation import (
@@ -149,9 +149,8 @@ class MachineDrafter:
         assert self.backend is not None
         if not translate and not write:
             return {}
-        what = " and ".join(
-            w for w, ask in (("translation", translate), ("commentary", write)) if ask
-        )
+        words = messages(article.target)
+        what = "both" if translate and write else "translation" if translate else "commentary"
         name = self.backend.name
         version = getattr(self.backend, "prompt_version", None)
         wanted = {**translate, **write}
@@ -177,11 +176,12 @@ class MachineDrafter:
                 first.setdefault((piece in translate, text), piece)
         asked = set(first.values())
         if asked:
-            refusal = budget_refusal(
-                await self.db.run(self.ledger.spent, name, self.clock()), self.settings, name
-            )
+            spent = await self.db.run(self.ledger.spent, name, self.clock())
+            refusal = budget_refusal(spent, self.settings, name, words)
             if refusal is not None:
-                outcome.pending.append(f"{what} pending: {refusal}; resumes after 00:00 UTC")
+                outcome.pending.append(
+                    words("waiting.budget", what=words(f"waiting.{what}"), reason=refusal)
+                )
                 outcome.wait_until(next_utc_midnight(self.clock()))
             else:
                 reply, error = await self._call(
@@ -201,7 +201,7 @@ class MachineDrafter:
                     _count(outcome, reply)
                     texts.update(fresh)
                 if error is not None:
-                    self._failed(outcome, what, error, article.attempts)
+                    self._failed(outcome, what, error, article, words)
         if texts:
             outcome.backends.add(self.label or name)
         return texts
@@ -281,18 +281,24 @@ class MachineDrafter:
         await self.db.run(self.ledger.record, entries, self.clock())
 
     def _failed(
-        self, outcome: MachineOutcome, what: str, error: BackendError, attempts: int
+        self,
+        outcome: MachineOutcome,
+        what: str,
+        error: BackendError,
+        article: MachineInput,
+        words: Messages,
     ) -> None:
         now = self.clock()
-        outcome.errors.append(f"{now:%Y-%m-%d %H:%M} UTC {what}: {error}")
+        outcome.errors.append(f"{now:%Y-%m-%d %H:%M} UTC {english()(f'waiting.{what}')}: {error}")
         if not error.retryable:
-            outcome.pending.append(f"{what} failed: {error}; fix the backend, then draft --redo")
+            outcome.pending.append(words("waiting.fix", what=words(f"waiting.{what}"), error=error))
             return
-        delay = retry_delay(self.settings, attempts)
+        delay = retry_delay(self.settings, article.attempts)
         if error.retry_after is not None:
             delay = max(delay, timedelta(seconds=error.retry_after))
+        at = f"{now + delay:%Y-%m-%d %H:%M}"
         outcome.pending.append(
-            f"{what} failed: {error}; retrying at {now + delay:%Y-%m-%d %H:%M} UTC"
+            words("waiting.retrying", what=words(f"waiting.{what}"), error=error, at=at)
         )
         outcome.wait_until(now + delay)
 

@@ -90,9 +90,7 @@ def test_unusable_paid_replies_count_and_the_calls_stop_at_the_budget(
     for stub in stubs.values():
         assert stub.pending is not None
         assert stub.part("title").kind == "prepared"  # type: ignore[union-attr]
-    assert any(
-        "daily budget of 0.07 for openai reached" in (s.pending or "") for s in stubs.values()
-    )
+    assert any("openaiの1日の予算0.07に達しました" in (s.pending or "") for s in stubs.values())
 
 
 def test_a_usable_answer_after_a_bad_one_is_recorded_once_with_its_cost(

@@ -220,7 +220,7 @@ def test_a_rate_limited_backend_leaves_the_stub_pending_then_finishes_it(
     pending = [s for s in stubs.values() if s.pending]
     (stub,) = pending
     assert "429" in stub.pending
-    assert "retrying at" in stub.pending
+    assert "UTCに再試行します" in stub.pending  # said in the stub's language
     assert stub.errors
     assert "Rate limit reached" in stub.errors[0]
     assert stub.part("title").kind == "prepared"  # type: ignore[union-attr]
@@ -248,7 +248,7 @@ def test_the_daily_budget_stops_spending_until_the_next_day(
     stubs = run()
     assert len(openai.bodies) == 1  # the first stub spends the day's allowance
     (waiting,) = [s for s in stubs.values() if s.pending]
-    assert "daily limit of 1 tokens for openai reached" in waiting.pending  # type: ignore[operator]
+    assert "openaiの1日の上限1トークンに達しました" in waiting.pending  # type: ignore[operator]
     run.clock.advance(hours=24)
     stubs = run()
     assert len(openai.bodies) == 2
