@@ -141,11 +141,11 @@ class RelatedIndex:
             others = [m for m in matches if not m.same_story][: limit * 3]
             found = _articles(conn, same + others)
         own = normalise_link(url) if url else None
-        copies = [_copy(r) for r in found if r.same_story or normalise_link(r.url) == own]
+        copies = [_copy(r) for r in found if r.same_story or _same_address(r.url, own)]
         related: list[RelatedArticle] = []
         repeats: list[RelatedArticle] = []
         for article in found:
-            if article.same_story or normalise_link(article.url) == own:
+            if article.same_story or _same_address(article.url, own):
                 continue
             first = next(
                 (k for k in related if _one_story(article, k, vectors, frequency, total)), None
@@ -196,10 +196,15 @@ def _one_story(
     total: int,
 ) -> bool:
     """Whether two found articles are copies of one story: one address, or near-identical."""
-    if normalise_link(one.url) == normalise_link(other.url):
+    if _same_address(one.url, normalise_link(other.url)):
         return True
     a, b = vectors.get(one.item_id, {}), vectors.get(other.item_id, {})
     return match(other.item_id, a, b, frequency, total).same_story
+
+
+def _same_address(url: str, page: str | None) -> bool:
+    """Whether `url` names `page` (a normalised link; None never matches)."""
+    return page is not None and normalise_link(url) == page
 
 
 def _enough(m: Match) -> bool:
