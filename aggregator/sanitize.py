@@ -44,6 +44,8 @@ _ALLOWED_TAGS = frozenset(
     }
 )  # fmt: skip
 _ALLOWED_ATTRIBUTES = {
+    # `lang` marks text in another language than the page's (an original beside its translation)
+    **{tag: {"lang"} for tag in ("blockquote", "h2", "h3", "h4", "li", "p", "small", "ul")},
     "a": {"href", "title"},
     "abbr": {"title"},
     "img": {"src", "alt", "title", "width", "height"},

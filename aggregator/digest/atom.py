@@ -2,7 +2,8 @@
 
 The tree is built with lxml, so every text and attribute is escaped by the serialiser: a title
 such as `<img onerror=...>` stays text, and the stub's HTML is carried as escaped text in a
-`type="html"` content element, never as markup of the feed itself.
+`type="html"` content element, never as markup of the feed itself. Each entry's `xml:lang` is
+the language of its text; a title, summary or content in another one carries its own.
 """
 
 from __future__ import annotations
@@ -66,4 +67,6 @@ def _entry(feed: Any, entry: DigestEntry) -> None:
         summary = _element(element, "summary", entry.summary, type="text")
         if entry.summary_language:
             summary.set(XML_LANG, entry.summary_language)
-    _element(element, "content", entry.content_html, type="html")
+    content = _element(element, "content", entry.content_html, type="html")
+    if entry.content_language:
+        content.set(XML_LANG, entry.content_language)

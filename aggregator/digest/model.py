@@ -58,6 +58,9 @@ class DigestEntry:
     summary still pending)."""
     summary_language: str | None = None
     """The summary's language, when it differs from `language`."""
+    content_language: str | None = None
+    """The language of the stub's page (its labels; text in another language is marked with
+    `lang` inside), when it differs from `language`: the target while the text is pending."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +123,8 @@ def entry_of(stub: Stub, source_names: Mapping[str, str]) -> DigestEntry:
     title_language = _language(stub, stub.part("title"))
     summary_language = _language(stub, summary_part) if summary else None
     language = summary_language or title_language
+    stated = stub.provenance.target_language
+    target = stated if _LANGUAGE_TAG.fullmatch(stated or "") else None
     author = one_line(stub.author or "") or source_names.get(stub.feed) or stub.feed
     return DigestEntry(
         id=entry_id(stub.feed, stub.guid, stub.url, stub.item_id),
@@ -134,6 +139,7 @@ def entry_of(stub: Stub, source_names: Mapping[str, str]) -> DigestEntry:
         language=language,
         title_language=title_language if title_language != language else None,
         summary_language=summary_language if summary_language != language else None,
+        content_language=target if target != language else None,
     )
 
 

@@ -33,6 +33,7 @@ from aggregator.sanitize import clean_html, strip_control_chars
 _TAGS = {STRONG: "strong", MARK: "mark", EMPHASIS: "em", SMALL: "small"}
 _TOP_HEADING = 2
 _WHITESPACE = re.compile(r"\s+")
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
 
 
 def write_html(blocks: tuple[Block, ...]) -> str:
@@ -43,12 +44,12 @@ def write_html(blocks: tuple[Block, ...]) -> str:
 def _block(block: Block) -> str:
     if isinstance(block, Heading):
         tag = f"h{min(block.level + _TOP_HEADING - 1, 6)}"
-        return f"<{tag}>{_text(block.text)}</{tag}>"
+        return f"<{tag}{_lang(block.lang)}>{_text(block.text)}</{tag}>"
     if isinstance(block, Paragraph):
-        return f"<p>{_line(block.line)}</p>"
+        return f"<p{_lang(block.lang)}>{_line(block.line)}</p>"
     if isinstance(block, Bullets):
         items = "".join(f"<li>{_line(item)}</li>" for item in block.items)
-        return f"<ul>{items}</ul>"
+        return f"<ul{_lang(block.lang)}>{items}</ul>"
     if isinstance(block, Quote):
         paragraphs = "".join(_block(paragraph) for paragraph in block.paragraphs)
         return f"<blockquote>{paragraphs}</blockquote>"
@@ -86,7 +87,14 @@ def _span(span: Span) -> str:
     if span.url is not None:
         body = f'<a href="{html.escape(span.url, quote=True)}">{body}</a>'
     tag = _TAGS.get(span.style)
-    return f"<{tag}>{body}</{tag}>" if tag else body
+    return f"<{tag}{_lang(span.lang)}>{body}</{tag}>" if tag else body
+
+
+def _lang(language: str | None) -> str:
+    """A `lang` attribute for text in another language than the page's, when it is a tag."""
+    if language is None or not _LANGUAGE_TAG.fullmatch(language):
+        return ""
+    return f' lang="{language}"'
 
 
 def _text(text: str) -> str:

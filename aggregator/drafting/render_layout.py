@@ -60,6 +60,8 @@ class Span:
     text: str
     style: str = PLAIN
     url: str | None = None
+    lang: str | None = None
+    """The language of the text when it is not the page's (an original kept beside)."""
 
 
 Line = tuple[Span, ...]
@@ -70,16 +72,20 @@ class Heading:
     level: int
     """1 for the title, 2 for the page's sections, 3 for the parts inside them."""
     text: str
+    lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     line: Line
+    lang: str | None = None
+    """The language of the text when it is not the page's (still to translate)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Bullets:
     items: tuple[Line, ...]
+    lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,12 +109,21 @@ def _w() -> Messages:
     return _WORDS.get()
 
 
+_SOURCE: ContextVar[str | None] = ContextVar("source", default=None)
+"""The language of the stub's article, for what is shown in it: originals, untranslated text."""
+
+
 def layout(stub: Stub) -> tuple[Block, ...]:
-    """The page of `stub` as blocks, top to bottom, its labels in the stub's target language."""
-    token = _WORDS.set(messages(stub.provenance.target_language))
+    """The page of `stub` as blocks, top to bottom, its labels in the stub's target language;
+    text in the article's language (an original, a part still to translate) says so."""
+    provenance = stub.provenance
+    token = _WORDS.set(messages(provenance.target_language))
+    other = provenance.source_language
+    source = _SOURCE.set(other if other and other != provenance.target_language else None)
     try:
         return _layout(stub)
     finally:
+        _SOURCE.reset(source)
         _WORDS.reset(token)
 
 
@@ -160,7 +175,8 @@ _TEXT_WITH_ENTRIES = frozenset({"news_summary", "source"})
 def _title(stub: Stub, source_language: str | None) -> list[Block]:
     part = stub.part("title")
     text = stub.title if strip_control_chars(stub.title).strip() else _w()("untitled")
-    blocks: list[Block] = [Heading(1, text)]
+    lang = _SOURCE.get() if part is not None and _waiting(part) else None
+    blocks: list[Block] = [Heading(1, text, lang)]
     if part is not None:
         blocks += _part_body(part, source_language, show_content=False)
     return blocks
@@ -192,20 +208,23 @@ def _part_body(
     # A list part's content is its entries as plain lines (for scripts): show one or the other.
     # The summary and the source block show their text; their entries are where it came from.
     listed = bool(part.entries) and part.name not in _TEXT_WITH_ENTRIES
+    lang = _SOURCE.get() if _waiting(part) else None  # shown in the article's language
     if show_content and not (listed and part.name in PART_NAMES):
-        blocks += _paragraphs(part.content, style)
+        blocks += [Paragraph(p.line, lang) for p in _paragraphs(part.content, style)]
     if listed and part.name == "illustration":
         blocks += figures(part.entries, _w())  # each image with its credit and licence beside it
     elif listed:
         linked = part.name in _LINKED_ENTRIES
-        blocks.append(Bullets(tuple(_entry_line(entry, linked=linked) for entry in part.entries)))
+        lines = tuple(_entry_line(entry, linked=linked) for entry in part.entries)
+        untouched = not any(entry.original for entry in part.entries)
+        blocks.append(Bullets(lines, lang if untouched else None))
     if part.original is not None and part.original.strip():
         label = (
             _w()("label.original", language=source_language)
             if source_language
             else _w()("label.original_unknown")
         )
-        quoted = (Paragraph((Span(label, SMALL),)), *_paragraphs(part.original, PLAIN))
+        quoted = (Paragraph((Span(label, SMALL),)), *_original_paragraphs(part.original))
         blocks.append(Quote(quoted))
     note = _made_by_note(part)
     if note:
@@ -231,7 +250,7 @@ def _edited_body(
             if source_language
             else _w()("label.original_unknown")
         )
-        quoted = (Paragraph((Span(label, SMALL),)), *_paragraphs(part.original, PLAIN))
+        quoted = (Paragraph((Span(label, SMALL),)), *_original_paragraphs(part.original))
         blocks.append(Quote(quoted))
     note = _w()("note.edited") if part.content.strip() else _w()("note.left_empty")
     blocks.append(Paragraph((Span(note, SMALL),)))
@@ -354,7 +373,20 @@ def _original_beside(entry: Entry) -> list[Span]:
     """The text a translated entry was translated from, kept beside it for checking."""
     if entry.original is None or not entry.original.strip():
         return []
-    return [Span(f" ({_w()('label.original_beside')}: {entry.original})", SMALL)]
+    return [
+        Span(f" ({_w()('label.original_beside')}{_w()('colon')}"),
+        Span(entry.original, SMALL, lang=_SOURCE.get()),
+        Span(")"),
+    ]
+
+
+def _waiting(part: Part) -> bool:
+    """Whether `part` is still in the article's language, waiting for its translation."""
+    return (part.pending or "").startswith(_TRANSLATION_PENDING)
+
+
+def _original_paragraphs(text: str) -> list[Paragraph]:
+    return [Paragraph(p.line, _SOURCE.get()) for p in _paragraphs(text, PLAIN)]
 
 
 def _made_by(part: Part) -> str:

@@ -70,6 +70,10 @@ def test_a_stub_still_to_translate_is_in_the_source_language() -> None:
     assert title is not None
     assert title.text == TITLE_EN
     assert title.get(XML_LANG) is None
+    content = entry.find(f"{ATOM}content")
+    assert content is not None
+    assert content.get(XML_LANG) == "ja"  # its labels; the English inside says lang="en"
+    assert 'lang="en"' in (content.text or "")
     assert json_item(stub)["language"] == "en"
 
 

@@ -93,6 +93,19 @@ def untranslated(text: str, allowed: Iterable[str]) -> str:
     return text if LATIN_WORD.search(text) else ""
 
 
+def unmarked_english(html: str, cited: str) -> list[str]:
+    """Texts of `html` with English words (values, translations and the source block's citation
+    of the article's own title aside) that no element around them marks as English."""
+    soup = BeautifulSoup(html, "html.parser")
+    found = []
+    for node in soup.find_all(string=True):
+        if not isinstance(node, NavigableString) or not untranslated(str(node), [cited]).strip():
+            continue
+        if not any(parent.get("lang") == "en" for parent in node.parents if parent.name):
+            found.append(str(node))
+    return found
+
+
 def text_nodes(html: str) -> list[str]:
     soup = BeautifulSoup(html, "html.parser")
     return [str(s) for s in soup.find_all(string=True) if isinstance(s, NavigableString)]
@@ -137,6 +150,8 @@ def test_every_text_of_a_translated_japanese_stub_is_japanese_or_kept_on_purpose
             assert len(TRANSLATED.findall(shown)) >= 4, rendering  # title, summary, entries
             assert JAPANESE.search(shown)
         assert "翻訳待ち" not in render_markdown(stub)
+        cited = stub.part("source").entries[0].text  # type: ignore[union-attr]
+        assert unmarked_english(render_html(stub), cited) == []  # the originals say lang="en"
         for name in ("key_points", "additional_data"):
             part = stub.part(name)
             assert part is not None
@@ -172,6 +187,8 @@ def test_without_a_backend_one_note_names_what_is_still_in_the_source_language(
         for rendering, texts in pages(stub).items():
             left = [t for t in texts if untranslated(t, reversed(allowed)).strip()]
             assert left == [], rendering
+        cited = stub.part("source").entries[0].text  # type: ignore[union-attr]
+        assert unmarked_english(render_html(stub), cited) == []  # the English says lang="en"
         root = etree.fromstring(write_atom(_digest(entry_of(stub, {}))))
         entry = root.find("{http://www.w3.org/2005/Atom}entry")
         assert entry is not None
