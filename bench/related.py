@@ -168,13 +168,17 @@ class Figures:
 
 
 def score(
-    docs: Sequence[Doc], entries: Mapping[int, Sequence[tuple[int, float]]], threshold: float
+    docs: Sequence[Doc],
+    entries: Mapping[int, Sequence[tuple[int, float]]],
+    threshold: float,
+    only: set[int] | None = None,
 ) -> dict[str, Figures]:
-    """Figures per half, for entries (doc index, score) cut at `threshold`."""
+    """Figures per half, for entries (doc index, score) cut at `threshold`, over the docs
+    that have a stub (`only`; default all)."""
     story_size = Counter(d.story for d in docs)
     result = {}
     for half in HALVES:
-        queries = [i for i, d in enumerate(docs) if d.half == half]
+        queries = [i for i, d in enumerate(docs) if d.half == half and (only is None or i in only)]
         shown = correct = covered = 0
         recalls = []
         for q in queries:
@@ -184,7 +188,9 @@ def score(
             correct += hits
             covered += bool(kept)
             recalls.append(hits / min(LIMIT, story_size[docs[q].story] - 1))
-        distractors = [i for i, d in enumerate(docs) if d.half == DISTRACTOR]
+        distractors = [
+            i for i, d in enumerate(docs) if d.half == DISTRACTOR and (only is None or i in only)
+        ]
         linked = sum(
             any(s >= threshold and docs[j].story != docs[q].story for j, s in entries.get(q, ()))
             for q in distractors
@@ -300,11 +306,11 @@ def package_entries(
 # --- end to end ---------------------------------------------------------------------------
 
 
-def end_to_end(docs: Sequence[Doc]) -> dict[int, list[tuple[int, float]]]:
+def end_to_end(docs: Sequence[Doc], backfill: int | None) -> dict[int, list[tuple[int, float]]]:
     """Entries read back from `aggregator stubs --format jsonl` after a real fetch."""
     from related_site import run_end_to_end
 
-    return run_end_to_end(docs, DISTRACTORS)
+    return run_end_to_end(docs, DISTRACTORS, backfill)
 
 
 # --- report -------------------------------------------------------------------------------
@@ -326,6 +332,11 @@ def table(rows: Iterable[tuple[str, Figures]]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--end-to-end", action="store_true")
+    parser.add_argument(
+        "--backfill",
+        type=int,
+        help="end to end: each feed's backfill_items (default: every item gets a stub)",
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     if not STORIES.is_file() or not (DISTRACTORS / "ground-truth.json").is_file():
@@ -354,8 +365,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"\nshipped threshold {RELATED_MIN_SCORE}, check half: {shipped['check']}")
     if args.end_to_end:
         started = time.perf_counter()
-        e2e = end_to_end(docs)
-        result = score(docs, e2e, 0.0)
+        e2e = end_to_end(docs, args.backfill)
+        drafted = set(e2e)
+        result = score(docs, e2e, 0.0, only=drafted)
         print(f"\n## end to end ({time.perf_counter() - started:.0f} s)\n")
         print(table((f"end to end, {half}", result[half]) for half in HALVES))
         figures["end_to_end"] = {half: vars_of(result[half]) for half in HALVES}

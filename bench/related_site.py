@@ -98,7 +98,11 @@ def serve(routes: dict[str, tuple[str, bytes]]) -> ThreadingHTTPServer:
     return server
 
 
-def run_end_to_end(docs: Sequence[Doc], distractors: Path) -> dict[int, list[tuple[int, float]]]:
+def run_end_to_end(
+    docs: Sequence[Doc], distractors: Path, backfill: int | None = None
+) -> dict[int, list[tuple[int, float]]]:
+    """Entries per doc index; `backfill` None gives every item an article and a stub, a
+    number is each feed's `backfill_items` (the default is 20)."""
     routes: dict[str, tuple[str, bytes]] = {}
     server = serve(routes)
     base = f"http://127.0.0.1:{server.server_address[1]}"
@@ -113,7 +117,7 @@ def run_end_to_end(docs: Sequence[Doc], distractors: Path) -> dict[int, list[tup
         config = Path(tmp) / "feeds.toml"
         feeds = "".join(
             f'[[feeds]]\nname = "{name}"\nurl = "{base}/feeds/{name}.xml"\n'
-            f"backfill_items = {len(members)}\n\n"
+            f"backfill_items = {backfill if backfill is not None else len(members)}\n\n"
             for name, members in sorted(by_feed.items())
         )
         config.write_text(
