@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +16,13 @@ import click
 from aggregator.cli_context import Context, pass_context
 from aggregator.cli_digest import digest
 from aggregator.cli_feeds import feeds
+from aggregator.cli_listing import (
+    check_names,
+    format_option,
+    limit_option,
+    since_option,
+    write_json,
+)
 from aggregator.cli_stubs import draft, stubs
 from aggregator.cli_workers import worker, workers
 
@@ -24,6 +31,7 @@ if TYPE_CHECKING:
     from aggregator.config import Config
     from aggregator.drafting.drafter import DraftReport
     from aggregator.records import RefreshReport
+    from aggregator.storage.store import FeedRow
 
 
 def main() -> None:
@@ -77,8 +85,12 @@ def cli(
 @cli.command("check-config")
 @pass_context
 def check_config(ctx: Context) -> None:
-    """Validate the config file without fetching anything."""
+    """Validate the config file without fetching anything; check that the modules the work
+    needs import, and read the database without writing to it."""
+    from aggregator.selfcheck import check_only
+
     config = ctx.config()
+    database = check_only(config)
     enabled = sum(1 for f in config.feeds if f.enabled)
     if config.problems:
         for problem in config.problems:
@@ -88,6 +100,7 @@ def check_config(ctx: Context) -> None:
             "the other feeds would still be served"
         )
     click.echo(f"{config.path}: ok ({len(config.feeds)} feeds, {enabled} enabled)")
+    click.echo(database)
 
 
 @cli.command()
@@ -110,12 +123,14 @@ def fetch(
 ) -> None:
     """One pass over the feeds that are due (or --all, or --feed NAME), then their articles
     and the stubs of those articles."""
-    config = ctx.config()
+    config = ctx.checked_config()
     known = {f.name: f for f in config.feeds}
+    check_names("--feed", names, known)
     for name in names:
-        if name not in known:
-            raise click.BadParameter(
-                f"no feed named {name!r} in {config.path}", param_hint="--feed"
+        if not known[name].enabled:
+            raise click.ClickException(
+                f"feed {name!r} is disabled in {config.path} (enabled = false); "
+                "set enabled = true to fetch it"
             )
     if to_workers:
         from aggregator.cli_workers import queue_fetch
@@ -124,30 +139,65 @@ def fetch(
         click.echo(f"{queued} refreshes queued for the workers")
         return
     started = time.perf_counter()
-    reports, articles, stubs = asyncio.run(
-        _fetch(config, names, due_only=not all_feeds, extract=not no_extract)
-    )
-    click.echo(summary_line(reports, time.perf_counter() - started))
-    if articles is not None:
-        click.echo(articles_line(articles))
-    if stubs is not None:
-        click.echo(stubs_line(stubs))
+    done = asyncio.run(_fetch(config, names, due_only=not all_feeds, extract=not no_extract))
+    click.echo(summary_line(done.reports, time.perf_counter() - started))
+    if done.articles is not None:
+        click.echo(articles_line(done.articles))
+    if done.stubs is not None:
+        click.echo(stubs_line(done.stubs))
+    if done.interrupted is not None:
+        click.echo(f"interrupted during {done.interrupted}", err=True)
+        sys.exit(130)
+
+
+@dataclass
+class FetchRun:
+    """What a `fetch` got done; `interrupted` names the stage Ctrl-C stopped."""
+
+    reports: list[RefreshReport] = field(default_factory=list)
+    articles: ExtractionReport | None = None
+    stubs: DraftReport | None = None
+    interrupted: str | None = None
 
 
 async def _fetch(
     config: Config, names: Sequence[str], *, due_only: bool, extract: bool
-) -> tuple[list[RefreshReport], ExtractionReport | None, DraftReport | None]:
+) -> FetchRun:
+    """Ctrl-C cancels this task (asyncio.run's handler): the stage under way stops, the units
+    in flight are let go unsaved, and what was done is returned for the summary."""
     from aggregator.app import App
     from aggregator.cli_output import progress
 
+    run = FetchRun()
     async with App(config) as app:
-        with progress(sys.stderr) as bar:
-            reports = await app.fetch(
-                names, due_only=due_only, on_selected=bar.start, on_report=bar.advance
+        _refuse_retired(await app.db.run(app.store.feed_rows), names)
+
+        def advance(report: RefreshReport) -> None:
+            run.reports.append(report)
+            bar.advance(report)
+
+        stage = "the feeds"
+        try:
+            with progress(sys.stderr) as bar:
+                await app.fetch(names, due_only=due_only, on_selected=bar.start, on_report=advance)
+            if extract:
+                stage = "extraction"
+                run.articles = await app.extract()
+                stage = "drafting"
+                run.stubs = await app.draft()
+        except asyncio.CancelledError:
+            run.interrupted = stage
+    return run
+
+
+def _refuse_retired(rows: Sequence[FeedRow], names: Sequence[str]) -> None:
+    """A feed named on the command line that a 410 retired is not silently "none due"."""
+    for row in rows:
+        if row.name in names and row.retired_at is not None:
+            raise click.ClickException(
+                f"feed {row.name!r} is retired ({row.last_error or 'HTTP 410 Gone'}); "
+                f"run `aggregator enable {row.name}` to fetch it again"
             )
-        if not extract:
-            return reports, None, None
-        return reports, await app.extract(), await app.draft()
 
 
 def stubs_line(report: DraftReport) -> str:
@@ -191,22 +241,29 @@ def summary_line(reports: Sequence[RefreshReport], seconds: float) -> str:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="table")
+@format_option
 @click.option("--feed", "names", multiple=True, metavar="NAME", help="Only this feed (repeatable).")
+@since_option("items first seen")
+@limit_option
 @pass_context
-def items(ctx: Context, fmt: str, names: tuple[str, ...]) -> None:
-    """The stored items, as JSON lines for scripts or a table for people."""
+def items(
+    ctx: Context, fmt: str, names: tuple[str, ...], since: datetime | None, limit: int | None
+) -> None:
+    """The stored items with their ids (for `draft --item ID`): a table for people, JSON for
+    scripts."""
     from aggregator.cli_output import items_table
     from aggregator.storage.store import Store
 
-    store = Store.open(ctx.config().settings.database_url)
+    config = ctx.config()
+    store = Store.open_existing(config)
     try:
-        rows = store.iter_items(names)
-        if fmt == "jsonl":
-            for row in rows:
-                sys.stdout.write(json.dumps(row, default=_json_default, ensure_ascii=False) + "\n")
-        else:
+        if names:
+            check_names("--feed", names, {f.name for f in config.feeds} | store.feed_names().keys())
+        rows = store.iter_items(names, since=since, limit=limit)
+        if fmt == "table":
             items_table(rows, sys.stdout)
+        else:
+            write_json(rows, fmt)
     finally:
         store.close()
 
@@ -258,7 +315,7 @@ def enable(ctx: Context, name: str) -> None:
     """Re-enable a feed that was retired (HTTP 410); it is fetched on the next pass."""
     from aggregator.storage.store import Store
 
-    store = Store.open(ctx.config().settings.database_url)
+    store = Store.open_existing(ctx.config())
     try:
         if not store.enable_feed(name):
             raise click.ClickException(
@@ -274,15 +331,15 @@ def enable(ctx: Context, name: str) -> None:
 def run(ctx: Context) -> None:
     """Run the service until SIGTERM or Ctrl-C: the scheduled fetches, extraction and drafting,
     the digest, and the web server on [settings].listen (digest feeds, editors' page, API)."""
+    from aggregator.service.listen import bind
     from aggregator.service.scheduler import serve
 
-    asyncio.run(serve(ctx.config()))
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(f"cannot serialise {type(value).__name__}")
+    config = ctx.config()
+    sock = bind(config.settings.listen, config.path)  # first: the port may be taken
+    try:
+        asyncio.run(serve(ctx.checked_config(config), sock=sock))
+    finally:
+        sock.close()
 
 
 cli.add_command(stubs)

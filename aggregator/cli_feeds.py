@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import click
 
 from aggregator.cli_context import Context, pass_context
+from aggregator.cli_listing import format_option, limit_option
 
 if TYPE_CHECKING:
     from aggregator.config import Config, FeedConfig
@@ -48,24 +49,34 @@ class StoredSite:
 
 
 @click.group(invoke_without_command=True)
+@format_option
+@limit_option
 @pass_context
-def feeds(ctx: Context) -> None:
-    """A table of the feeds: status, last success, items, errors, next check and why.
+def feeds(ctx: Context, fmt: str, limit: int | None) -> None:
+    """A table of the feeds: status, last success, items, errors, next check and why (or JSON,
+    one object per feed, by name).
 
     The subcommands add feeds to the config file (by address or from OPML) and export them."""
     if click.get_current_context().invoked_subcommand is not None:
         return
+    import dataclasses
+
     from aggregator.app import utc_now
+    from aggregator.cli_listing import write_json
     from aggregator.cli_output import feeds_table
     from aggregator.storage.store import Store
 
     config = ctx.config()
-    store = Store.open(config.settings.database_url)
+    store = Store.open_existing(config)
     try:
         store.sync_feeds(config.feeds, utc_now())
-        feeds_table(store.feed_rows(), sys.stdout)
+        rows = store.feed_rows()[:limit]
     finally:
         store.close()
+    if fmt == "table":
+        feeds_table(rows, sys.stdout)
+    else:
+        write_json((dataclasses.asdict(row) for row in rows), fmt)
 
 
 @feeds.command("add")

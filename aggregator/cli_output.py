@@ -104,6 +104,7 @@ def feeds_table(rows: Iterable[FeedRow], out: TextIO) -> None:
 def items_table(rows: Iterable[Mapping[str, Any]], out: TextIO) -> None:
     cells = [
         {
+            "id": str(r["id"]),
             "feed": str(r["feed"]),
             "published": r["published"].isoformat(timespec="minutes") if r["published"] else "-",
             "title": (r["title"] or "")[:80],

@@ -4,33 +4,60 @@ on request."""
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from aggregator.cli_context import Context, pass_context
+from aggregator.cli_listing import (
+    check_names,
+    format_option,
+    limit_option,
+    newest,
+    since_option,
+    write_json,
+)
 
 if TYPE_CHECKING:
     from aggregator.drafting.records import Stub
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="table")
+@format_option
 @click.option("--feed", "feeds", multiple=True, metavar="NAME", help="Only this feed (repeatable).")
-@click.option("--state", "states", multiple=True, help="Only stubs in this state (repeatable).")
+@click.option(
+    "--state",
+    "states",
+    multiple=True,
+    help="Only stubs in this state: draft, reviewed, approved, rejected (repeatable).",
+)
 @click.option("--stale", is_flag=True, help="Only stubs whose source changed since drafting.")
+@since_option("stubs drafted")
+@limit_option
 @pass_context
 def stubs(
-    ctx: Context, fmt: str, feeds: tuple[str, ...], states: tuple[str, ...], stale: bool
+    ctx: Context,
+    fmt: str,
+    feeds: tuple[str, ...],
+    states: tuple[str, ...],
+    stale: bool,
+    since: datetime | None,
+    limit: int | None,
 ) -> None:
-    """The drafted stubs: a table for people, or one JSON object per stub for scripts."""
+    """The drafted stubs: a table for people, or JSON (one array, or an object a line) for
+    scripts."""
+    from aggregator.drafting.records import STATES
     from aggregator.storage.store import Store
     from aggregator.storage.stubs import StubQueue
 
-    store = Store.open(ctx.config().settings.database_url)
+    check_names("--state", states, STATES)
+    config = ctx.config()
+    store = Store.open_existing(config)
     try:
+        if feeds:
+            check_names("--feed", feeds, {f.name for f in config.feeds} | store.feed_names().keys())
         queue = StubQueue(store)
         found = [
             s
@@ -38,14 +65,15 @@ def stubs(
             if (not feeds or s.feed in feeds)
             and (not states or s.state in states)
             and (not stale or s.stale)
+            and (since is None or s.drafted_at >= since)
         ]
-        if fmt == "jsonl":
+        found = list(newest(found, limit))  # by item id: the newest items' stubs
+        if fmt == "table":
+            _table(found, queue.counts())
+        else:
             from aggregator.web.api_json import stub_json
 
-            for stub in found:
-                sys.stdout.write(json.dumps(stub_json(stub), ensure_ascii=False) + "\n")
-        else:
-            _table(found, queue.counts())
+            write_json((stub_json(stub) for stub in found), fmt)
     finally:
         store.close()
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from aggregator.cli_context import Context, pass_context
+from aggregator.cli_listing import format_option, limit_option
 
 if TYPE_CHECKING:
     from aggregator.config import Config
@@ -34,29 +35,39 @@ def worker(ctx: Context, queues: tuple[str, ...]) -> None:
     cleanup, shared with the other workers through PostgreSQL ([settings].database_url)."""
     from aggregator.workers.worker import run_worker
 
-    asyncio.run(run_worker(ctx.config(), queues=queues))
+    asyncio.run(run_worker(ctx.checked_config(), queues=queues))
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@format_option
+@limit_option
 @pass_context
-def workers(ctx: Context, fmt: str) -> None:
+def workers(ctx: Context, fmt: str, limit: int | None) -> None:
     """Show the queue the workers share: tasks waiting, running and failed per kind, and the
-    workers alive."""
+    workers alive. `json` is one object ({"tasks": [...], "workers": [...]}); `jsonl` is a line
+    per task kind and per worker, each with its "kind"."""
     from aggregator.storage.store import Store
     from aggregator.workers.status import queue_view
     from aggregator.workers.worker import check_postgresql
 
     config = ctx.config()
     check_postgresql(config)
-    store = Store.open(config.settings.database_url)
+    store = Store.open_existing(config)
     try:
         view = queue_view(store)
     finally:
         store.close()
+    view = dataclasses.replace(view, tasks=view.tasks[:limit], workers=view.workers[:limit])
     if fmt == "json":
         json.dump(dataclasses.asdict(view), sys.stdout, default=str, indent=2)
         sys.stdout.write("\n")
+        return
+    if fmt == "jsonl":
+        from aggregator.cli_listing import write_json
+
+        tasks = ({"kind": "task", **dataclasses.asdict(t)} for t in view.tasks)
+        alive = ({"kind": "worker", "worker": w, "last_heartbeat": at} for w, at in view.workers)
+        write_json([*tasks, *alive], "jsonl")
         return
     from aggregator.cli_output import queue_table
 

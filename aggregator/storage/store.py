@@ -270,7 +270,15 @@ class Store:
 
     # -- reading items -----------------------------------------------------------------------
 
-    def iter_items(self, feed_names: Sequence[str] = ()) -> Iterator[dict[str, Any]]:
+    def iter_items(
+        self,
+        feed_names: Sequence[str] = (),
+        *,
+        since: datetime | None = None,
+        limit: int | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Items in the order they were first seen; `since` by when they were first seen,
+        `limit` keeps the newest."""
         query = (
             sa.select(
                 feeds.c.name.label("feed"),
@@ -281,6 +289,7 @@ class Store:
                 items.c.published,
                 items.c.updated,
                 items.c.content_hash,
+                items.c.id,
                 items.c.revision,
                 items.c.first_seen_at,
                 items.c.summary,
@@ -309,6 +318,11 @@ class Store:
 def _feed_values(update: FeedUpdate) -> dict[str, Any]:
     values: dict[str, Any] = {
         "last_checked_at": update.checked_at,
+        if since is not None:
+            query = query.where(items.c.first_seen_at >= since)
+        if limit is not None:
+            latest = query.order_by(None).order_by(items.c.id.desc()).limit(limit).subquery()
+            query = sa.select(latest).order_by(latest.c.id)
         "last_status": update.outcome.value,
         "last_http_status": update.http_status,
         "last_error": update.error,
