@@ -163,8 +163,8 @@ class FetchRun:
 async def _fetch(
     config: Config, names: Sequence[str], *, due_only: bool, extract: bool
 ) -> FetchRun:
-    """Ctrl-C cancels this task (asyncio.run's handler): the stage under way stops, the units
-    in flight are let go unsaved, and what was done is returned for the summary."""
+    """Ctrl-C cancels this task (asyncio.run's handler): the stage under way stops, its units
+    in flight are cancelled, and what was done is returned for the summary."""
     from aggregator.app import App
     from aggregator.cli_output import progress
 

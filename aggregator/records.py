@@ -51,6 +51,10 @@ class FeedToFetch:
     etag: str | None = None
     last_modified: str | None = None
     error_count: int = 0
+    manual: bool = False
+    """Asked for by hand (`fetch --feed`, `--all`, "Fetch now"): its failure is not counted."""
+    never_fetched: bool = False
+    """No fetch of this feed has succeeded yet."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +140,10 @@ class ScheduleInput:
     update_period_minutes: int | None = None
     cache: CacheHints = CacheHints()
     retry_at: datetime | None = None
+    manual: bool = False
+    """The fetch was asked for by hand: its failure does not lengthen the backoff."""
+    never_fetched: bool = False
+    """No fetch has succeeded yet: errors are retried within minutes at first."""
 
 
 @dataclass(frozen=True, slots=True)

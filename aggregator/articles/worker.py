@@ -108,7 +108,9 @@ class ArticleWorker:
             self.log.exception("article.failed", item=pending.item_id, feed=pending.feed)
             await self._retry(pending, f"internal error: {exc!r}"[:300])
             return "retry"
-        self.log.info(
+        # The page could not be had (404, refused, gave up): the feed's text stands in, a warning.
+        emit = self.log.warning if isinstance(page, str) and url is not None else self.log.info
+        emit(
             "article.extracted",
             item=pending.item_id,
             feed=pending.feed,
@@ -164,7 +166,7 @@ class ArticleWorker:
     async def _retry(self, pending: PendingArticle, reason: str) -> None:
         at = self.clock() + retry_delay(pending.attempts + 1)
         await self.db.run(self.queue.retry_later, pending.item_id, reason, at)
-        self.log.info(
+        self.log.warning(
             "article.retry",
             item=pending.item_id,
             feed=pending.feed,

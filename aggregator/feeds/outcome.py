@@ -31,8 +31,8 @@ def decide(
     """`parsed` is the parsed feed for a `Fetched` result, or the reason it could not be read."""
     outcome, error, status = _classify(result, parsed)
     errors = feed.error_count + 1 if outcome is Outcome.ERROR else 0
-    if outcome is Outcome.RETRY_LATER:
-        errors = feed.error_count
+    if outcome is Outcome.RETRY_LATER or (outcome is Outcome.ERROR and feed.manual):
+        errors = feed.error_count  # a retry by hand does not add to the backoff
     feed_doc = parsed if isinstance(parsed, ParsedFeed) else None
     cache = result.cache if isinstance(result, (Fetched, NotModified)) else None
     schedule_in = ScheduleInput(
@@ -42,6 +42,8 @@ def decide(
         ttl_minutes=feed_doc.ttl_minutes if feed_doc else None,
         update_period_minutes=feed_doc.update_period_minutes if feed_doc else None,
         retry_at=result.retry_at if isinstance(result, RetryLater) else None,
+        manual=feed.manual,
+        never_fetched=feed.never_fetched,
         **({"cache": cache} if cache is not None else {}),
     )
     validators = result if isinstance(result, (Fetched, NotModified)) else None

@@ -74,7 +74,9 @@ class Refresher:
             saved = None
             update = self._failure(feed, now, f"could not save: {exc!r}"[:300])
         report = _report(feed, update, saved, time.perf_counter() - started)
-        self.log.info(
+        # A failed refresh (HTTP error, DNS, unreadable feed, 410, retry later) is a warning.
+        emit = self.log.warning if report.error else self.log.info
+        emit(
             "feed.refreshed",
             feed=feed.name,
             outcome=report.outcome.value,

@@ -37,14 +37,31 @@ def next_check(
         at = min(max(inp.retry_at, earliest), now + MAX_RETRY_AFTER)
         return NextCheck(at, "server asked to retry later (Retry-After)")
     if inp.outcome in (Outcome.ERROR, Outcome.RETRY_LATER):
-        errors = max(inp.error_count, 1)
-        cap = max(policy.max_backoff, base)
-        minutes = min(base * 2 ** min(errors, MAX_BACKOFF_STEPS), cap)
-        reason = f"error backoff after {errors} consecutive error{'s' if errors > 1 else ''}"
-        if minutes == cap:
-            reason += " (at the cap)"
-        return NextCheck(_jittered(now, minutes, policy.jitter, spread), reason)
+        return _backoff(inp, base, now, policy, spread)
     minutes, reason = _fresh_delay(inp, base, now, policy)
+    return NextCheck(_jittered(now, minutes, policy.jitter, spread), reason)
+
+
+def _backoff(
+    inp: ScheduleInput, base: int, now: datetime, policy: SchedulePolicy, spread: float
+) -> NextCheck:
+    """Doubling delays from the feed's interval, or from `min_interval` while no fetch has ever
+    succeeded (a first run offline retries within minutes). A fetch by hand that fails is not
+    counted: its delay is the one the scheduled errors so far give."""
+    errors = max(inp.error_count, 1)
+    step = policy.min_interval if inp.never_fetched else base
+    cap = max(policy.max_backoff, base)
+    minutes = min(step * 2 ** min(errors, MAX_BACKOFF_STEPS), cap)
+    if inp.manual and inp.error_count == 0:
+        reason = "a fetch by hand failed (not counted): retried as after 1 error"
+    else:
+        reason = f"error backoff after {errors} consecutive error{'s' if errors > 1 else ''}"
+        if inp.manual:
+            reason += " (a fetch by hand that failed is not counted)"
+    if inp.never_fetched:
+        reason += ", never fetched yet"
+    if minutes == cap:
+        reason += " (at the cap)"
     return NextCheck(_jittered(now, minutes, policy.jitter, spread), reason)
 
 

@@ -162,6 +162,8 @@ class Store:
                     etag=row.etag,
                     last_modified=row.last_modified,
                     error_count=row.error_count,
+                    manual=bool(names) or not due_only,
+                    never_fetched=row.last_success_at is None,
                 )
                 for row in conn.execute(query)
             ]
@@ -281,6 +283,7 @@ class Store:
         `limit` keeps the newest."""
         query = (
             sa.select(
+                items.c.id,
                 feeds.c.name.label("feed"),
                 items.c.guid,
                 items.c.url,
@@ -289,7 +292,6 @@ class Store:
                 items.c.published,
                 items.c.updated,
                 items.c.content_hash,
-                items.c.id,
                 items.c.revision,
                 items.c.first_seen_at,
                 items.c.summary,
@@ -310,6 +312,11 @@ class Store:
         )
         if feed_names:
             query = query.where(feeds.c.name.in_(list(feed_names)))
+        if since is not None:
+            query = query.where(items.c.first_seen_at >= since)
+        if limit is not None:
+            latest = query.order_by(None).order_by(items.c.id.desc()).limit(limit).subquery()
+            query = sa.select(latest).order_by(latest.c.id)
         with self.engine.connect() as conn:
             for row in conn.execute(query.execution_options(yield_per=500)):
                 yield row._asdict()
@@ -318,11 +325,6 @@ class Store:
 def _feed_values(update: FeedUpdate) -> dict[str, Any]:
     values: dict[str, Any] = {
         "last_checked_at": update.checked_at,
-        if since is not None:
-            query = query.where(items.c.first_seen_at >= since)
-        if limit is not None:
-            latest = query.order_by(None).order_by(items.c.id.desc()).limit(limit).subquery()
-            query = sa.select(latest).order_by(latest.c.id)
         "last_status": update.outcome.value,
         "last_http_status": update.http_status,
         "last_error": update.error,

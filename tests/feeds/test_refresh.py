@@ -148,12 +148,15 @@ def test_retry_after_as_http_date_on_503(site: Loopback, harness: Callable[..., 
 def test_error_backoff_grows_and_resets_on_success(
     site: Loopback, harness: Callable[..., Harness]
 ) -> None:
-    replies = [Reply(500), Reply(500), Reply(500), Reply(body=rss([("a", "A")]))]
+    ok = Reply(body=rss([("a", "A")]))
+    replies = [ok, Reply(500), Reply(500), Reply(500), ok]
     site.route("/f", lambda _r: replies.pop(0))
     h = harness("/f", default_interval=30)
+    h.fetch()  # fetched once: its errors back off from its interval
     delays = []
     for _ in range(3):
-        h.fetch()
+        h.clock.now = h.rows()["f"].next_check_at or h.clock.now
+        h.fetch(due_only=True)  # the scheduled passes
         row = h.rows()["f"]
         assert row.next_check_at is not None
         delays.append((row.next_check_at - h.clock.now) / timedelta(minutes=1))
@@ -163,6 +166,41 @@ def test_error_backoff_grows_and_resets_on_success(
     row = h.rows()["f"]
     assert (row.error_count, row.last_status) == (0, "ok")
     assert row.next_check_at == h.clock.now + timedelta(minutes=30)
+
+
+def test_offline_first_run_never_fetched_feed_retries_within_minutes(
+    site: Loopback, harness: Callable[..., Harness]
+) -> None:
+    site.route("/f", Reply(500))
+    h = harness("/f", default_interval=60)
+    delays = []
+    for _ in range(3):
+        h.fetch(due_only=True)
+        row = h.rows()["f"]
+        assert row.next_check_at is not None
+        delays.append((row.next_check_at - h.clock.now) / timedelta(minutes=1))
+        h.clock.now = row.next_check_at
+    assert delays == [10, 20, 40], "from min_interval (5 min), not the 60 min interval"
+    assert "never fetched yet" in (h.rows()["f"].next_check_reason or "")
+
+
+def test_forced_retries_by_hand_do_not_add_to_the_backoff(
+    site: Loopback, harness: Callable[..., Harness]
+) -> None:
+    ok = Reply(body=rss([("a", "A")]))
+    replies = [ok, Reply(500), *[Reply(500)] * 4]
+    site.route("/f", lambda _r: replies.pop(0))
+    h = harness("/f", default_interval=60)
+    h.fetch()
+    h.clock.now = h.rows()["f"].next_check_at or h.clock.now
+    h.fetch(due_only=True)  # one scheduled error: 120 min
+    assert h.rows()["f"].error_count == 1
+    for _ in range(4):  # four forced tries used to make it 16 h
+        h.fetch(["f"])
+        row = h.rows()["f"]
+        assert row.error_count == 1
+        assert row.next_check_at == h.clock.now + timedelta(minutes=120)
+        assert "by hand" in (row.next_check_reason or "")
 
 
 @pytest.mark.parametrize(

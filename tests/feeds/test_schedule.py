@@ -113,3 +113,32 @@ def test_next_check_is_always_in_the_future_or_retired(
     else:
         assert result.at is not None
         assert result.at >= NOW + timedelta(minutes=POLICY.min_interval)
+
+
+def test_first_run_offline_never_fetched_feed_retries_within_minutes() -> None:
+    delays = [
+        minutes_until(
+            next_check(
+                ScheduleInput(Outcome.ERROR, 60, error_count=n, never_fetched=True),
+                NOW,
+                POLICY,
+                0.0,
+            ).at
+        )
+        for n in (1, 2, 3)
+    ]
+    assert delays == [10, 20, 40], "one DNS failure used to push the next try 2 h out"
+    fetched_before = next_check(ScheduleInput(Outcome.ERROR, 60, error_count=1), NOW, POLICY, 0.0)
+    assert minutes_until(fetched_before.at) == 120
+
+
+def test_a_failed_fetch_by_hand_keeps_the_backoff_of_the_scheduled_errors() -> None:
+    scheduled = next_check(ScheduleInput(Outcome.ERROR, 60, error_count=2), NOW, POLICY, 0.0)
+    by_hand = next_check(
+        ScheduleInput(Outcome.ERROR, 60, error_count=2, manual=True), NOW, POLICY, 0.0
+    )
+    assert minutes_until(by_hand.at) == minutes_until(scheduled.at) == 240
+    assert "not counted" in by_hand.reason
+    healthy = next_check(ScheduleInput(Outcome.ERROR, 60, manual=True), NOW, POLICY, 0.0)
+    assert minutes_until(healthy.at) == 120
+    assert healthy.reason.startswith("a fetch by hand failed (not counted)")
