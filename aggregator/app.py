@@ -29,6 +29,7 @@ from aggregator.net.robots import RobotsCache
 from aggregator.records import FeedToFetch, RefreshReport
 from aggregator.storage.articles import ArticleQueue
 from aggregator.storage.ledger import Ledger
+from aggregator.storage.opening import open_store
 from aggregator.storage.related import RelatedIndex
 from aggregator.storage.store import Store
 from aggregator.storage.stubs import StubQueue
@@ -151,7 +152,11 @@ class App:
         self.settings = config.settings
         self.clock = clock
         self.log = get_logger("aggregator")
-        self.store = Store.open(self.settings.database_url)
+        self.store = open_store(
+            config,
+            create=True,
+            on_created=lambda path: self.log.info("database.created", path=str(path)),
+        )
         self.db = Database(self.store)
         shared = shared_politeness and self.settings.per_host_gap > 0
         self.http = HttpClient(client_settings(self.settings), self._book_turn if shared else None)

@@ -27,5 +27,17 @@ class Context:
             click.echo(f"warning: {problem}", err=True)
         return config
 
+    def checked_config(self, config: Config | None = None) -> Config:
+        """The config (`config`, else loaded), after the start-up self-check of the commands
+        that work (`run`, `worker`, `fetch`): modules import, the database opens and is current."""
+        from aggregator.selfcheck import self_check
+
+        config = config or self.config()
+        self_check(
+            config,
+            on_created=lambda path: click.echo(f"created a new database at {path}", err=True),
+        )
+        return config
+
 
 pass_context = click.make_pass_decorator(Context)

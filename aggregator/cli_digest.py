@@ -31,7 +31,7 @@ def digest(ctx: Context, output: Path | None) -> None:
         if var is None:
             raise click.UsageError("the database is not SQLite under var/: pass --output PATH")
         output = var / "digest.atom"
-    store = Store.open(config.settings.database_url)
+    store = Store.open_existing(config)
     try:
         entries = write_digest(store, config, utc_now(), output)
     except OSError as exc:

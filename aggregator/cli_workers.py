@@ -33,9 +33,11 @@ QUEUES = ("periodic", "feeds", "articles", "stubs")  # as aggregator.workers.que
 def worker(ctx: Context, queues: tuple[str, ...]) -> None:
     """Run a worker until SIGTERM or Ctrl-C: refreshes, extraction, drafting, the digest and the
     cleanup, shared with the other workers through PostgreSQL ([settings].database_url)."""
-    from aggregator.workers.worker import run_worker
+    from aggregator.workers.worker import check_postgresql, run_worker
 
-    asyncio.run(run_worker(ctx.checked_config(), queues=queues))
+    config = ctx.config()
+    check_postgresql(config)  # before the self-check: an SQLite file is never made for a worker
+    asyncio.run(run_worker(ctx.checked_config(config), queues=queues))
 
 
 @click.command()

@@ -35,6 +35,7 @@ TEST_DATABASE_ENV = "AGGREGATOR_TEST_DATABASE_URL"
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The same test on an SQLite file and on PostgreSQL (an empty schema for each test)."""
     if request.param == "sqlite":
+        (tmp_path / "var").mkdir(exist_ok=True)  # only the default var/ is ever made for us
         return f"sqlite:///{tmp_path / 'var' / 'a.db'}"
     return empty_postgresql()
 

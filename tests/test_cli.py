@@ -134,7 +134,8 @@ def test_an_unusable_database_is_a_clear_failure(tmp_path: Path, site: Loopback)
     )
     result = aggregator("fetch", config=config)
     assert result.returncode == 1
-    assert result.stderr.startswith("error: cannot create")
+    assert result.stderr.startswith(f"error: {config}: [settings].database_url: the directory")
+    assert "Traceback" not in result.stderr
 
 
 def test_concurrent_fetches_never_store_an_item_twice(site: Loopback, tmp_path: Path) -> None:

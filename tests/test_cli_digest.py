@@ -46,7 +46,9 @@ def test_digest_goes_beside_the_database_by_default(
     result = CliRunner().invoke(cli, ["--config", str(config.path), "digest"])
     assert result.exit_code == 0, result.output
     written = tmp_path / "digest.atom"  # the test database is tmp_path/aggregator.db
-    assert result.output == f"{written}: 0 entries\n"
+    assert result.stdout == f"{written}: 0 entries\n"
+    assert "database.missing" in result.stderr  # nothing fetched yet, and no file made for it
+    assert not (tmp_path / "aggregator.db").exists()
     assert entries(check_atom(written.read_bytes())) == []
 
 

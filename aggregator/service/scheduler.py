@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import socket
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,7 @@ from typing import Any
 from aggregator.app import App, var_directory
 from aggregator.config import Config
 from aggregator.logs import get_logger
+from aggregator.service.listen import bind, split_listen, url_to_open
 from aggregator.service.metrics import Metrics
 from aggregator.service.service import Service
 from aggregator.workers.tasks import Tasks
@@ -41,11 +43,11 @@ def _server(asgi: Any, listen: str) -> Any:
         def capture_signals(self) -> Iterator[None]:
             yield  # the service handles SIGTERM/SIGINT itself, to drain
 
-    host, _, port = listen.rpartition(":")
+    host, port = split_listen(listen)
     config = uvicorn.Config(
         asgi,
-        host=host.strip("[]"),
-        port=int(port),
+        host=host,
+        port=port,
         log_config=None,
         access_log=False,
         lifespan="off",
@@ -89,10 +91,21 @@ def _schedule(scheduler: Any, service: Service, config: Config) -> None:
 
 
 async def serve(
-    config: Config, stop: asyncio.Event | None = None, grace: float = GRACE_SECONDS
+    config: Config,
+    stop: asyncio.Event | None = None,
+    grace: float = GRACE_SECONDS,
+    sock: socket.socket | None = None,
 ) -> None:
-    """Run until `stop` is set, or until SIGTERM/SIGINT."""
-    stop = stop or asyncio.Event()
+    """Run until `stop` is set, or until SIGTERM/SIGINT. `sock`: `[settings].listen`, already
+    bound (else it is bound here, before anything else starts)."""
+    sock = sock or bind(config.settings.listen, config.path)
+    try:
+        await _serve_on(config, stop or asyncio.Event(), grace, sock)
+    finally:
+        sock.close()
+
+
+async def _serve_on(config: Config, stop: asyncio.Event, grace: float, sock: socket.socket) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
@@ -102,7 +115,7 @@ async def serve(
             App(config, shared_politeness=workers) as app,
             _work_queue(config, app, workers) as tasks,
         ):
-            await _serve(app, tasks, stop, grace)
+            await _serve(app, tasks, stop, grace, sock)
     finally:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
@@ -125,7 +138,9 @@ async def _work_queue(config: Config, app: App, workers: bool) -> AsyncIterator[
         yield Tasks(queue, app, config.workers)
 
 
-async def _serve(app: App, tasks: Tasks | None, stop: asyncio.Event, grace: float) -> None:
+async def _serve(
+    app: App, tasks: Tasks | None, stop: asyncio.Event, grace: float, sock: socket.socket
+) -> None:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
     from aggregator.storage.desk import Desk
@@ -140,7 +155,7 @@ async def _serve(app: App, tasks: Tasks | None, stop: asyncio.Event, grace: floa
     secret = load_secret(var_directory(config))
     ctx = WebContext(app, Desk(app.store), metrics, fetch_now, secret)
     server = _server(create_web_app(ctx), config.settings.listen)
-    web = asyncio.create_task(server.serve())
+    web = asyncio.create_task(server.serve(sockets=[sock]))
     scheduler = AsyncIOScheduler(timezone=UTC)
     if tasks is None:
         _schedule(scheduler, service, config)
@@ -158,6 +173,7 @@ async def _serve(app: App, tasks: Tasks | None, stop: asyncio.Event, grace: floa
         worker_here=worker is not None,
         tick=config.settings.tick_seconds,
         listen=_bound(server) or config.settings.listen,
+        url=url_to_open(sock),
     )
     waiting = [asyncio.ensure_future(stop.wait()), web] + ([worker] if worker else [])
     try:

@@ -19,15 +19,10 @@ LOCK_KEY = 0x61676772  # pg_advisory_xact_lock key held while migrating
 
 def create_engine(url: str) -> Engine:
     """An engine for `url`; SQLite gets WAL, a busy timeout and foreign keys; a plain
-    `postgresql://` URL is spoken to with psycopg 3."""
+    `postgresql://` URL is spoken to with psycopg 3. No directory is made for an SQLite file:
+    `storage.opening` decides what may be created."""
     parsed = sa.make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            folder = Path(parsed.database).parent
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StorageError(f"cannot create {folder} for the database: {exc}") from exc
         engine = sa.create_engine(parsed, connect_args={"timeout": 30})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         sa.event.listen(engine, "begin", _sqlite_begin)
@@ -61,8 +56,14 @@ def _sqlite_begin(connection: sa.Connection) -> None:
 def migrate(engine: Engine) -> None:
     """Bring the schema to `SCHEMA_REVISION`; when it is there already, Alembic is not even
     imported (it costs a tenth of a second on every command)."""
-    if current_revision(engine) == SCHEMA_REVISION:
+    current = current_revision(engine)
+    if current == SCHEMA_REVISION:
         return
+    if current is not None and current > SCHEMA_REVISION:
+        raise StorageError(
+            f"the database at {engine.url!r} has schema revision {current}, newer than this "
+            f"aggregator's {SCHEMA_REVISION}: upgrade aggregator to the version that wrote it"
+        )
     from alembic import command
     from alembic.config import Config
 

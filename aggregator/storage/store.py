@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from aggregator.config import FeedConfig
+from aggregator.config import Config, FeedConfig
 from aggregator.faults import crash_point
 from aggregator.feeds.plan import newest, plan_items
 from aggregator.records import FeedToFetch, FeedUpdate, ItemPlan, ItemRecord, Outcome
@@ -65,6 +65,14 @@ class Store:
         engine = create_engine(url)
         migrate(engine)
         return cls(engine)
+
+    @classmethod
+    def open_existing(cls, config: Config) -> Store:
+        """The database of `config` for commands that read what earlier ones stored
+        (listings): never created by mistake; while it does not exist, an empty one in memory."""
+        from aggregator.storage.opening import open_store
+
+        return open_store(config, create=False)
 
     def close(self) -> None:
         self.engine.dispose()

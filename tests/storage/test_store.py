@@ -51,6 +51,7 @@ def rows(store: Store, table: sa.Table) -> list[sa.Row[object]]:
 
 
 def test_migrations_create_the_database_and_are_idempotent(tmp_path: Path) -> None:
+    (tmp_path / "new").mkdir()
     url = f"sqlite:///{tmp_path / 'new' / 'x.db'}"
     Store.open(url).close()
     store = Store.open(url)

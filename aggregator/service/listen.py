@@ -1,0 +1,62 @@
+"""The service's listening socket, bound before anything else starts.
+
+`aggregator run` binds `[settings].listen` first: a taken port is one line naming the key and
+the address, and no scheduler tick, worker or database work has begun when it is reported.
+"""
+
+from __future__ import annotations
+
+import errno
+import socket
+from pathlib import Path
+
+from aggregator.errors import ConfigError
+
+KEY = "[settings].listen"
+
+
+def split_listen(listen: str) -> tuple[str, int]:
+    """`host:port` (the host may be an IPv6 address in brackets) as (host, port)."""
+    host, _, port = listen.rpartition(":")
+    return host.strip("[]"), int(port)
+
+
+def bind(listen: str, config_path: Path) -> socket.socket:
+    """A socket bound to `listen` (not yet listening: the web server does that)."""
+    host, port = split_listen(listen)
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as exc:
+        raise ConfigError(
+            str(config_path), KEY, f"cannot resolve {host!r} to listen on ({exc.strerror})"
+        ) from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            fix = "stop the program using it, or set another port"
+        elif exc.errno == errno.EACCES:
+            fix = "ports below 1024 need privileges; set a port above 1023"
+        else:
+            fix = "set an address of this machine"
+        raise ConfigError(
+            str(config_path), KEY, f"cannot listen on {listen}: {exc.strerror or exc}; {fix}"
+        ) from None
+    return sock
+
+
+def url_to_open(sock: socket.socket) -> str:
+    """The address people open in a browser for the bound socket."""
+    host, port = sock.getsockname()[:2]
+    if host in ("0.0.0.0", ""):
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}/"
