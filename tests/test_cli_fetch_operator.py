@@ -1,0 +1,160 @@
+"""`fetch` as an operator runs it (issue 14): failures at `warning`, retries by hand that do not
+add to the backoff, a first run offline retried within minutes, and Ctrl-C with a summary."""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from click.testing import CliRunner, Result
+
+from aggregator.cli import cli
+from aggregator.config import Config
+from tests.feeds.test_refresh import rss
+from tests.loopback import Loopback, Reply
+
+
+def invoke(config: Config, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--config", str(config.path), *args])
+
+
+def events(stderr: str) -> list[tuple[str, str, str]]:
+    """(level, event, feed) of each key=value log line."""
+    found = []
+    for line in stderr.splitlines():
+        if "[" not in line or "]" not in line:
+            continue
+        level = line.split("[", 1)[1].split("]", 1)[0].strip()
+        rest = line.split("]", 1)[1].split()
+        feed = next((p.split("=", 1)[1] for p in rest if p.startswith("feed=")), "")
+        found.append((level, rest[0] if rest else "", feed))
+    return found
+
+
+def test_failures_at_info_log_level_warning_shows_http_500_and_dns_failure(
+    site: Loopback, make_config: Callable[..., Config]
+) -> None:
+    site.route("/good", Reply(body=rss([("urn:g:1", "Good")])))  # its article page is a 404
+    site.route("/bad", Reply(500))
+    feeds: list[dict[str, Any]] = [
+        {"name": "good", "url": site.url("/good")},
+        {"name": "bad", "url": site.url("/bad")},
+        {"name": "nxdomain", "url": "http://feed.nosuch.example/rss"},  # the tests' DNS fails
+    ]
+    config = make_config(feeds)
+    result = invoke(config, "--log-level", "warning", "fetch", "--all")
+    assert result.exit_code == 0, result.output
+    logged = events(result.stderr)
+    assert ("warning", "feed.refreshed", "bad") in logged
+    assert ("warning", "feed.refreshed", "nxdomain") in logged
+    assert ("warning", "article.extracted", "good") in logged, "its page was a 404"
+    assert not [e for e in logged if e[2] == "good" and e[1] == "feed.refreshed"], "went well"
+    assert all(level != "info" for level, _, _ in logged)
+
+    quiet = invoke(config, "--log-level", "error", "fetch", "--all")
+    assert events(quiet.stderr) == []
+    chatty = invoke(config, "--log-level", "info", "fetch", "--all")
+    assert ("info", "feed.refreshed", "good") in events(chatty.stderr)
+
+
+def feed_row(config: Config, name: str) -> dict[str, Any]:
+    rows = json.loads(invoke(config, "feeds", "--format", "json").output)
+    row: dict[str, Any] = next(r for r in rows if r["name"] == name)
+    return row
+
+
+def minutes_ahead(row: dict[str, Any]) -> float:
+    at = datetime.fromisoformat(row["next_check_at"])
+    return (at - datetime.now(UTC)).total_seconds() / 60
+
+
+def test_first_run_offline_retries_within_minutes_and_forced_tries_do_not_count(
+    site: Loopback, make_config: Callable[..., Config]
+) -> None:
+    feeds: list[dict[str, Any]] = [{"name": "offline", "url": "http://feed.nosuch.example/rss"}]
+    config = make_config(feeds, default_interval=60)
+    assert invoke(config, "fetch").exit_code == 0  # the scheduled pass: one DNS failure
+    row = feed_row(config, "offline")
+    assert row["error_count"] == 1
+    assert 9 < minutes_ahead(row) <= 10, "minutes (min_interval 5 doubled), not 2 h"
+    for _ in range(4):  # forced tries used to add up to 16 h
+        forced = invoke(config, "fetch", "--feed", "offline")
+        assert forced.exit_code == 0, forced.output
+        row = feed_row(config, "offline")
+        assert row["error_count"] == 1
+        assert 9 < minutes_ahead(row) <= 10
+    assert "not counted" in row["next_check_reason"]
+
+
+def test_ctrl_c_during_fetch_prints_the_partial_summary_and_exits_130(
+    site: Loopback, make_config: Callable[..., Config]
+) -> None:
+    site.route("/fast", Reply(body=rss([("urn:f:1", "Fast")])))
+    site.route("/hung", Reply(body=rss([("urn:h:1", "Hung")]), delay=60))
+    feeds: list[dict[str, Any]] = [
+        {"name": "fast", "url": site.url("/fast")},
+        {"name": "hung", "url": site.url("/hung")},
+    ]
+    config = make_config(feeds, request_deadline=120)
+    env = {**os.environ, "PYTHONWARNINGS": "error", "AGGREGATOR_CONFIG": str(config.path)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "aggregator", "--log-level", "info", "fetch", "--all"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert process.stderr is not None
+        seen = _wait_for_line(process, "feed=fast", timeout=30)
+        assert seen, "the fast feed was never reported"
+        deadline = time.monotonic() + 30
+        while not site.hits("/hung") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert site.hits("/hung"), "the hung feed was never asked for"
+        interrupted = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=20)
+        took = time.monotonic() - interrupted
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 130, stderr
+    assert took < 5, f"stopped {took:.1f} s after Ctrl-C"
+    summary = stdout.splitlines()[0]
+    assert summary.startswith("1 feeds in "), stdout
+    assert "1 ok; 1 new items" in summary
+    assert "interrupted during the feeds" in stderr
+    assert "Aborted!" not in stderr
+    assert "Traceback" not in stderr
+    hung = feed_row(config, "hung")
+    assert (hung["last_status"], hung["items"]) == (None, 0), "nothing half-written"
+    assert feed_row(config, "fast")["items"] == 1
+
+
+def _wait_for_line(process: subprocess.Popen[str], needle: str, timeout: float) -> bool:
+    assert process.stderr is not None
+    selector = selectors.DefaultSelector()
+    selector.register(process.stderr, selectors.EVENT_READ)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            if not selector.select(timeout=deadline - time.monotonic()):
+                return False
+            line = process.stderr.readline()
+            if not line:
+                return False
+            if needle in line:
+                return True
+        return False
+    finally:
+        selector.close()
