@@ -340,7 +340,7 @@ def _footer(stub: Stub) -> list[Block]:
         ("text", provenance.text_cut),
         ("content_hash", (provenance.content_hash or none)[:_HASH_SHOWN]),
         ("languages", languages),
-        ("backends", ", ".join(provenance.backends) or none),
+        ("backends", ", ".join(w.translated(b) or b for b in provenance.backends) or none),
         ("prompt_version", provenance.prompt_version),
         ("drafted", provenance.drafted_at or stub.drafted_at.isoformat(timespec="seconds")),
         ("state", state),

@@ -41,9 +41,9 @@ VALUES = [
     ),  # language codes
     re.compile(r"\bURL\b"),
 ]
-NAMES = ["openai:m", "extractive summary (offline)", "generic", "city", "General"]
-"""Values shown as they are: the model and backends used, the extraction method, the feed, the
-category configured in English."""
+NAMES = ["openai:m", "generic", "city", "General"]
+"""Values shown as they are: the model used, the extraction method, the feed, the category
+configured in English."""
 
 
 async def _no_sleep(seconds: float) -> None:
