@@ -146,7 +146,9 @@ def fetch(
     if done.stubs is not None:
         click.echo(stubs_line(done.stubs))
     if done.interrupted is not None:
-        click.echo(f"interrupted during {done.interrupted}", err=True)
+        left = done.selected - len(done.reports)
+        unfinished = f" ({left} of {done.selected} feeds not done)" if left > 0 else ""
+        click.echo(f"interrupted during {done.interrupted}{unfinished}", err=True)
         sys.exit(130)
 
 
@@ -155,6 +157,7 @@ class FetchRun:
     """What a `fetch` got done; `interrupted` names the stage Ctrl-C stopped."""
 
     reports: list[RefreshReport] = field(default_factory=list)
+    selected: int = 0
     articles: ExtractionReport | None = None
     stubs: DraftReport | None = None
     interrupted: str | None = None
@@ -172,6 +175,10 @@ async def _fetch(
     async with App(config) as app:
         _refuse_retired(await app.db.run(app.store.feed_rows), names)
 
+        def select(count: int) -> None:
+            run.selected = count
+            bar.start(count)
+
         def advance(report: RefreshReport) -> None:
             run.reports.append(report)
             bar.advance(report)
@@ -179,7 +186,7 @@ async def _fetch(
         stage = "the feeds"
         try:
             with progress(sys.stderr) as bar:
-                await app.fetch(names, due_only=due_only, on_selected=bar.start, on_report=advance)
+                await app.fetch(names, due_only=due_only, on_selected=select, on_report=advance)
             if extract:
                 stage = "extraction"
                 run.articles = await app.extract()

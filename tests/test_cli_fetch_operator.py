@@ -133,7 +133,7 @@ def test_ctrl_c_during_fetch_prints_the_partial_summary_and_exits_130(
     summary = stdout.splitlines()[0]
     assert summary.startswith("1 feeds in "), stdout
     assert "1 ok; 1 new items" in summary
-    assert "interrupted during the feeds" in stderr
+    assert "interrupted during the feeds (1 of 2 feeds not done)" in stderr
     assert "Aborted!" not in stderr
     assert "Traceback" not in stderr
     hung = feed_row(config, "hung")
