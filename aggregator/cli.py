@@ -20,6 +20,7 @@ from aggregator.cli_listing import (
     check_names,
     format_option,
     limit_option,
+    refuse_retired,
     since_option,
     write_json,
 )
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from aggregator.config import Config
     from aggregator.drafting.drafter import DraftReport
     from aggregator.records import RefreshReport
-    from aggregator.storage.store import FeedRow
 
 
 def main() -> None:
@@ -173,7 +173,7 @@ async def _fetch(
 
     run = FetchRun()
     async with App(config) as app:
-        _refuse_retired(await app.db.run(app.store.feed_rows), names)
+        refuse_retired(await app.db.run(app.store.feed_rows), names)
 
         def select(count: int) -> None:
             run.selected = count
@@ -195,16 +195,6 @@ async def _fetch(
         except asyncio.CancelledError:
             run.interrupted = stage
     return run
-
-
-def _refuse_retired(rows: Sequence[FeedRow], names: Sequence[str]) -> None:
-    """A feed named on the command line that a 410 retired is not silently "none due"."""
-    for row in rows:
-        if row.name in names and row.retired_at is not None:
-            raise click.ClickException(
-                f"feed {row.name!r} is retired ({row.last_error or 'HTTP 410 Gone'}); "
-                f"run `aggregator enable {row.name}` to fetch it again"
-            )
 
 
 def stubs_line(report: DraftReport) -> str:

@@ -8,9 +8,12 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from aggregator.storage.store import FeedRow
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -102,6 +105,17 @@ def check_names(option: str, given: Iterable[str], valid: Iterable[str]) -> None
         shown += f" (+{len(known) - MAX_NAMES_SHOWN} more)"
     names = ", ".join(repr(name) for name in unknown)
     raise UnknownName(f"{option}: no {option.lstrip('-')} {names}; valid: {shown}")
+
+
+def refuse_retired(rows: Iterable[FeedRow], names: Sequence[str]) -> None:
+    """A feed named to be fetched that a 410 retired is an error saying how to enable it, not a
+    silent "none due"."""
+    for row in rows:
+        if row.name in names and row.retired_at is not None:
+            raise click.ClickException(
+                f"feed {row.name!r} is retired ({row.last_error or 'HTTP 410 Gone'}); "
+                f"run `aggregator enable {row.name}` to fetch it again"
+            )
 
 
 def newest(rows: Sequence[Any], limit: int | None) -> Sequence[Any]:

@@ -80,11 +80,13 @@ async def queue_fetch(config: Config, names: Sequence[str], *, force: bool) -> i
     """`fetch --queue`: refresh tasks for the workers; how many were queued (a feed whose
     refresh already waits is not queued twice)."""
     from aggregator.app import App
+    from aggregator.cli_listing import refuse_retired
     from aggregator.workers.tasks import Tasks
     from aggregator.workers.worker import check_postgresql, open_tasks_queue
 
     check_postgresql(config)
     async with App(config) as app:
+        refuse_retired(await app.db.run(app.store.feed_rows), names)
         queue = open_tasks_queue(config)
         async with queue.open_async():
             return await Tasks(queue, app, config.workers).queue_refresh(names, force=force)

@@ -213,3 +213,14 @@ def test_workers_take_the_three_formats_and_limit(
     table = invoke(config, "workers", "--limit", "1")
     assert table.exit_code == 0, table.output
     assert table.output.splitlines()[1].split("\t")[:2] == ["refresh_feed", "2"]
+
+
+def test_fetch_queue_feed_of_a_retired_feed_says_how_to_enable_it(
+    site: Loopback, make_config: Callable[..., Config], postgresql_url: str
+) -> None:
+    site.route("/gone", Reply(410))
+    config = make_config([{"name": "gone", "url": site.url("/gone")}], database_url=postgresql_url)
+    assert invoke(config, "fetch", "--all", "--no-extract").exit_code == 0
+    queued = invoke(config, "fetch", "--queue", "--feed", "gone")
+    assert queued.exit_code == 1
+    assert "`aggregator enable gone`" in queued.output
