@@ -63,3 +63,8 @@ class ParseBudgetExceeded(ParseError):
 
 class StorageError(AggregatorError):
     """The database could not be opened or migrated."""
+
+
+class BrokenEnvironment(AggregatorError):
+    """The installation is broken (a module does not import): an error of the run, never a
+    failure of the feed, article or stub that happened to meet it."""

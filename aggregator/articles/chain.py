@@ -58,6 +58,12 @@ def _bounded_page(html: str) -> tuple[str, list[str]]:
     return html, cuts
 
 
+# Errors no page causes: a module that does not import, or code calling what does not exist.
+# They go up to the worker, which logs them as errors and gives the article back; they are
+# never recorded as that article's extraction failure.
+PROGRAM_ERRORS = (ImportError, NameError, AttributeError, TypeError)
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Candidate:
     """An extractor's page after cleaning: what would be stored if it is accepted."""
@@ -87,6 +93,8 @@ def _run(
     """Run one extractor; (candidate, None) or (None, why it gave nothing)."""
     try:
         page = extractor()
+    except PROGRAM_ERRORS:  # the installation or the code, not the page: an error of the run
+        raise
     except Exception as exc:  # a third-party parser must not take the whole chain down
         return None, f"{label} failed ({type(exc).__name__})"
     if page is None:

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from aggregator.articles.pages import Page, fetch_page
-from aggregator.errors import AggregatorError
+from aggregator.errors import AggregatorError, BrokenEnvironment
 from aggregator.faults import crash_point
 from aggregator.net.client import HttpClient
 from aggregator.net.robots import RobotsCache
@@ -54,6 +54,11 @@ class ExtractionReport:
         return sum(self.methods.values())
 
 
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def retry_delay(attempts: int) -> timedelta:
     """1, 2, 4, 8 ... minutes after the first, second, third failure; at most six hours."""
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
@@ -84,12 +89,23 @@ class ArticleWorker:
             )
             if not batch:
                 return report
-            outcomes = await asyncio.gather(*(self.extract(p) for p in batch))
+            outcomes = await asyncio.gather(
+                *(self.extract(p) for p in batch), return_exceptions=True
+            )
+            broken = [o for o in outcomes if isinstance(o, ImportError)]
             for outcome in outcomes:
-                if outcome == "retry":
+                if isinstance(outcome, BaseException):
+                    if not isinstance(outcome, ImportError):
+                        raise outcome
+                elif outcome == "retry":
                     report.retrying += 1
                 else:
                     report.methods[outcome] += 1
+            if broken:  # every article would fail the same way: the pass stops here
+                raise BrokenEnvironment(
+                    f"article extraction stopped: {_first_line(broken[0])}; the articles wait "
+                    "in the queue (`aggregator check-config` names the fix)"
+                ) from broken[0]
 
     async def extract(self, pending: PendingArticle) -> str:
         """Returns the method used ("rule", "generic", "feed"), or "retry"."""
@@ -104,6 +120,13 @@ class ArticleWorker:
                 return "retry"
             article = await self._article(pending, page)
             await self.db.run(self.queue.save, pending.item_id, article, url, self.clock())
+        except ImportError as exc:  # the installation, not the article: given back untried
+            self.log.error(
+                "article.not_tried", item=pending.item_id, feed=pending.feed, error=repr(exc)
+            )
+            reason = f"not tried: {_first_line(exc)}"[:300]
+            await self.db.run(self.queue.release, pending.item_id, reason, self.clock())
+            raise
         except Exception as exc:  # one article must never stop the others
             self.log.exception("article.failed", item=pending.item_id, feed=pending.feed)
             await self._retry(pending, f"internal error: {exc!r}"[:300])

@@ -204,6 +204,16 @@ class ArticleQueue:
                 .values(attempts=articles.c.attempts + 1, last_error=error, next_attempt_at=at)
             )
 
+    def release(self, item_id: int, error: str, at: datetime) -> None:
+        """Give a claimed article back, due at `at`, without counting an attempt: the run
+        could not work on it (a module missing), the article is not at fault."""
+        with self.store.writing() as conn:
+            conn.execute(
+                articles.update()
+                .where(articles.c.item_id == item_id)
+                .values(last_error=error, next_attempt_at=at)
+            )
+
     def counts(self) -> dict[str, int]:
         with self.store.engine.connect() as conn:
             rows = conn.execute(

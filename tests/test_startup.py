@@ -1,0 +1,150 @@
+"""Issue 14, replayed with the real command: a broken installation and a taken port fail at
+start in one line, and the start-up line names the URL to open."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from aggregator.config import Config
+from aggregator.storage.tables import articles
+from tests.feeds.test_refresh import rss
+from tests.loopback import Loopback, Reply
+
+PAGE = (
+    "<html><body><article><h1>Harbour</h1>"
+    + "<p>The harbour reopened on Monday after three weeks of repairs to the sea wall.</p>" * 6
+    + "</article></body></html>"
+).encode()
+
+# Makes lxml_html_clean unimportable, as a pip that does not know the lxml[html_clean] extra
+# leaves an installation; loaded by every Python started with this directory on PYTHONPATH.
+BLOCKER = """
+import importlib.abc
+import sys
+
+
+class _Missing(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] == "lxml_html_clean":
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+
+sys.meta_path.insert(0, _Missing())
+"""
+
+
+def command(
+    *args: str, config: Path, pythonpath: Path | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONWARNINGS": "error", "AGGREGATOR_CONFIG": str(config)}
+    if pythonpath is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(pythonpath), env.get("PYTHONPATH")]))
+    return subprocess.run(
+        [sys.executable, "-m", "aggregator", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def one_line(stderr: str) -> str:
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert "Traceback" not in stderr
+    return lines[0]
+
+
+def news_site(site: Loopback, make_config: Callable[..., Config]) -> Config:
+    site.route("/feed", Reply(body=rss([("urn:a", "Harbour"), ("urn:b", "Wall")])))
+    for guid in ("urn:a", "urn:b"):
+        site.route(f"/item/{guid}", Reply(body=PAGE, headers={"Content-Type": "text/html"}))
+    return make_config([{"name": "news", "url": site.url("/feed")}])
+
+
+def test_missing_lxml_html_clean_fails_every_working_command_in_one_line_and_records_nothing(
+    site: Loopback, make_config: Callable[..., Config], tmp_path: Path
+) -> None:
+    config = news_site(site, make_config)
+    shim = tmp_path / "shim"
+    shim.mkdir()
+    (shim / "sitecustomize.py").write_text(BLOCKER, encoding="utf-8")
+    database = tmp_path / "aggregator.db"
+    for args in (("fetch",), ("check-config",), ("run",)):
+        result = command(*args, config=config.path, pythonpath=shim)
+        assert result.returncode == 1, (args, result.stderr)
+        line = one_line(result.stderr)
+        assert line.startswith("error: cannot import lxml_html_clean, needed for the generic")
+        assert line.endswith("install it: pip install lxml_html_clean")
+        assert not site.hits("/item/urn:a"), "no article may be fetched"
+    assert not database.exists()  # nothing recorded, as a failure or otherwise
+
+    # Without the shim the same command works: every article is extracted from its page.
+    result = command("fetch", config=config.path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("created a new database at") == 1
+    engine = sa.create_engine(f"sqlite:///{database}")
+    with engine.connect() as conn:
+        methods = conn.execute(sa.select(articles.c.method)).scalars().all()
+    engine.dispose()
+    assert methods == ["generic", "generic"]
+
+
+def test_port_in_use_is_one_line_naming_listen_and_the_address_and_nothing_starts(
+    make_config: Callable[..., Config], tmp_path: Path
+) -> None:
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        address = f"127.0.0.1:{held.getsockname()[1]}"
+        config = make_config([], listen=address)
+        result = command("run", config=config.path)
+    assert result.returncode == 1
+    line = one_line(result.stderr)
+    assert line.startswith(f"error: {config.path}: [settings].listen: cannot listen on {address}")
+    assert "Address already in use" in line
+    assert not (tmp_path / "aggregator.db").exists()  # bound before the database was touched
+
+
+def test_start_up_line_gives_the_url_to_open(make_config: Callable[..., Config]) -> None:
+    config = make_config([], listen="127.0.0.1:0")
+    env = {**os.environ, "PYTHONWARNINGS": "error", "AGGREGATOR_CONFIG": str(config.path)}
+    with subprocess.Popen(
+        [sys.executable, "-m", "aggregator", "--log-format", "json", "run"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    ) as process:
+        try:
+            assert process.stderr is not None
+            started = None
+            for line in process.stderr:
+                event = json.loads(line) if line.startswith("{") else {}
+                if event.get("event") == "service.started":
+                    started = event
+                    break
+            assert started is not None
+            url = started["url"]
+            assert url.startswith("http://127.0.0.1:")
+            assert url.endswith("/")
+            assert url != "http://127.0.0.1:0/"
+            with urllib.request.urlopen(url + "healthz", timeout=10) as response:
+                assert response.status == 200
+            process.send_signal(signal.SIGTERM)
+            process.communicate(timeout=40)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert process.returncode == 0
