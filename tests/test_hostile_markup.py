@@ -133,9 +133,9 @@ def drafted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Drafted]:
             **TEST_SETTINGS,
             "target_language": "ja",
         }
-        feeds = [
-            {"name": "rss", "url": site.url("/rss")},
-            {"name": "atom", "url": site.url("/atom")},
+        feeds = [  # every item gets its article and stub on the first fetch
+            {"name": "rss", "url": site.url("/rss"), "backfill_items": 1000},
+            {"name": "atom", "url": site.url("/atom"), "backfill_items": 1000},
         ]
         extra = '[digest]\nlimit = 1000\nstates = "all"\n'
         config = load_config(write_config(folder / "feeds.toml", feeds, settings, extra))
