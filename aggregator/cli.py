@@ -312,8 +312,11 @@ def enable(ctx: Context, name: str) -> None:
     """Re-enable a feed that was retired (HTTP 410); it is fetched on the next pass."""
     from aggregator.storage.store import Store
 
-    store = Store.open_existing(ctx.config())
+    config = ctx.config()
+    store = Store.open_existing(config)
     try:
+        known = {f.name for f in config.feeds} | store.feed_names().keys()
+        check_names("NAME", [name], known, noun="feed")
         if not store.enable_feed(name):
             raise click.ClickException(
                 f"no stored feed named {name!r}; run `aggregator fetch` first"

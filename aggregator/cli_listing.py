@@ -94,7 +94,9 @@ class UnknownName(click.ClickException):
     exit_code = 2
 
 
-def check_names(option: str, given: Iterable[str], valid: Iterable[str]) -> None:
+def check_names(
+    option: str, given: Iterable[str], valid: Iterable[str], noun: str | None = None
+) -> None:
     """Refuse names that match nothing, naming the valid ones (the first 20 of them)."""
     known = sorted(set(valid))
     unknown = [name for name in dict.fromkeys(given) if name not in known]
@@ -104,7 +106,7 @@ def check_names(option: str, given: Iterable[str], valid: Iterable[str]) -> None
     if len(known) > MAX_NAMES_SHOWN:
         shown += f" (+{len(known) - MAX_NAMES_SHOWN} more)"
     names = ", ".join(repr(name) for name in unknown)
-    raise UnknownName(f"{option}: no {option.lstrip('-')} {names}; valid: {shown}")
+    raise UnknownName(f"{option}: no {noun or option.lstrip('-')} {names}; valid: {shown}")
 
 
 def refuse_retired(rows: Iterable[FeedRow], names: Sequence[str]) -> None:

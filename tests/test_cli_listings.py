@@ -160,6 +160,11 @@ def test_fetch_feed_of_a_retired_feed_says_how_to_enable_it(
     assert "feed 'gone' is retired (HTTP 410 Gone)" in result.output
     assert "`aggregator enable gone`" in result.output
     assert len(site.hits("/gone")) == 1, "not fetched again"
+    nosuch = invoke(fetched, "enable", "nosuch")
+    assert (nosuch.exit_code, nosuch.output) == (
+        2,
+        "Error: NAME: no feed 'nosuch'; valid: alpha, beta, gone\n",
+    )
     assert invoke(fetched, "enable", "gone").exit_code == 0
     site.route("/gone", Reply(body=rss([("urn:g:1", "Back")])))
     again = invoke(fetched, "fetch", "--feed", "gone")
