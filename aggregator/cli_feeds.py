@@ -161,7 +161,7 @@ def export_opml(ctx: Context, output: Path | None) -> None:
 
     config = ctx.config()
     document = write_opml(
-        export_outlines(config.feeds, _stored_sites(config.settings.database_url)),
+        export_outlines(config.feeds, _stored_sites(config)),
         title=f"aggregator feeds ({config.path.name})",
         created=utc_now(),
     )
@@ -233,13 +233,13 @@ def export_outlines(
     return outlines
 
 
-def _stored_sites(database_url: str) -> dict[str, StoredSite]:
+def _stored_sites(config: Config) -> dict[str, StoredSite]:
     import sqlalchemy as sa
 
     from aggregator.storage.store import Store
     from aggregator.storage.tables import feeds as feeds_table
 
-    store = Store.open(database_url)
+    store = Store.open_existing(config)  # an export creates no database
     try:
         query = sa.select(
             feeds_table.c.name,

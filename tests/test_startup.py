@@ -13,10 +13,12 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from aggregator.config import Config
 from aggregator.storage.tables import articles
+from tests.conftest import TEST_DATABASE_ENV, empty_postgresql
 from tests.feeds.test_refresh import rss
 from tests.loopback import Loopback, Reply
 
@@ -60,6 +62,13 @@ def command(
     )
 
 
+def blocker(tmp_path: Path) -> Path:
+    shim = tmp_path / "shim"
+    shim.mkdir()
+    (shim / "sitecustomize.py").write_text(BLOCKER, encoding="utf-8")
+    return shim
+
+
 def one_line(stderr: str) -> str:
     lines = stderr.strip().splitlines()
     assert len(lines) == 1, stderr
@@ -78,9 +87,7 @@ def test_missing_lxml_html_clean_fails_every_working_command_in_one_line_and_rec
     site: Loopback, make_config: Callable[..., Config], tmp_path: Path
 ) -> None:
     config = news_site(site, make_config)
-    shim = tmp_path / "shim"
-    shim.mkdir()
-    (shim / "sitecustomize.py").write_text(BLOCKER, encoding="utf-8")
+    shim = blocker(tmp_path)
     database = tmp_path / "aggregator.db"
     for args in (("fetch",), ("check-config",), ("run",)):
         result = command(*args, config=config.path, pythonpath=shim)
@@ -100,6 +107,16 @@ def test_missing_lxml_html_clean_fails_every_working_command_in_one_line_and_rec
         methods = conn.execute(sa.select(articles.c.method)).scalars().all()
     engine.dispose()
     assert methods == ["generic", "generic"]
+
+
+@pytest.mark.skipif(not os.environ.get(TEST_DATABASE_ENV), reason=f"needs {TEST_DATABASE_ENV}")
+def test_missing_lxml_html_clean_fails_a_worker_in_one_line(
+    make_config: Callable[..., Config], tmp_path: Path
+) -> None:
+    config = make_config([], database_url=empty_postgresql())
+    result = command("worker", config=config.path, pythonpath=blocker(tmp_path))
+    assert result.returncode == 1
+    assert "error: cannot import lxml_html_clean" in one_line(result.stderr)
 
 
 def test_port_in_use_is_one_line_naming_listen_and_the_address_and_nothing_starts(
