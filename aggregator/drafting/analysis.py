@@ -10,14 +10,14 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from aggregator.drafting.records import Entry
 from aggregator.text.credits import is_furniture_sentence
 from aggregator.text.excerpt import feed_excerpt
 from aggregator.text.figures import quantities
-from aggregator.text.links import LINK_PREFIX
+from aggregator.text.links import LINK_PREFIX, article_links
 from aggregator.text.sentences import Sentence, split_sentences
 from aggregator.text.summarise import key_points, summarise, summarise_with_excerpt
 from aggregator.text.terms import has_term_rules, language_code, name_terms, stop_words, terms
@@ -113,7 +113,10 @@ def analyse(
         key_points=tuple(_entry(p.sentence) for p in chosen),
         figures=figure_sentences(sentences, MAX_FIGURE_SENTENCES, shown=used),
         terms=index_terms(
-            own_language(text, language), title, term_language(text, language, hint), links
+            own_language(text, language),
+            title,
+            term_language(text or title or "", language, hint),
+            links,
         ),
         summary_by=by,
     )
@@ -209,6 +212,23 @@ def own_language(text: str, language: str | None) -> str:
     if not sentences:
         return text
     return " ".join(s.text for s in sentences if in_language(s.text, language))
+
+
+def title_terms(
+    titles: Sequence[tuple[int, str, str | None, str | None]],
+) -> dict[int, dict[str, float]]:
+    """Index terms of items known only by their title (item, title, url, feed language): the
+    title weighs as it does in a page whose only text is its headline, and the item's address
+    is a link term, so every item gets at least one term."""
+    return {
+        item_id: index_terms(
+            "",
+            title,
+            term_language(title, None, hint),
+            article_links(url, None),
+        )
+        for item_id, title, url, hint in titles
+    }
 
 
 def term_language(text: str, language: str | None, hint: str | None) -> str | None:

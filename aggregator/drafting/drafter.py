@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from aggregator.config import Config
-from aggregator.drafting.analysis import Analysis, analyse, figure_sentences_of
+from aggregator.drafting.analysis import Analysis, analyse, figure_sentences_of, title_terms
 from aggregator.drafting.budget import retry_delay
 from aggregator.drafting.category import choose_category
 from aggregator.drafting.compose import compose
@@ -43,6 +43,8 @@ RELATED_MIN_SCORE = 0.3
 bench/related.py, see docs/design.md."""
 RELATED_WITH_FIGURES = 3
 REFRESHED = ("background", "related_news", "additional_data")
+BACKLOG_TITLES = 2_000
+"""Held-back items indexed by title per drafting pass (the rest in the passes after)."""
 """The parts a later related article may change in a drafted stub."""
 FIGURES_PER_RELATED = 2
 
@@ -86,14 +88,28 @@ class Drafter:
     """How long a claimed stub is ours; a crashed drafter's stubs wait this long."""
 
     async def run_due(self) -> DraftReport:
-        """Draft every stub due now, in leased batches."""
+        """Index the titles of items held back on a first fetch, then draft every stub due
+        now, in leased batches."""
         report = DraftReport()
+        await self.index_backlog()
         while True:
             batch = await self.db.run(self.queue.claim_due, self.clock(), BATCH, self.lease)
             if not batch:
                 return report
             for job in batch:  # one at a time: related search sees the stubs just indexed
                 report.outcomes[await self.draft(job)] += 1
+
+    async def index_backlog(self) -> int:
+        """Index, by title, up to BACKLOG_TITLES items whose articles a first fetch held back,
+        newest first: they exist in the store and may be some story's related news."""
+        waiting = await self.db.run(self.index.unindexed_backlog, BACKLOG_TITLES)
+        if not waiting:
+            return 0
+        rows = [(t.item_id, t.title, t.url, t.language) for t in waiting]
+        weights = await self.pool.call(title_terms, rows)
+        await self.db.run(self.index.save_many, weights)
+        self.log.info("related.indexed_titles", items=len(weights))
+        return len(weights)
 
     async def draft(self, job: DraftJob) -> str:
         started = time.perf_counter()

@@ -33,6 +33,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from aggregator.storage.articles import BACKLOG
 from aggregator.storage.tables import article_terms, articles, feeds, items
 from aggregator.text.links import LINK_PREFIX, normalise_link
 
@@ -71,6 +72,16 @@ class RelatedArticle:
 
 
 @dataclass(frozen=True, slots=True)
+class TitleToIndex:
+    """A stored item whose article was not fetched, to be indexed by its title."""
+
+    item_id: int
+    title: str
+    url: str | None
+    language: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Match:
     """A candidate's exact score against the query, before the article is read."""
 
@@ -93,6 +104,45 @@ class RelatedIndex:
                     article_terms.insert(),
                     [{"item_id": item_id, "term": t, "weight": w} for t, w in weights.items()],
                 )
+
+    def unindexed_backlog(self, limit: int) -> list[TitleToIndex]:
+        """Items held back on a first fetch (no article fetched) that the index does not
+        know yet, newest first: their titles make them findable as related news."""
+        indexed = sa.select(article_terms.c.item_id).where(article_terms.c.item_id == items.c.id)
+        query = (
+            sa.select(
+                items.c.id,
+                items.c.title,
+                items.c.url,
+                sa.func.coalesce(feeds.c.language, feeds.c.feed_language).label("language"),
+            )
+            .select_from(
+                items.join(articles, articles.c.item_id == items.c.id).join(
+                    feeds, feeds.c.id == items.c.feed_id
+                )
+            )
+            .where(articles.c.state == BACKLOG, ~indexed.exists())
+            .order_by(sa.func.coalesce(items.c.published, items.c.first_seen_at).desc())
+            .limit(limit)
+        )
+        with self.store.engine.connect() as conn:
+            return [
+                TitleToIndex(r.id, r.title or "", r.url, r.language) for r in conn.execute(query)
+            ]
+
+    def save_many(self, weights: Mapping[int, Mapping[str, float]]) -> None:
+        """Index several articles in one transaction (each one's terms replaced)."""
+        if not weights:
+            return
+        with self.store.writing() as conn:
+            conn.execute(article_terms.delete().where(article_terms.c.item_id.in_(list(weights))))
+            rows = [
+                {"item_id": item_id, "term": t, "weight": w}
+                for item_id, terms in weights.items()
+                for t, w in terms.items()
+            ]
+            if rows:
+                conn.execute(article_terms.insert(), rows)
 
     def terms_of(self, item_id: int) -> dict[str, float]:
         """The indexed terms of one article (empty when it is not indexed)."""
@@ -299,6 +349,7 @@ def _articles(conn: sa.Connection, matches: Iterable[Match]) -> list[RelatedArti
             sa.func.coalesce(articles.c.url, items.c.url).label("url"),
             sa.func.coalesce(articles.c.published, items.c.published).label("published"),
             articles.c.text,
+            articles.c.state,
             articles.c.language,
         )
         .select_from(
@@ -312,8 +363,10 @@ def _articles(conn: sa.Connection, matches: Iterable[Match]) -> list[RelatedArti
     found = []
     for m in ranked:
         row = by_id.get(m.item_id)
-        if row is None or row.text is None or not row.url or not (row.text or row.title):
-            continue  # not extracted yet; but a page whose only text is its headline counts
+        if row is None or not row.url or not (row.text or row.title):
+            continue
+        if row.text is None and row.state != BACKLOG:
+            continue  # queued for extraction: it will be indexed by its text soon
         found.append(
             RelatedArticle(
                 item_id=m.item_id,
@@ -321,7 +374,7 @@ def _articles(conn: sa.Connection, matches: Iterable[Match]) -> list[RelatedArti
                 title=row.title,
                 url=row.url,
                 published=row.published,
-                text=row.text,
+                text=row.text or "",
                 language=row.language,
                 score=m.score,
                 shared=m.shared,

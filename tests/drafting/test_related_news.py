@@ -186,3 +186,31 @@ def test_a_story_through_two_feeds_and_a_wire_copy_is_also_reported_never_relate
         [site.url("/story")],
         [site.url("/wire/story")],
     )
+
+
+HEADLINES = [
+    "Fed's Plosser says weak data caused by weather, should not slow taper",
+    "Fed official Plosser: weather to blame for weak data, taper on track",
+    "Plosser sees high bar for change in pace of Fed tapering after weak data",
+    "Plosser: Fed should keep its taper pace despite winter's weak data",
+]
+
+
+def test_items_held_back_on_a_first_fetch_are_found_by_their_titles(
+    site: Loopback, make_config: Callable[..., Config]
+) -> None:
+    entries = []
+    for n, title in enumerate(HEADLINES):
+        site.route(f"/fed/{n}", page(title, title))
+        entries.append((title, f"/fed/{n}", START + timedelta(hours=n)))
+    feed(site, "/feed", entries)
+    config = make_config([{"name": "wire", "url": site.url("/feed"), "backfill_items": 1}])
+
+    fetch(config)
+
+    (stub,) = stubs(config).values()
+    assert stub["url"] == site.url("/fed/3")  # the newest
+    found = urls(stub, "background") + urls(stub, "related_news")
+    assert len(found) >= 2, found
+    assert set(found) <= {site.url(f"/fed/{n}") for n in range(3)}, found
+    assert all(site.hits(f"/fed/{n}") == [] for n in range(3))  # found by title, not fetched
