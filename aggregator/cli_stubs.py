@@ -115,7 +115,7 @@ def _table(found: list[Stub], counts: dict[str, int]) -> None:
 @pass_context
 def draft(ctx: Context, item_id: int | None, redo: bool) -> None:
     """Draft the stubs that are due (new articles, machine steps to retry), or one, or redo."""
-    from aggregator.cli import stubs_line
+    from aggregator.cli_fetch import stubs_line
 
     config = ctx.config()
     report = asyncio.run(_draft(config, item_id, redo))

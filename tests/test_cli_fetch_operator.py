@@ -158,3 +158,29 @@ def _wait_for_line(process: subprocess.Popen[str], needle: str, timeout: float) 
         return False
     finally:
         selector.close()
+
+
+def test_inconsistent_output_fetch_gives_a_machine_readable_summary(
+    site: Loopback, make_config: Callable[..., Config]
+) -> None:
+    site.route("/good", Reply(body=rss([("urn:g:1", "Good"), ("urn:g:2", "Better")])))
+    site.route("/bad", Reply(500))
+    feeds: list[dict[str, Any]] = [
+        {"name": "good", "url": site.url("/good")},
+        {"name": "bad", "url": site.url("/bad")},
+    ]
+    config = make_config(feeds)
+    result = invoke(config, "fetch", "--all", "--format", "json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["feeds"] == summary["selected"] == 2
+    assert summary["outcomes"] == {"error": 1, "ok": 1}
+    assert (summary["new_items"], summary["changed_items"]) == (2, 0)
+    assert summary["errors"] == [{"feed": "bad", "error": "HTTP 500"}]
+    assert summary["articles"]["extracted"] + summary["articles"]["retrying"] == 2
+    assert summary["stubs"]["drafted"] >= 0
+    assert summary["interrupted"] is None
+    only_feeds = json.loads(
+        invoke(config, "fetch", "--all", "--no-extract", "--format", "json").stdout
+    )
+    assert (only_feeds["articles"], only_feeds["stubs"]) == (None, None)
