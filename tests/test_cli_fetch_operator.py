@@ -44,10 +44,16 @@ def test_failures_at_info_log_level_warning_shows_http_500_and_dns_failure(
 ) -> None:
     site.route("/good", Reply(body=rss([("urn:g:1", "Good")])))  # its article page is a 404
     site.route("/bad", Reply(500))
+    site.route("/missing", Reply(404))
+    site.route("/gone", Reply(410))
+    site.route("/garbled", Reply(body=b"<html>not a feed</html>"))
     feeds: list[dict[str, Any]] = [
         {"name": "good", "url": site.url("/good")},
         {"name": "bad", "url": site.url("/bad")},
         {"name": "nxdomain", "url": "http://feed.nosuch.example/rss"},  # the tests' DNS fails
+        {"name": "missing", "url": site.url("/missing")},
+        {"name": "gone", "url": site.url("/gone")},
+        {"name": "garbled", "url": site.url("/garbled")},
     ]
     config = make_config(feeds)
     result = invoke(config, "--log-level", "warning", "fetch", "--all")
@@ -55,6 +61,8 @@ def test_failures_at_info_log_level_warning_shows_http_500_and_dns_failure(
     logged = events(result.stderr)
     assert ("warning", "feed.refreshed", "bad") in logged
     assert ("warning", "feed.refreshed", "nxdomain") in logged
+    for name in ("missing", "gone", "garbled"):
+        assert ("warning", "feed.refreshed", name) in logged
     assert ("warning", "article.extracted", "good") in logged, "its page was a 404"
     assert not [e for e in logged if e[2] == "good" and e[1] == "feed.refreshed"], "went well"
     assert all(level != "info" for level, _, _ in logged)

@@ -13,7 +13,7 @@ import pytest
 from aggregator.app import App
 from aggregator.config import Config
 from aggregator.records import Outcome, ParsedFeed, RefreshReport
-from aggregator.storage.store import FeedRow
+from aggregator.storage.store import FeedRow, Store
 from tests.loopback import Loopback, Reply, Request
 
 
@@ -339,3 +339,29 @@ def test_worker_processes_parse_each_feed(site: Loopback, harness: Callable[...,
     assert "not a feed" in (rows["bad"].last_error or "")
     (again,) = h.fetch(["f0"])
     assert (again.outcome, again.new_items) == (Outcome.OK, 0)
+
+
+def test_feeds_asked_for_by_hand_are_marked_manual_and_scheduled_ones_not(
+    site: Loopback, harness: Callable[..., Harness]
+) -> None:
+    """`fetch --feed`, `fetch --all`, "Fetch now" and forced worker refreshes select by name or
+    regardless of being due; the scheduled pass and the workers' due refreshes do not."""
+    site.route("/f", Reply(500))
+    h = harness("/f")
+    store = Store.open(h.config.settings.database_url)
+    try:
+        store.sync_feeds(h.config.feeds, h.clock.now)
+        (feed_id,) = [f.feed_id for f in store.feeds_to_fetch(h.clock.now, 60, due_only=False)]
+
+        def manual(**how: Any) -> list[tuple[bool, bool]]:
+            return [
+                (f.manual, f.never_fetched) for f in store.feeds_to_fetch(h.clock.now, 60, **how)
+            ]
+
+        assert manual(names=["f"]) == [(True, True)]
+        assert manual(due_only=False) == [(True, True)]
+        assert manual(ids=[feed_id], due_only=False) == [(True, True)]
+        assert manual() == [(False, True)]
+        assert manual(ids=[feed_id]) == [(False, True)]
+    finally:
+        store.close()
