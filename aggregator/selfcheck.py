@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aggregator.config import Config
-from aggregator.errors import AggregatorError, StorageError
+from aggregator.errors import AggregatorError
 
 
 class SelfCheckFailed(AggregatorError):
@@ -89,15 +89,7 @@ def self_check(config: Config, *, on_created: Callable[[Path], None] | None = No
     from aggregator.storage.opening import open_store
 
     check_modules()
-    try:
-        open_store(config, create=True, on_created=on_created).close()
-    except StorageError as exc:
-        text = str(exc).strip()
-        if "\n" not in text:
-            raise
-        raise SelfCheckFailed(
-            f"{_first_line(exc)}; check [settings].database_url in {config.path}"
-        ) from None
+    open_store(config, create=True, on_created=on_created).close()
 
 
 def check_only(config: Config) -> str:

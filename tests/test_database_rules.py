@@ -129,10 +129,14 @@ def test_check_config_on_postgresql_says_what_it_found(
     assert f"schema {SCHEMA_REVISION} (current)" in result.stdout
 
 
-def test_check_config_names_an_unreachable_server(make_config: Callable[..., Config]) -> None:
+def test_unreachable_server_is_one_line_naming_the_key(make_config: Callable[..., Config]) -> None:
     config = make_config([], database_url="postgresql://nobody@127.0.0.1:1/none")
-    result = command("check-config", config=config.path)
-    assert result.returncode == 1
-    line = one_line(result.stderr)
-    assert line.startswith("error: cannot open the database at postgresql://nobody@127.0.0.1:1/")
-    assert "[settings].database_url" in line
+    for args in (("check-config",), ("fetch",), ("items",)):
+        result = command(*args, config=config.path)
+        assert result.returncode == 1
+        line = one_line(result.stderr)
+        assert line.startswith("error: cannot open the database at postgresql"), args
+        assert "Connection refused" in line
+        assert line.endswith(
+            f"check [settings].database_url in {config.path} and that the server is running"
+        )

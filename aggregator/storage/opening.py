@@ -79,7 +79,7 @@ def open_store(
     missing file is an empty database in memory, with a warning."""
     file = database_file(config)
     if file is None:
-        return Store.open(config.settings.database_url)
+        return _open(config)
     existed = _check_place(config, file, create=create)
     if not existed and not create:
         # Nothing stored yet: an empty database in memory, so that a listing shows the
@@ -92,10 +92,24 @@ def open_store(
         return Store.open("sqlite://")
     if existed:
         check_sqlite_file(config, file.path)
-    store = Store.open(config.settings.database_url)
+    store = _open(config)
     if not existed and on_created is not None:
         on_created(file.path)
     return store
+
+
+def _open(config: Config) -> Store:
+    """Store.open, its failure in one line (a driver's error runs to several)."""
+    try:
+        return Store.open(config.settings.database_url)
+    except StorageError as exc:
+        text = str(exc).strip()
+        if "\n" not in text:
+            raise
+        raise StorageError(
+            f"{text.splitlines()[0]}; check {KEY} in {config.path}"
+            + ("" if database_file(config) else " and that the server is running")
+        ) from None
 
 
 def check_sqlite_file(config: Config, path: Path) -> str | None:
