@@ -192,3 +192,35 @@ def test_inconsistent_output_fetch_gives_a_machine_readable_summary(
         invoke(config, "fetch", "--all", "--no-extract", "--format", "json").stdout
     )
     assert (only_feeds["articles"], only_feeds["stubs"]) == (None, None)
+
+
+def test_ctrl_c_during_extraction_keeps_the_feeds_summary_and_exits_130(
+    site: Loopback, make_config: Callable[..., Config]
+) -> None:
+    site.route("/fast", Reply(body=rss([("urn:f:1", "Fast")])))
+    site.route("/item/urn:f:1", Reply(body=b"<html></html>", delay=60))  # the page hangs
+    config = make_config([{"name": "fast", "url": site.url("/fast")}], request_deadline=120)
+    env = {**os.environ, "PYTHONWARNINGS": "error", "AGGREGATOR_CONFIG": str(config.path)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "aggregator", "fetch", "--all"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not site.hits("/item/urn:f:1") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert site.hits("/item/urn:f:1"), "the article page was never asked for"
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 130, stderr
+    assert stdout.startswith("1 feeds in "), stdout
+    assert "articles extracted" not in stdout
+    assert "interrupted during extraction" in stderr
+    assert "Traceback" not in stderr
