@@ -30,7 +30,7 @@ from aggregator.drafting.records import Entry, Provenance, Stub
 from aggregator.drafting.related_parts import Refresh, Related, add_related
 from aggregator.drafting.textcap import cap_text
 from aggregator.faults import crash_point
-from aggregator.storage.related import RelatedArticle, RelatedIndex
+from aggregator.storage.related import RelatedIndex
 from aggregator.storage.stubs import DraftJob, DraftResult, StubQueue
 from aggregator.text.links import article_links
 
@@ -255,18 +255,17 @@ class Drafter:
         copies = frozenset(r.article.url for r in found.related if r.article.same_story)
         for related in found.related:
             other = related.article
-            article = RelatedArticle(
+            # This article as the other one's search would have found it: the same score.
+            article = dataclasses.replace(
+                other,
                 item_id=job.item_id,
                 feed=job.feed,
                 title=job.title,
                 url=job.url or "",
                 published=job.published,
                 text=job.text,
-                language=other.language,
-                score=other.score,
-                shared=other.shared,
-                links=other.links,
-                same_story=other.same_story,
+                language=job.language,
+                copy_of=None,
             )
             if not job.url:
                 continue

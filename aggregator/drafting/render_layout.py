@@ -218,18 +218,23 @@ def _part_body(
         lines = tuple(_entry_line(entry, linked=linked) for entry in part.entries)
         untouched = not any(entry.original for entry in part.entries)
         blocks.append(Bullets(lines, lang if untouched else None))
-    if part.original is not None and part.original.strip():
-        label = (
-            _w()("label.original", language=source_language)
-            if source_language
-            else _w()("label.original_unknown")
-        )
-        quoted = (Paragraph((Span(label, SMALL),)), *_original_paragraphs(part.original))
-        blocks.append(Quote(quoted))
+    blocks += _original_quote(part, source_language)
     note = _made_by_note(part)
     if note:
         blocks.append(Paragraph((Span(note, SMALL),)))
     return blocks
+
+
+def _original_quote(part: Part, source_language: str | None) -> list[Block]:
+    """The source-language text a translated part was made from, quoted under its label."""
+    if part.original is None or not part.original.strip():
+        return []
+    label = (
+        _w()("label.original", language=source_language)
+        if source_language
+        else _w()("label.original_unknown")
+    )
+    return [Quote((Paragraph((Span(label, SMALL),)), *_original_paragraphs(part.original)))]
 
 
 def _edited_body(
@@ -244,14 +249,7 @@ def _edited_body(
             _edited_line(paragraph, part.entries if linked else (), part.name)
             for paragraph in _paragraphs(part.content, style)
         ]
-    if part.original is not None and part.original.strip():
-        label = (
-            _w()("label.original", language=source_language)
-            if source_language
-            else _w()("label.original_unknown")
-        )
-        quoted = (Paragraph((Span(label, SMALL),)), *_original_paragraphs(part.original))
-        blocks.append(Quote(quoted))
+    blocks += _original_quote(part, source_language)
     note = _w()("note.edited") if part.content.strip() else _w()("note.left_empty")
     blocks.append(Paragraph((Span(note, SMALL),)))
     return blocks
