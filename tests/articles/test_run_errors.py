@@ -4,15 +4,21 @@ extraction failure recorded against every article (each stub then said "extracte
 from __future__ import annotations
 
 import asyncio
+import io
+import json
 import sys
 from collections.abc import Callable
 
 import pytest
 import sqlalchemy as sa
+import structlog
 
 from aggregator.app import App
+from aggregator.articles.chain import extract_article
+from aggregator.articles.rules import SiteRule
 from aggregator.config import Config
 from aggregator.errors import BrokenEnvironment
+from aggregator.logs import configure_logging
 from aggregator.storage.articles import PENDING
 from aggregator.storage.tables import articles
 from tests.loopback import Loopback
@@ -31,6 +37,8 @@ def test_import_error_in_the_generic_extractor_stops_the_pass_and_fails_no_artic
     site: Loopback, make_config: Callable[..., Config], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = news_site(site, make_config)
+    log = io.StringIO()
+    configure_logging("info", json=True, stream=log)
 
     async def scenario() -> None:
         async with App(config) as app:
@@ -43,10 +51,32 @@ def test_import_error_in_the_generic_extractor_stops_the_pass_and_fails_no_artic
             held = rows(app)
             assert [(r.state, r.method, r.attempts) for r in held] == [(PENDING, None, 0)] * 2
             assert all(r.last_error.startswith("not tried: ") for r in held)
+            events = [json.loads(line) for line in log.getvalue().splitlines()]
+            untried = [e for e in events if e["event"] == "article.not_tried"]
+            assert [e["level"] for e in untried] == ["error", "error"]
+            assert not [e for e in events if e["event"] == "article.extracted"]
 
             monkeypatch.delitem(sys.modules, "trafilatura")  # the installation mended
             report = await app.extract()
             assert dict(report.methods) == {"generic": 2}
             assert [r.method for r in rows(app)] == ["generic", "generic"]
 
-    asyncio.run(scenario())
+    try:
+        asyncio.run(scenario())
+    finally:
+        structlog.reset_defaults()
+
+
+def test_code_error_in_an_extractor_is_raised_not_recorded_as_the_rule_failing() -> None:
+    # A rule built wrongly by code (body must be a tuple of selectors): before, the chain wrote
+    # "rule 'broken' failed (TypeError)" into the article and went on as if the page were odd.
+    rule = SiteRule(name="broken", hosts=("example.org",), body=None)  # type: ignore[arg-type]
+    html = "<html><body><article>" + "<p>The harbour reopened on Monday.</p>" * 8
+    with pytest.raises(TypeError):
+        extract_article(
+            html + "</article></body></html>",
+            "https://example.org/news/1",
+            rules=(rule,),
+            feed_item=None,
+            feed_language=None,
+        )
