@@ -215,6 +215,7 @@ def free_port() -> int:
 
 def write_config(folder: Path, port: int) -> Path:
     path = folder / "feeds.toml"
+    (folder / "var").mkdir(exist_ok=True)  # aggregator makes only the default var/aggregator.db's
     path.write_text(
         "[settings]\n"
         f'database_url = "sqlite:///{folder / "var" / "bench.db"}"\n'
