@@ -1,18 +1,78 @@
-"""What health checks and metrics read from the store: is it reachable, and how much is where."""
+"""What health checks and metrics read from the store: can it serve the desk, and how much is
+where.
+
+`desk_read` reads the way the desk's pages do (one stub of the list and the count), so a file
+that answers `SELECT 1` but whose tables cannot be read is not taken for healthy. `file_problem`
+looks at a SQLite file itself (missing, not a file, read-only) without opening it: opening a
+missing file would create an empty one. `quick_check` is SQLite's own check of every page's
+structure; it reads the whole file, so callers cache it (see `web/health.py`).
+"""
 
 from __future__ import annotations
 
+import os
+import stat
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
+from aggregator.storage.desk import Desk, StubFilter
 from aggregator.storage.tables import articles, feeds, stubs
+
+MAX_CHECK_MESSAGES = 5
 
 
 def ping(store: Any) -> None:
     """Raises when the database cannot answer a trivial query."""
     with store.engine.connect() as conn:
         conn.execute(sa.text("SELECT 1")).scalar_one()
+
+
+def sqlite_path(store: Any) -> Path | None:
+    """The file of a SQLite store; None for another database or an in-memory one."""
+    url = store.engine.url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(str(url.database))
+
+
+def file_problem(path: Path) -> str | None:
+    """Why the SQLite file at `path` cannot serve the desk (missing, not a regular file,
+    read-only); None when it looks usable. The write bits count even for root, who could write
+    anyway: a file made read-only was meant to be."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return f"missing: no database file at {path}"
+    except OSError as exc:
+        return f"unreadable: {path}: {exc.strerror or exc}"
+    if not stat.S_ISREG(info.st_mode):
+        return f"not a file: {path}"
+    if not info.st_mode & stat.S_IWUSR or not os.access(path, os.W_OK):
+        return f"read-only: {path} cannot be written, so no edit could be saved"
+    if not os.access(path, os.R_OK):
+        return f"unreadable: {path} cannot be read"
+    return None
+
+
+def desk_read(store: Any) -> int:
+    """Read one stub and the number of stubs through the desk's own query; raises when the
+    tables cannot be read. Returns the number of stubs."""
+    desk = Desk(store)
+    desk.find(StubFilter(), limit=1)
+    return desk.count(StubFilter())
+
+
+def quick_check(store: Any) -> list[str]:
+    """SQLite's `PRAGMA quick_check`: an empty list when the file is sound, else its first
+    complaints. Other databases check their own files: always sound here."""
+    if store.engine.url.get_backend_name() != "sqlite":
+        return []
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.text(f"PRAGMA quick_check({MAX_CHECK_MESSAGES})")).scalars()
+        found = [str(r) for r in rows]
+    return [] if found == ["ok"] else found
 
 
 def state_counts(store: Any) -> dict[str, dict[str, int]]:

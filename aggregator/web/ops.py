@@ -1,4 +1,4 @@
-"""`/healthz` (the process answers and the database is reachable) and `/metrics` (Prometheus)."""
+"""`/healthz` (the database can serve the desk), `/metrics` (Prometheus) and `/favicon.ico`."""
 
 from __future__ import annotations
 
@@ -6,25 +6,26 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from aggregator.storage.health import ping, state_counts
+from aggregator.storage.health import state_counts
 from aggregator.web.context import WebContext
+from aggregator.web.favicon import favicon_ico
+from aggregator.web.health import HealthCheck
 from aggregator.workers.status import task_gauges
 
 PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8"
+ICON_SECONDS = 7 * 24 * 3600
 
 
 def routes(ctx: WebContext) -> list[Route]:
+    health = HealthCheck(ctx, ctx.app.clock)
+    icon = favicon_ico()
+
     async def healthz(request: Request) -> Response:
-        try:
-            await ctx.db(ping, ctx.app.store)
-        except Exception as exc:  # any failure means "not healthy", said plainly
-            return JSONResponse(
-                {"status": "unhealthy", "database": f"unreachable: {type(exc).__name__}"},
-                status_code=503,
-                headers={"Cache-Control": "no-store"},
-            )
+        verdict = await health.check()
         return JSONResponse(
-            {"status": "ok", "database": "ok"}, headers={"Cache-Control": "no-store"}
+            verdict.to_json(),
+            status_code=200 if verdict.ok else 503,
+            headers={"Cache-Control": "no-store"},
         )
 
     async def metrics(request: Request) -> Response:
@@ -37,7 +38,15 @@ def routes(ctx: WebContext) -> list[Route]:
             headers={"Cache-Control": "no-store"},
         )
 
+    async def favicon(request: Request) -> Response:
+        return Response(
+            icon,
+            media_type="image/x-icon",
+            headers={"Cache-Control": f"public, max-age={ICON_SECONDS}"},
+        )
+
     return [
         Route("/healthz", healthz, methods=["GET", "HEAD"]),
         Route("/metrics", metrics, methods=["GET"]),
+        Route("/favicon.ico", favicon, methods=["GET", "HEAD"]),
     ]

@@ -1,0 +1,102 @@
+"""Whether the database can serve the desk, as `/healthz` says it: the SQLite file is there and
+writable, a stub reads through the pages' own query, and SQLite's `quick_check` found nothing
+(run on the first check, then again once `QUICK_CHECK_SECONDS` have passed; its verdict is kept
+in between, since it reads the whole file).
+
+The verdict is a `Health`: healthy or not, with the reason an operator can act on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from aggregator.storage.health import desk_read, file_problem, quick_check, sqlite_path
+from aggregator.web.context import WebContext
+
+QUICK_CHECK_SECONDS = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    ok: bool
+    database: str
+    """`ok`, or what is wrong: `corrupt: ...`, `missing: ...`, `read-only: ...`,
+    `unreadable: ...`."""
+    stubs: int | None = None
+    checked_at: datetime | None = None
+    """When `quick_check` last ran."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": "ok" if self.ok else "unhealthy",
+            "database": self.database,
+            "stubs": self.stubs,
+            "quick_check_at": self.checked_at.isoformat() if self.checked_at else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    at: datetime
+    problems: tuple[str, ...]
+
+
+def check_due(last: Checked | None, now: datetime, every: timedelta) -> bool:
+    """Whether `quick_check` is to run again: never run yet, found a problem, or older than
+    `every` (a problem is looked at again each time, so a repaired file is seen at once)."""
+    return last is None or bool(last.problems) or now - last.at >= every
+
+
+def reason_of(exc: BaseException) -> str:
+    """A database error as the one line an operator reads: `corrupt: file is not a database`."""
+    orig = getattr(exc, "orig", None) or exc
+    text = " ".join(str(orig).split()) or type(orig).__name__
+    lowered = text.lower()
+    if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
+        return f"corrupt: {text}"
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"read-only: {text}"
+    return f"unreadable: {text}"
+
+
+class HealthCheck:
+    def __init__(
+        self,
+        ctx: WebContext,
+        clock: Callable[[], datetime],
+        every: timedelta = timedelta(seconds=QUICK_CHECK_SECONDS),
+    ) -> None:
+        self.ctx = ctx
+        self.clock = clock
+        self.every = every
+        self.last: Checked | None = None
+        self.lock = asyncio.Lock()
+
+    async def check(self) -> Health:
+        store = self.ctx.app.store
+        path = sqlite_path(store)
+        if path is not None:
+            problem = file_problem(path)
+            if problem is not None:
+                return Health(False, problem)
+        try:
+            count: int = await self.ctx.db(desk_read, store)
+            checked = await self._quick_check()
+        except Exception as exc:  # any failure to read is "not healthy", with its reason
+            return Health(False, reason_of(exc))
+        if checked.problems:
+            return Health(False, "corrupt: " + "; ".join(checked.problems), count, checked.at)
+        return Health(True, "ok", count, checked.at)
+
+    async def _quick_check(self) -> Checked:
+        async with self.lock:  # one check at a time; the others take its verdict
+            now = self.clock()
+            if check_due(self.last, now, self.every):
+                problems: list[str] = await self.ctx.db(quick_check, self.ctx.app.store)
+                self.last = Checked(now, tuple(problems))
+            assert self.last is not None
+            return self.last

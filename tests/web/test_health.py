@@ -1,0 +1,91 @@
+"""`/healthz` says whether the database can serve the desk, replayed against a real SQLite file
+that is overwritten, made read-only or removed while the app runs."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from aggregator.web.health import Checked, check_due, reason_of
+from tests.web.conftest import Web
+
+
+def database_file(web: Web) -> Path:
+    return Path(str(web.ctx.app.store.engine.url.database))
+
+
+@pytest.fixture
+def restore_mode(web: Web) -> Iterator[None]:
+    path = database_file(web)
+    mode = path.stat().st_mode
+    yield
+    if path.exists():
+        path.chmod(stat.S_IMODE(mode))
+
+
+def test_healthz_reads_a_stub_and_runs_quick_check(web: Web) -> None:
+    response = web.client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"] == "ok"
+    assert body["stubs"] == 2
+    assert body["quick_check_at"] is not None
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_replay_garbage_over_the_sqlite_file_is_503_where_it_was_200(web: Web) -> None:
+    assert web.client.get("/healthz").status_code == 200
+    assert web.client.get("/stubs").status_code == 200
+    path = database_file(web)
+    size = path.stat().st_size
+    with path.open("r+b") as handle:  # in place, as a failing disk or a stray `cp` would
+        handle.write(b"garbage! " * (size // 9 + 1))
+    for wal in path.parent.glob(path.name + "-*"):
+        wal.write_bytes(b"garbage! " * 100)
+    response = web.client.get("/healthz")
+    assert response.status_code == 503, response.text
+    body = response.json()
+    assert body["status"] == "unhealthy"
+    assert body["database"].startswith("corrupt: "), body
+
+
+def test_replay_read_only_sqlite_file_is_503_with_the_reason(web: Web, restore_mode: None) -> None:
+    assert web.client.get("/healthz").status_code == 200
+    database_file(web).chmod(0o444)
+    response = web.client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"].startswith("read-only: ")
+
+
+def test_replay_missing_sqlite_file_is_503_and_no_empty_file_is_made(web: Web) -> None:
+    assert web.client.get("/healthz").status_code == 200
+    path = database_file(web)
+    moved = path.with_name("moved-away.db")
+    os.replace(path, moved)
+    response = web.client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == f"missing: no database file at {path}"
+    assert not path.exists()
+
+
+def test_quick_check_runs_again_after_its_interval_and_after_a_problem() -> None:
+    now = datetime(2026, 12, 7, 12, tzinfo=UTC)
+    every = timedelta(minutes=5)
+    assert check_due(None, now, every)
+    sound = Checked(now, ())
+    assert not check_due(sound, now + timedelta(minutes=4, seconds=59), every)
+    assert check_due(sound, now + every, every)
+    assert check_due(Checked(now, ("page 3 is never used",)), now, every)
+
+
+def test_reasons_name_corruption_separately_from_other_failures() -> None:
+    assert reason_of(Exception("database disk image is malformed")).startswith("corrupt: ")
+    assert reason_of(Exception("file is not a database")).startswith("corrupt: ")
+    assert reason_of(Exception("attempt to write a readonly database")).startswith("read-only")
+    assert reason_of(Exception("no such table: stubs")) == "unreadable: no such table: stubs"
