@@ -37,6 +37,11 @@ def main() -> None:
     except AggregatorError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
+    except ImportError as exc:  # a module missing where no self-check ran first
+        from aggregator.selfcheck import import_failure
+
+        click.echo(f"error: {import_failure(exc, 'this command')}", err=True)
+        sys.exit(1)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -192,12 +197,14 @@ def run(ctx: Context) -> None:
     """Run the service until SIGTERM or Ctrl-C: the scheduled fetches, extraction and drafting,
     the digest, and the web server on [settings].listen (digest feeds, editors' page, API)."""
     from aggregator.service.listen import bind
-    from aggregator.service.scheduler import serve
 
     config = ctx.config()
     sock = bind(config.settings.listen, config.path)  # first: the port may be taken
     try:
-        asyncio.run(serve(ctx.checked_config(config), sock=sock))
+        ctx.checked_config(config)
+        from aggregator.service.scheduler import serve  # imports every part: after the check
+
+        asyncio.run(serve(config, sock=sock))
     finally:
         sock.close()
 

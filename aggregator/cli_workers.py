@@ -33,9 +33,12 @@ QUEUES = ("periodic", "feeds", "articles", "stubs")  # as aggregator.workers.que
 def worker(ctx: Context, queues: tuple[str, ...]) -> None:
     """Run a worker until SIGTERM or Ctrl-C: refreshes, extraction, drafting, the digest and the
     cleanup, shared with the other workers through PostgreSQL ([settings].database_url)."""
-    from aggregator.workers.worker import check_postgresql, run_worker
+    from aggregator.selfcheck import check_modules
 
     config = ctx.config()
+    check_modules()  # before importing the worker, which imports every part
+    from aggregator.workers.worker import check_postgresql, run_worker
+
     check_postgresql(config)  # before the self-check: an SQLite file is never made for a worker
     asyncio.run(run_worker(ctx.checked_config(config), queues=queues))
 

@@ -67,15 +67,18 @@ def check_modules(modules: tuple[Needed, ...] = MODULES) -> None:
         try:
             importlib.import_module(needed.module)
         except ImportError as exc:
-            missing = exc.name or needed.module
-            top = missing.partition(".")[0]
-            if top == "aggregator":
-                fix = "reinstall aggregator: pip install ."
-            else:
-                fix = f"install it: pip install {DISTRIBUTIONS.get(top, top)}"
-            raise SelfCheckFailed(
-                f"cannot import {missing}, needed for {needed.used_for} ({_first_line(exc)}); {fix}"
-            ) from None
+            raise SelfCheckFailed(import_failure(exc, needed.used_for, needed.module)) from None
+
+
+def import_failure(exc: ImportError, used_for: str, module: str | None = None) -> str:
+    """One line: the module that did not import, what needs it, and how to install it."""
+    missing = exc.name or module or "a module"
+    top = missing.partition(".")[0]
+    if top == "aggregator" or (exc.name is None and module is None):
+        fix = "reinstall aggregator with its dependencies: pip install ."
+    else:
+        fix = f"install it: pip install {DISTRIBUTIONS.get(top, top)}"
+    return f"cannot import {missing}, needed for {used_for} ({_first_line(exc)}); {fix}"
 
 
 def _first_line(exc: BaseException) -> str:

@@ -37,7 +37,7 @@ import sys
 
 class _Missing(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
-        if name.partition(".")[0] == "lxml_html_clean":
+        if name.partition(".")[0] == BLOCKED:
             raise ModuleNotFoundError(f"No module named {name!r}", name=name)
         return None
 
@@ -62,10 +62,11 @@ def command(
     )
 
 
-def blocker(tmp_path: Path) -> Path:
+def blocker(tmp_path: Path, module: str = "lxml_html_clean") -> Path:
     shim = tmp_path / "shim"
     shim.mkdir()
-    (shim / "sitecustomize.py").write_text(BLOCKER, encoding="utf-8")
+    code = f"BLOCKED = {module!r}\n{BLOCKER}"
+    (shim / "sitecustomize.py").write_text(code, encoding="utf-8")
     return shim
 
 
@@ -107,6 +108,21 @@ def test_missing_lxml_html_clean_fails_every_working_command_in_one_line_and_rec
         methods = conn.execute(sa.select(articles.c.method)).scalars().all()
     engine.dispose()
     assert methods == ["generic", "generic"]
+
+
+def test_missing_feedparser_fails_the_commands_in_one_line_too(
+    site: Loopback, make_config: Callable[..., Config], tmp_path: Path
+) -> None:
+    # feedparser is imported with the app itself, before any self-check could run.
+    config = news_site(site, make_config)
+    shim = blocker(tmp_path, "feedparser")
+    for args in (("fetch",), ("run",), ("check-config",), ("extract", site.url("/item/urn:a"))):
+        result = command(*args, config=config.path, pythonpath=shim)
+        assert result.returncode == 1, args
+        line = one_line(result.stderr)
+        assert line.startswith("error: cannot import feedparser, needed for "), args
+        assert line.endswith("install it: pip install feedparser")
+    assert not site.hits("/feed")
 
 
 @pytest.mark.skipif(not os.environ.get(TEST_DATABASE_ENV), reason=f"needs {TEST_DATABASE_ENV}")

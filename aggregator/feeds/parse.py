@@ -146,7 +146,7 @@ def parse_feed(
             sanitize_html=False,
             resolve_relative_uris=False,
         )
-    except (ParseError, MemoryError):
+    except (ParseError, MemoryError, ImportError):  # an ImportError is the installation's
         raise
     except Exception as exc:
         raise ParseError(f"feedparser failed: {_describe(exc)}") from exc

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-from aggregator.errors import AggregatorError
+from aggregator.errors import AggregatorError, BrokenEnvironment
 from aggregator.faults import crash_point
 from aggregator.feeds.fetch import fetch_feed
 from aggregator.feeds.outcome import decide
@@ -61,6 +61,9 @@ class Refresher:
         now = self.clock()
         try:
             update, records = await self._fetch_and_decide(feed, now)
+        except ImportError as exc:  # the installation, not the feed: no failure recorded
+            self.log.error("feed.not_tried", feed=feed.name, error=repr(exc))
+            raise
         except Exception as exc:
             self.log.exception("feed.refresh_crashed", feed=feed.name)
             update, records = self._failure(feed, now, f"internal error: {exc!r}"[:300]), []
@@ -135,7 +138,20 @@ class Refresher:
                     await maybe
             return report
 
-        return list(await asyncio.gather(*(one(feed) for feed in feeds)))
+        results = await asyncio.gather(*(one(feed) for feed in feeds), return_exceptions=True)
+        reports: list[RefreshReport] = []
+        for result in results:
+            if isinstance(result, BaseException) and not isinstance(result, ImportError):
+                raise result
+            if isinstance(result, RefreshReport):
+                reports.append(result)
+        broken = [r for r in results if isinstance(r, ImportError)]
+        if broken:  # every feed would fail the same way; those met stay due
+            line = (str(broken[0]).strip().splitlines() or [type(broken[0]).__name__])[0]
+            raise BrokenEnvironment(
+                f"feed refresh stopped: {line} (`aggregator check-config` names the fix)"
+            ) from broken[0]
+        return reports
 
 
 def _report(
