@@ -163,11 +163,17 @@ def extract(ctx: Context, source: str, page_url: str | None) -> None:
 
 
 async def _fetch_page(config: Config, url: str) -> Any:
-    from aggregator.app import App
+    from aggregator.app import client_settings
     from aggregator.articles.pages import fetch_page
+    from aggregator.net.client import HttpClient
+    from aggregator.net.robots import RobotsCache
 
-    async with App(config) as app:
-        return await fetch_page(app.http, app.robots, url)
+    # Only the HTTP client, politeness included: printing one page touches no database.
+    http = HttpClient(client_settings(config.settings))
+    try:
+        return await fetch_page(http, RobotsCache(http), url)
+    finally:
+        await http.aclose()
 
 
 @cli.command()

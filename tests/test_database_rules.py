@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from aggregator.config import Config
 from aggregator.storage.engine import SCHEMA_REVISION
 from tests.conftest import TEST_DATABASE_ENV, TEST_SETTINGS, empty_postgresql, write_config
-from tests.test_startup import command, one_line
+from tests.loopback import Loopback
+from tests.test_startup import command, news_site, one_line
 
 LISTINGS = (("feeds",), ("items",), ("stubs",))
 
@@ -140,3 +141,13 @@ def test_unreachable_server_is_one_line_naming_the_key(make_config: Callable[...
         assert line.endswith(
             f"check [settings].database_url in {config.path} and that the server is running"
         )
+
+
+def test_extract_of_a_page_creates_no_database(
+    site: Loopback, make_config: Callable[..., Config], tmp_path: Path
+) -> None:
+    config = news_site(site, make_config)
+    result = command("extract", site.url("/item/urn:a"), config=config.path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("method: generic")
+    assert not (tmp_path / "aggregator.db").exists()
