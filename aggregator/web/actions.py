@@ -2,7 +2,9 @@
 
 Each action first says precisely why it cannot be done, as a `Refusal` with the HTTP status that
 fits: no such stub, part or feed (404), a request that can never work as sent (422), or one that
-conflicts with the stub's or feed's current state (409). The desk checks again inside its
+conflicts with the stub's or feed's current state (409). A value that breaks one of the input
+rules (`rules.py`: an editor's name with control characters, a category the config does not
+have) is 400 with the rule's reason. The desk checks again inside its
 transaction; what it refuses then (the stub changed meanwhile) is a conflict.
 """
 
@@ -14,9 +16,11 @@ from datetime import datetime
 from aggregator.app import stubs_directory
 from aggregator.drafting.files import write_stub_file
 from aggregator.drafting.records import STATES, Stub
-from aggregator.storage.desk import MAX_PART_CHARS, MAX_WHO_CHARS, TRANSITIONS, DeskError
+from aggregator.storage.desk import MAX_PART_CHARS, TRANSITIONS, DeskError
+from aggregator.web import rules
 from aggregator.web.context import WebContext
 
+BAD_INPUT = 400
 NOT_FOUND = 404
 CONFLICT = 409
 INVALID = 422
@@ -30,13 +34,21 @@ class Refusal(Exception):
 
 
 def editor_name(value: str | None) -> str:
-    """The editor's name with its spaces tidied; refused when there is none."""
-    name = " ".join((value or "").split())
+    """The editor's name with its spaces tidied; refused when there is none, and when it
+    breaks the rules of `rules.editor_name`."""
+    try:
+        name = rules.editor_name(value or "")
+    except rules.BadInput as exc:
+        raise Refusal(BAD_INPUT, str(exc)) from None
     if not name:
         raise Refusal(INVALID, "say who you are: an editor's name is required")
-    if len(name) > MAX_WHO_CHARS:
-        raise Refusal(INVALID, f"an editor's name has at most {MAX_WHO_CHARS} characters")
     return name
+
+
+def allowed_categories(ctx: WebContext) -> tuple[str, ...]:
+    """The categories a stub may be given: the config's `[[categories]]` and its default."""
+    drafting = ctx.app.config.drafting
+    return tuple(dict.fromkeys([*(c.name for c in drafting.categories), drafting.default_category]))
 
 
 async def load_stub(ctx: WebContext, item_id: int) -> Stub:
@@ -54,6 +66,11 @@ async def edit_part(ctx: WebContext, item_id: int, name: str, content: str, edit
         raise Refusal(NOT_FOUND, f"stub {item_id} has no part {name!r}")
     if len(content) > MAX_PART_CHARS:
         raise Refusal(INVALID, f"a part holds at most {MAX_PART_CHARS} characters")
+    if name == "category" and content.strip():  # empty: the part is to write again
+        try:
+            content = rules.category_name(content, allowed_categories(ctx))
+        except rules.BadInput as exc:
+            raise Refusal(BAD_INPUT, str(exc)) from None
     return await _desk(ctx, ctx.desk.edit, item_id, name, content, who, _now(ctx))
 
 

@@ -4,14 +4,15 @@ history, the feeds and fetch-now, described by the OpenAPI document at /api/open
 Writes take `Content-Type: application/json` only and refuse requests another site started:
 a page elsewhere cannot send JSON without a CORS preflight, which this API never answers, so an
 editor's browser cannot be made to change anything. Who made a change is the `editor` of the
-body. Every error is `{"error": "..."}` with its status: 400 unreadable request, 403 refused
+body. Every error is `{"error": "..."}` with its status: 400 unreadable request or a value that
+breaks an input rule (`rules.py`: JSON nested too deeply, not UTF-8, a lone surrogate, an
+editor's name with control characters, a category the config does not have), 403 refused
 cross-site, 404 no such thing, 405 wrong method, 409 not allowed in the current state, 413 body
 too large, 415 not JSON, 422 JSON that does not say what is needed.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -29,6 +30,7 @@ from aggregator.web.context import WebContext
 from aggregator.web.filters import BadQuery, read_filter, read_paging
 from aggregator.web.incoming import BodyTooLarge, cross_site_reason, read_body
 from aggregator.web.openapi import openapi_document
+from aggregator.web.rules import BadInput, json_document
 
 MAX_BODY_BYTES = 1 << 20
 DEFAULT_LIMIT = 50
@@ -81,9 +83,9 @@ async def json_body(request: Request, *, required: bool = True) -> dict[str, Any
             raise ApiError(400, "the body is empty; send a JSON object")
         return {}
     try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ApiError(400, f"the body is not valid JSON: {exc}") from None
+        body = json_document(raw)
+    except BadInput as exc:
+        raise ApiError(400, str(exc)) from None
     if not isinstance(body, dict):
         raise ApiError(422, "the body must be a JSON object")
     return body

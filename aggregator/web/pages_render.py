@@ -14,7 +14,7 @@ import functools
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote
+from urllib.parse import quote, unquote
 
 import jinja2
 from starlette.requests import Request
@@ -22,7 +22,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from aggregator.drafting.records import EDITED, HEADINGS, MACHINE_DRAFT, PREPARED, TO_WRITE
 from aggregator.net.headers import media_type
-from aggregator.web import csrf
+from aggregator.web import csrf, rules
 from aggregator.web.context import WebContext
 from aggregator.web.incoming import BodyTooLarge, cross_site_reason, read_body
 
@@ -30,7 +30,6 @@ EDITOR_COOKIE = "editor"
 FLASH_COOKIE = "flash"
 EDITOR_COOKIE_SECONDS = 365 * 24 * 3600
 FLASH_COOKIE_SECONDS = 60
-MAX_FORM_FIELDS = 20
 MAX_FORM_BYTES = 1 << 20
 """A part's largest content (50,000 characters) percent-encoded, with room to spare."""
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -157,14 +156,12 @@ def form_post(ctx: WebContext, handler: FormHandler) -> Callable[[Request], Awai
             return render(request, ctx, "message.html", 415, heading="Not a form", error=FORM_ONLY)
         try:
             raw = await read_body(request, MAX_FORM_BYTES)
-            fields = parse_qsl(
-                raw.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS
-            )
+            fields = rules.form_fields(raw)
         except BodyTooLarge as exc:
             return render(request, ctx, "message.html", 413, heading="Too large", error=str(exc))
-        except ValueError:  # not UTF-8, or too many fields
+        except rules.BadInput as exc:  # not UTF-8 (before or after %-decoding), too many fields
             return render(
-                request, ctx, "message.html", 400, heading="Unreadable form", error=FORM_ONLY
+                request, ctx, "message.html", 400, heading="Unreadable form", error=str(exc)
             )
         form = dict(fields)
         if not csrf.form_token_matches(

@@ -27,7 +27,7 @@ from aggregator.drafting.records import HEADINGS, STATES, Stub
 from aggregator.drafting.render import render_html
 from aggregator.sanitize import safe_http_url
 from aggregator.storage.desk import TRANSITIONS, Desk, DeskError, Event, Source, StubFilter
-from aggregator.web.actions import INVALID, Refusal, edit_part, move_stub
+from aggregator.web.actions import INVALID, Refusal, allowed_categories, edit_part, move_stub
 from aggregator.web.context import WebContext
 from aggregator.web.filters import BadQuery, filter_params, read_filter, read_page_number
 from aggregator.web.pages_render import Form, form_post, form_text, render, see_other
@@ -181,7 +181,7 @@ async def _show(
     except DeskError:
         return _missing(request, ctx, str(item_id))
     status = 200
-    if refusal is not None:
+    if refusal is not None:  # 422 and the input rules' 400 are both "cannot work as sent"
         status = 400 if refusal.status == INVALID else refusal.status
     source = view.source
     return render(
@@ -203,6 +203,7 @@ async def _show(
         transitions=[s for s in STATES if s in TRANSITIONS[view.stub.state]],
         events=[(e.at, e.who, event_text(e)) for e in reversed(view.events)],
         draft=draft or {},
+        categories=allowed_categories(ctx),
     )
 
 
