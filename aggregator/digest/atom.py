@@ -4,6 +4,11 @@ The tree is built with lxml, so every text and attribute is escaped by the seria
 such as `<img onerror=...>` stays text, and the stub's HTML is carried as escaped text in a
 `type="html"` content element, never as markup of the feed itself. Each entry's `xml:lang` is
 the language of its text; a title, summary or content in another one carries its own.
+
+Each entry also links to its stub's page on the editors' desk (`rel="related"`) and says the
+stub's state as a category in a scheme of ours, `STATE_SCHEME`:
+`<category scheme="https://aggregator.invalid/state" term="approved" label="approved"/>`. The
+`.invalid` host (RFC 2606) can never resolve: the scheme is a name, not a page.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ATOM_TYPE = "application/atom+xml"
 GENERATOR = "aggregator"
+STATE_SCHEME = "https://aggregator.invalid/state"
 
 
 def _element(parent: Any, name: str, text: str | None = None, **attributes: str) -> Any:
@@ -61,8 +67,12 @@ def _entry(feed: Any, entry: DigestEntry) -> None:
     _author(element, entry.author)
     if entry.url:
         _element(element, "link", rel="alternate", href=entry.url, type="text/html")
+    if entry.desk_url:
+        _element(element, "link", rel="related", href=entry.desk_url, type="text/html")
     if entry.category:
         _element(element, "category", term=entry.category)
+    if entry.state:
+        _element(element, "category", scheme=STATE_SCHEME, term=entry.state, label=entry.state)
     if entry.summary:
         summary = _element(element, "summary", entry.summary, type="text")
         if entry.summary_language:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from aggregator.config import Config
     from aggregator.storage.store import Store
 
-DOCUMENT_VERSION = 1
+DOCUMENT_VERSION = 2
 """Raised when the documents' shape changes, so cached copies are not taken for current."""
 MEDIA_TYPES = {ATOM: f"{ATOM_TYPE}; charset=utf-8", JSON: JSON_FEED_TYPE}
 
@@ -82,7 +82,7 @@ class DigestMaker:
         )
 
     def entry(self, stub: Stub) -> DigestEntry:
-        return entry_of(stub, self.source_names)
+        return entry_of(stub, self.source_names, self.settings.base_url)
 
     def digest(
         self, page: DigestPage, view: DigestView, entries: EntryCache | None = None

@@ -81,7 +81,7 @@ class EntryCache:
 
     def get_or_make(self, stub: Stub, make: Callable[[Stub], DigestEntry]) -> DigestEntry:
         # The article's author and date come from another table: they are part of the key.
-        key = (stub.item_id, stub.updated_at, stub.author, stub.published)
+        key = (stub.item_id, stub.updated_at, stub.author, stub.published, stub.state)
         with self._lock:
             found = self._kept.get(key)
             if found is not None:

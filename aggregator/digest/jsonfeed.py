@@ -1,7 +1,8 @@
 """A digest spelt as a JSON Feed 1.1 document (https://jsonfeed.org/version/1.1).
 
 The same entries as the Atom document: same ids, titles, dates and sanitised HTML; paging is
-`next_url`, the only paging JSON Feed has.
+`next_url`, the only paging JSON Feed has. The stub's desk page and state, which Atom carries
+as a related link and a category, are the extension `"_aggregator": {"url": ..., "state": ...}`.
 """
 
 from __future__ import annotations
@@ -45,4 +46,7 @@ def _item(entry: DigestEntry) -> dict[str, Any]:
         item["tags"] = [entry.category]
     if entry.language:
         item["language"] = entry.language
+    desk = {k: v for k, v in (("url", entry.desk_url), ("state", entry.state)) if v}
+    if desk:  # an extension (JSON Feed 1.1: keys starting with "_" are ours)
+        item["_aggregator"] = desk
     return item

@@ -61,6 +61,10 @@ class DigestEntry:
     content_language: str | None = None
     """The language of the stub's page (its labels; text in another language is marked with
     `lang` inside), when it differs from `language`: the target while the text is pending."""
+    desk_url: str | None = None
+    """The stub's page on the editors' desk (`<base_url>/stubs/<item id>`)."""
+    state: str | None = None
+    """The stub's state on the desk: draft, reviewed, approved or rejected."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +115,12 @@ def category_slug(name: str) -> str:
     return f"{slug}-{tag}" if slug else tag
 
 
-def entry_of(stub: Stub, source_names: Mapping[str, str]) -> DigestEntry:
+def entry_of(
+    stub: Stub, source_names: Mapping[str, str], desk_base: str | None = None
+) -> DigestEntry:
     """The digest entry of a stub; `source_names` credits a feed when the article has no
-    author (feed name -> the source's name from the config)."""
+    author (feed name -> the source's name from the config); `desk_base`, the service's base
+    URL, links the entry to the stub's page on the desk."""
     title = one_line(stub.title)
     if not title:
         part = stub.part("title")
@@ -140,6 +147,8 @@ def entry_of(stub: Stub, source_names: Mapping[str, str]) -> DigestEntry:
         title_language=title_language if title_language != language else None,
         summary_language=summary_language if summary_language != language else None,
         content_language=target if target != language else None,
+        desk_url=f"{desk_base}/stubs/{stub.item_id}" if desk_base else None,
+        state=stub.state,
     )
 
 

@@ -5,11 +5,14 @@ A request first asks the store for the selection's state (a count and the newest
 entity tag and Last-Modified come from it, so a reader that has the current digest gets its 304
 without the document being built. Otherwise the document comes from the cache of recent builds
 or is built: the page is read on the database thread, the document written in a worker thread
-with the entries of unchanged stubs taken from earlier builds.
+with the entries of unchanged stubs taken from earlier builds. A client that accepts gzip gets
+the document gzipped (kept in a cache of its own), with its own entity tag and
+`Vary: Accept-Encoding` on every answer (`digest/encoding.py`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 from starlette.concurrency import run_in_threadpool
@@ -20,6 +23,7 @@ from starlette.routing import Route
 from aggregator.digest.build import DigestMaker, Rendered, matching_categories
 from aggregator.digest.cache import DocumentCache, EntryCache
 from aggregator.digest.conditional import http_date, not_modified
+from aggregator.digest.encoding import GZIP, accepts_gzip, gzip_etag, gzipped
 from aggregator.digest.views import ATOM, JSON, DigestView, last_page
 from aggregator.storage.digest import digest_page, digest_state, stub_categories
 from aggregator.web.context import WebContext
@@ -30,14 +34,18 @@ MAX_PAGE = 1_000_000
 def routes(ctx: WebContext) -> list[Route]:
     maker = DigestMaker.of(ctx.app.config)
     cache = DocumentCache()
+    compressed = DocumentCache()
     entries = EntryCache()
     store = ctx.app.store
 
-    def headers(etag: str, last_modified: datetime | None) -> dict[str, str]:
+    def headers(etag: str, last_modified: datetime | None, coded: bool) -> dict[str, str]:
         values = {
             "ETag": etag,
             "Cache-Control": f"public, max-age={maker.settings.cache_seconds}",
+            "Vary": "Accept-Encoding",
         }
+        if coded:
+            values["Content-Encoding"] = GZIP
         if last_modified is not None:
             values["Last-Modified"] = http_date(last_modified)
         return values
@@ -61,7 +69,10 @@ def routes(ctx: WebContext) -> list[Route]:
         state = await ctx.db(digest_state, store, query)
         if page > last_page(state.count, maker.settings.limit):
             return PlainTextResponse(f"the digest has no page {page}", status_code=404)
+        coded = accepts_gzip(request.headers.get("accept-encoding"))
         etag = maker.etag(view, state)
+        if coded:
+            etag = gzip_etag(etag)
         if not_modified(
             request.headers.get("if-none-match"),
             request.headers.get("if-modified-since"),
@@ -69,17 +80,26 @@ def routes(ctx: WebContext) -> list[Route]:
             state.newest,
             now,
         ):
-            return Response(status_code=304, headers=headers(etag, state.newest))
+            return Response(status_code=304, headers=headers(etag, state.newest, coded))
 
         async def build() -> Rendered:
             selected = await ctx.db(digest_page, store, query)
             return await run_in_threadpool(maker.render, selected, view, entries)
 
-        rendered = await cache.get_or_build(etag, build)
+        async def build_gzipped() -> Rendered:
+            plain = await cache.get_or_build(maker.etag(view, state), build)
+            body = await run_in_threadpool(gzipped, plain.body)
+            return dataclasses.replace(plain, body=body, etag=gzip_etag(plain.etag))
+
+        rendered = await (
+            compressed.get_or_build(etag, build_gzipped)
+            if coded
+            else cache.get_or_build(etag, build)
+        )
         return Response(
             rendered.body,
             media_type=rendered.media_type,
-            headers=headers(rendered.etag, rendered.last_modified),
+            headers=headers(rendered.etag, rendered.last_modified, coded),
         )
 
     async def atom(request: Request) -> Response:
