@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from aggregator.config import Config
+from aggregator.errors import ConfigError
 from aggregator.storage.tables import articles
 from tests.conftest import TEST_DATABASE_ENV, empty_postgresql
 from tests.feeds.test_refresh import rss
@@ -181,3 +182,23 @@ def test_start_up_line_gives_the_url_to_open(make_config: Callable[..., Config])
             if process.poll() is None:
                 process.kill()
     assert process.returncode == 0
+
+
+def test_url_to_open_names_an_address_a_browser_can_reach(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aggregator.service.listen import bind, url_to_open
+
+    monkeypatch.undo()  # the loopback-only guard refuses "0.0.0.0"; numeric, nothing leaves
+
+    for listen, start in (("0.0.0.0:0", "http://127.0.0.1:"), ("[::1]:0", "http://[::1]:")):
+        try:
+            sock = bind(listen, tmp_path / "feeds.toml")
+        except ConfigError:  # no IPv6 on this machine
+            assert listen.startswith("[")
+            continue
+        with sock:
+            url = url_to_open(sock)
+        assert url.startswith(start)
+        assert url.endswith("/")
+        assert int(url.rstrip("/").rpartition(":")[2]) > 0
