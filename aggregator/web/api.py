@@ -24,7 +24,14 @@ from aggregator.drafting.records import Stub
 from aggregator.net.headers import media_type
 from aggregator.storage.desk import Desk, DeskError, Event, Source, StubFilter
 from aggregator.storage.store import FeedRow
-from aggregator.web.actions import Refusal, edit_part, load_stub, move_stub, start_fetch
+from aggregator.web.actions import (
+    Refusal,
+    allowed_categories,
+    edit_part,
+    load_stub,
+    move_stub,
+    start_fetch,
+)
 from aggregator.web.api_json import event_json, feed_json, source_json, stub_json
 from aggregator.web.context import WebContext
 from aggregator.web.filters import BadQuery, read_filter, read_paging
@@ -107,7 +114,7 @@ def item_id_of(request: Request) -> int:
 
 def routes(ctx: WebContext) -> list[BaseRoute]:
     async def list_stubs(request: Request) -> Response:
-        where = read_filter(request.query_params.getlist)
+        where = read_filter(request.query_params.getlist, empty_values=False)
         paging = read_paging(
             request.query_params.getlist, default_limit=DEFAULT_LIMIT, max_limit=MAX_LIMIT
         )
@@ -176,7 +183,7 @@ def routes(ctx: WebContext) -> list[BaseRoute]:
         return JSONResponse({"item_id": int(value), "article": state}, status_code=202)
 
     async def openapi(request: Request) -> Response:
-        return JSONResponse(openapi_document())
+        return JSONResponse(openapi_document(allowed_categories(ctx)))
 
     described = [
         Route("/api/stubs", answers_json(list_stubs), methods=["GET"]),

@@ -2,8 +2,9 @@
 
 `state`, `feed`, `category` and `language` may repeat; `stale` is yes/no; `min_quality` is a
 number from 0 to 1; `q` searches titles. Empty values mean "any", so the page's GET form can send
-every field. A value that cannot be a filter is an error, not silently ignored: an editor who
-asked for something must not be shown something else.
+every field; the API, which has no form, refuses an empty `state` (its schema lists four
+states, and an empty one is none of them). A value that cannot be a filter is an error, not
+silently ignored: an editor who asked for something must not be shown something else.
 """
 
 from __future__ import annotations
@@ -34,7 +35,10 @@ class Paging:
     offset: int
 
 
-def read_filter(getlist: GetList) -> StubFilter:
+def read_filter(getlist: GetList, *, empty_values: bool = True) -> StubFilter:
+    """The filter the query asks for; `empty_values=False` refuses an empty `state`."""
+    if not empty_values and any(not v.strip() for v in getlist("state")):
+        raise BadQuery(f"state: empty; states are {', '.join(STATES)}")
     states = _values(getlist, "state")
     unknown = [s for s in states if s not in STATES]
     if unknown:

@@ -12,13 +12,17 @@ from aggregator.drafting.records import PART_NAMES, STATES
 from aggregator.web.openapi_schemas import ref, schemas
 
 _ERRORS = {
-    "400": "The query or body cannot be read.",
+    "400": "The query or body cannot be read, or a value breaks an input rule; the error says "
+    "which: a body that is not UTF-8, not JSON, nested more than 32 arrays and objects deep or "
+    "holding a lone surrogate; an editor's name with control characters or bidirectional "
+    "controls; a category that is not one of the config's; an empty or unknown filter value.",
     "403": "Refused: the request was started by a page on another site.",
     "404": "No such stub, part, feed or endpoint.",
     "409": "Not allowed in the current state (a transition that is not allowed, a disabled feed).",
     "413": "The body is too large.",
     "415": "The body is not sent as application/json.",
-    "422": "The JSON does not say what is needed (a field is missing or has a wrong value).",
+    "422": "The JSON does not say what is needed (not an object, a field missing or not a "
+    "string, an unknown state, an empty editor's name, a part longer than 50,000 characters).",
 }
 
 
@@ -58,6 +62,10 @@ def _path(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]
 
 
 _WRITE_ERRORS = ("400", "403", "404", "409", "413", "415", "422")
+_OPTIONAL_BODY_ERRORS = ("400", "403", "413", "415", "422")
+"""What a write that needs nothing in its body answers besides its own errors. Its body is
+still `required`: Content-Type application/json is what keeps other sites' forms out, so `{}`
+(or an empty body sent as JSON) is asked for, and a request without it is 415."""
 
 
 def _item_id() -> dict[str, Any]:
@@ -68,7 +76,7 @@ def _filters() -> list[dict[str, Any]]:
     return [
         _query(
             "state",
-            "Only stubs in these states (repeatable).",
+            "Only stubs in these states (repeatable); an empty value is refused (400).",
             {"type": "string", "enum": list(STATES)},
         ),
         _query("feed", "Only stubs of these feeds (repeatable).", {"type": "string"}),
@@ -102,7 +110,13 @@ def _filters() -> list[dict[str, Any]]:
     ]
 
 
-def openapi_document() -> dict[str, Any]:
+def openapi_document(categories: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The document; `categories`, the config's, are named where the category part is edited."""
+    category_rule = (
+        f" The category part takes only one of: {', '.join(categories)} (else 400)."
+        if categories
+        else ""
+    )
     return {
         "openapi": "3.1.0",
         "info": {
@@ -132,6 +146,8 @@ def openapi_document() -> dict[str, Any]:
             "/api/stubs/{item_id}/parts/{name}": {
                 "put": {
                     "summary": "Replace a part's content; the part is kept across redrafts",
+                    "description": "Saved with text, the part is `edited`; saved empty, it is to "
+                    "write again." + category_rule,
                     "parameters": [
                         _item_id(),
                         _path("name", "The part.", {"type": "string", "enum": list(PART_NAMES)}),
@@ -172,8 +188,10 @@ def openapi_document() -> dict[str, Any]:
             "/api/feeds/fetch": {
                 "post": {
                     "summary": "Fetch every enabled feed now, in the background",
-                    "requestBody": _body("Empty", required=False),
-                    "responses": _answers("202", "Started.", "FetchStarted", "403", "413", "415"),
+                    "requestBody": _body("Empty"),
+                    "responses": _answers(
+                        "202", "Started.", "FetchStarted", *_OPTIONAL_BODY_ERRORS
+                    ),
                 }
             },
             "/api/feeds/{name}/fetch": {
@@ -182,9 +200,9 @@ def openapi_document() -> dict[str, Any]:
                     "parameters": [
                         _path("name", "The feed's name from the config.", {"type": "string"})
                     ],
-                    "requestBody": _body("Empty", required=False),
+                    "requestBody": _body("Empty"),
                     "responses": _answers(
-                        "202", "Started.", "FetchStarted", "403", "404", "409", "413", "415"
+                        "202", "Started.", "FetchStarted", *_OPTIONAL_BODY_ERRORS, "404", "409"
                     ),
                 }
             },
@@ -195,8 +213,10 @@ def openapi_document() -> dict[str, Any]:
                     "parameters": [
                         _path("item_id", "The item's id (`aggregator items`).", {"type": "integer"})
                     ],
-                    "requestBody": _body("Empty", required=False),
-                    "responses": _answers("202", "Queued.", "ArticleQueued", "403", "404", "415"),
+                    "requestBody": _body("Empty"),
+                    "responses": _answers(
+                        "202", "Queued.", "ArticleQueued", *_OPTIONAL_BODY_ERRORS, "404"
+                    ),
                 }
             },
             "/api/openapi.json": {

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from aggregator.drafting.records import KINDS, PART_NAMES, STATES
+from aggregator.web.rules import MAX_NAME_CHARS, NAME_PATTERN, NAME_RULE
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
@@ -251,8 +252,13 @@ def schemas() -> dict[str, Any]:
             "type": "object",
             "required": ["content", "editor"],
             "properties": {
-                "content": {"type": "string", "maxLength": 50000},
-                "editor": {"type": "string", "minLength": 1, "maxLength": 80},
+                "content": {
+                    "type": "string",
+                    "maxLength": 50000,
+                    "description": "The part's new text; empty leaves it to write again. For "
+                    "the category part, one of the config's categories (see the operation).",
+                },
+                "editor": _editor(),
             },
         },
         "StateMove": {
@@ -260,8 +266,22 @@ def schemas() -> dict[str, Any]:
             "required": ["state", "editor"],
             "properties": {
                 "state": {"type": "string", "enum": list(STATES)},
-                "editor": {"type": "string", "minLength": 1, "maxLength": 80},
+                "editor": _editor(),
             },
         },
-        "Empty": {"type": "object", "description": "Nothing is needed; the body may be empty."},
+        "Empty": {
+            "type": "object",
+            "description": "Nothing is needed: send {} (an empty body is taken too, as long as "
+            "it is sent as Content-Type: application/json).",
+        },
+    }
+
+
+def _editor() -> dict[str, Any]:
+    return {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": MAX_NAME_CHARS,
+        "pattern": NAME_PATTERN,
+        "description": f"Who makes the change: {NAME_RULE}",
     }

@@ -31,6 +31,21 @@ BIDI_CONTROLS = frozenset(
 )
 
 
+NAME_PATTERN = (
+    "^[^\\u0000-\\u001f\\u007f-\\u009f"
+    + "".join(f"\\u{ord(c):04x}" for c in sorted(BIDI_CONTROLS))
+    + "\\u200b\\u2028\\u2029\\u2060-\\u2064\\ufeff]{1,80}$"
+)
+"""The name rule as a JSON Schema pattern, for the API's description: controls, bidirectional
+controls and the common invisible characters. (The rule itself refuses every format character
+but the joiners, which a pattern without Unicode classes cannot say.)"""
+NAME_RULE = (
+    "1 to 80 characters of printable text: no control characters (C0, DEL, C1), no "
+    "bidirectional overrides or isolates, no invisible format characters except the "
+    "zero-width joiner and non-joiner; runs of spaces become one."
+)
+
+
 class BadInput(ValueError):
     """A value that breaks a rule; the message says which and why."""
 
