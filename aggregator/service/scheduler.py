@@ -154,7 +154,8 @@ async def _serve(
     fetch_now = service.fetch_now if tasks is None else tasks.queue_refresh
     secret = load_secret(var_directory(config))
     ctx = WebContext(app, Desk(app.store), metrics, fetch_now, secret)
-    server = _server(create_web_app(ctx), config.settings.listen)
+    web_app = create_web_app(ctx)
+    server = _server(web_app, config.settings.listen)
     web = asyncio.create_task(server.serve(sockets=[sock]))
     scheduler = AsyncIOScheduler(timezone=UTC)
     if tasks is None:
@@ -165,6 +166,7 @@ async def _serve(
     if tasks is not None and config.workers.in_service:
         worker = asyncio.create_task(work_until(tasks.queue, config.workers, worker_stop))
     await _started(server, web)
+    checked = asyncio.create_task(web_app.state.health.refresh())  # quick_check on start
     service.log.info(
         "service.started",
         feeds=len(config.feeds),
@@ -181,6 +183,7 @@ async def _serve(
     finally:
         scheduler.pause()
         server.should_exit = True
+        checked.cancel()  # a quick_check still running on a large file need not finish
         worker_stop.set()
         await service.drain(grace)
         if worker is not None:

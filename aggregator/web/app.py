@@ -8,6 +8,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aggregator.web import api, digest_routes, ops, pages
 from aggregator.web.context import WebContext
+from aggregator.web.health import HealthCheck
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -46,7 +47,16 @@ class SecurityHeaders:
 
 
 def create_web_app(ctx: WebContext) -> Starlette:
-    routes = [*ops.routes(ctx), *digest_routes.routes(ctx), *pages.routes(ctx), *api.routes(ctx)]
+    """The app; `state.health` is its database check, which the service starts once it
+    listens (`HealthCheck.refresh`: SQLite's quick_check on start)."""
+    health = HealthCheck(ctx, ctx.app.clock)
+    routes = [
+        *ops.routes(ctx, health),
+        *digest_routes.routes(ctx),
+        *pages.routes(ctx),
+        *api.routes(ctx),
+    ]
     web = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)])
     web.state.ctx = ctx
+    web.state.health = health
     return web

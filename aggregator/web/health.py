@@ -43,6 +43,7 @@ class Health:
 class Checked:
     at: datetime
     problems: tuple[str, ...]
+    """What is wrong, each with its kind (`corrupt: ...`); empty when the file is sound."""
 
 
 def check_due(last: Checked | None, now: datetime, every: timedelta) -> bool:
@@ -85,18 +86,24 @@ class HealthCheck:
                 return Health(False, problem)
         try:
             count: int = await self.ctx.db(desk_read, store)
-            checked = await self._quick_check()
         except Exception as exc:  # any failure to read is "not healthy", with its reason
             return Health(False, reason_of(exc))
+        checked = await self.refresh()
         if checked.problems:
-            return Health(False, "corrupt: " + "; ".join(checked.problems), count, checked.at)
+            return Health(False, "; ".join(checked.problems), count, checked.at)
         return Health(True, "ok", count, checked.at)
 
-    async def _quick_check(self) -> Checked:
+    async def refresh(self) -> Checked:
+        """Run `quick_check` when it is due (see `check_due`) and keep its verdict; never
+        raises, so the service can start it in the background when it starts."""
         async with self.lock:  # one check at a time; the others take its verdict
             now = self.clock()
             if check_due(self.last, now, self.every):
-                problems: list[str] = await self.ctx.db(quick_check, self.ctx.app.store)
-                self.last = Checked(now, tuple(problems))
+                try:
+                    found: list[str] = await self.ctx.db(quick_check, self.ctx.app.store)
+                    problems = tuple(f"corrupt: {p}" for p in found)
+                except Exception as exc:  # the check itself failed: that is the verdict
+                    problems = (reason_of(exc),)
+                self.last = Checked(now, problems)
             assert self.last is not None
             return self.last

@@ -16,8 +16,7 @@ PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8"
 ICON_SECONDS = 7 * 24 * 3600
 
 
-def routes(ctx: WebContext) -> list[Route]:
-    health = HealthCheck(ctx, ctx.app.clock)
+def routes(ctx: WebContext, health: HealthCheck) -> list[Route]:
     icon = favicon_ico()
 
     async def healthz(request: Request) -> Response:

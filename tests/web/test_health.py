@@ -3,14 +3,21 @@ that is overwritten, made read-only or removed while the app runs."""
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import stat
-from collections.abc import Iterator
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from aggregator.config import Config
 from aggregator.web.health import Checked, check_due, reason_of
 from tests.web.conftest import Web
 
@@ -89,3 +96,37 @@ def test_reasons_name_corruption_separately_from_other_failures() -> None:
     assert reason_of(Exception("file is not a database")).startswith("corrupt: ")
     assert reason_of(Exception("attempt to write a readonly database")).startswith("read-only")
     assert reason_of(Exception("no such table: stubs")) == "unreadable: no such table: stubs"
+
+
+def test_the_service_runs_quick_check_on_start(make_config: Callable[..., Config]) -> None:
+    """`aggregator run` checks the file once it listens: the first /healthz, asked after the
+    start-up line, already carries a quick_check made before it was asked."""
+    config = make_config([], listen="127.0.0.1:0")
+    env = {**os.environ, "PYTHONWARNINGS": "error", "AGGREGATOR_CONFIG": str(config.path)}
+    with subprocess.Popen(
+        [sys.executable, "-m", "aggregator", "--log-format", "json", "run"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    ) as process:
+        try:
+            assert process.stderr is not None
+            url = ""
+            for line in process.stderr:
+                event = json.loads(line) if line.startswith("{") else {}
+                if event.get("event") == "service.started":
+                    url = event["url"]
+                    break
+            assert url
+            time.sleep(0.5)
+            asked = datetime.now(UTC)
+            with urllib.request.urlopen(url + "healthz", timeout=10) as response:
+                body = json.loads(response.read())
+            assert body["status"] == "ok"
+            assert datetime.fromisoformat(body["quick_check_at"]) < asked
+            process.send_signal(signal.SIGTERM)
+            process.communicate(timeout=40)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert process.returncode == 0
