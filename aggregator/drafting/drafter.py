@@ -284,7 +284,14 @@ class Drafter:
                     also=words("also_reported_by"),
                 )
 
-            if await self.db.run(self.queue.refresh, other.item_id, change, self.clock(), write):
+            translate = self.machine.backend is not None
+            if await self.db.run(
+                functools.partial(self.queue.refresh, translate=translate),
+                other.item_id,
+                change,
+                self.clock(),
+                write,
+            ):
                 refreshed += 1
         return refreshed
 

@@ -248,10 +248,15 @@ class StubQueue:
         change: Callable[[Stub], PartsChange | None],
         now: datetime,
         on_saved: Callable[[Stub], None] | None = None,
+        *,
+        translate: bool = False,
     ) -> bool:
         """Apply `change` to a drafted stub not yet approved or rejected, in one transaction
         with its history event and its file (`on_saved`); `change` returns None when there
-        is nothing to change. True when the stub changed."""
+        is nothing to change. True when the stub changed. With `translate` (a backend
+        translates), a stub written in another language than its source is queued to be
+        drafted again, so the entries just added are translated too (the ledger keeps what
+        was paid for; edited parts are kept)."""
         with self.store.writing() as conn:
             row = conn.execute(
                 STUB_QUERY.where(
@@ -266,6 +271,16 @@ class StubQueue:
                 .where(stubs.c.item_id == item_id)
                 .values(parts=[p.to_json() for p in changed.parts], updated_at=now)
             )
+            if translate:
+                conn.execute(
+                    stubs.update()
+                    .where(
+                        stubs.c.item_id == item_id,
+                        stubs.c.stale.is_(False),
+                        stubs.c.source_language.is_distinct_from(stubs.c.target_language),
+                    )
+                    .values(work=QUEUED, next_attempt_at=now, attempts=0)
+                )
             conn.execute(
                 stub_events.insert().values(
                     item_id=item_id, at=now, who=ARCHIVE, action="related", detail=changed.detail

@@ -14,7 +14,10 @@ from click.testing import CliRunner
 from aggregator.cli import cli
 from aggregator.config import Config
 from aggregator.storage.desk import Desk
+from aggregator.drafting.backends.retry import RetryPolicy
 from aggregator.storage.store import Store
+from tests.drafting.fakes import FakeOpenAI
+from tests.drafting.test_machine import ENV, KEY, Run, drafting
 from tests.loopback import Loopback, Reply
 
 START = datetime(2026, 5, 3, 8, tzinfo=UTC)
@@ -214,3 +217,31 @@ def test_items_held_back_on_a_first_fetch_are_found_by_their_titles(
     assert len(found) >= 2, found
     assert set(found) <= {site.url(f"/fed/{n}") for n in range(3)}, found
     assert all(site.hits(f"/fed/{n}") == [] for n in range(3))  # found by title, not fetched
+
+
+async def _no_sleep(seconds: float) -> None:
+    return None
+
+
+def test_a_later_article_added_to_a_translated_stub_is_translated_too(
+    site: Loopback, make_config: Callable[..., Config]
+) -> None:
+    openai = FakeOpenAI(site)
+    extra = drafting("openai", openai.base_url, model="m", write_commentary=False, **KEY)
+    config = make_config([{"name": "wire", "url": site.url("/feed")}], extra, target_language="ja")
+    run = Run(config, RetryPolicy(base_delay=0.01, max_delay=5.0, sleep=_no_sleep), ENV)
+    entries = []
+    for n, (title, text) in enumerate(FLOOD[:2]):
+        site.route(f"/flood/{n}", page(title, text))
+        entries.insert(0, (title, f"/flood/{n}", START + timedelta(hours=n)))
+        feed(site, "/feed", entries)
+        drafted = run()
+
+    first = drafted["0"]
+    news = first.part("related_news")
+    assert news is not None
+    (entry,) = news.entries
+    assert entry.url == site.url("/flood/1")
+    assert entry.original == FLOOD[1][0]  # the English title kept beside its translation
+    assert entry.title is not None
+    assert entry.title.startswith("«")
