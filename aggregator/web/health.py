@@ -26,7 +26,8 @@ class Health:
     database: str
     """`ok`, or what is wrong: `corrupt: ...`, `missing: ...`, `read-only: ...`,
     `unreadable: ...`."""
-    stubs: int | None = None
+    newest_stub: int | None = None
+    """The item id of the stub read to prove it (None: no stubs yet, or not read)."""
     checked_at: datetime | None = None
     """When `quick_check` last ran."""
 
@@ -34,7 +35,7 @@ class Health:
         return {
             "status": "ok" if self.ok else "unhealthy",
             "database": self.database,
-            "stubs": self.stubs,
+            "newest_stub": self.newest_stub,
             "quick_check_at": self.checked_at.isoformat() if self.checked_at else None,
         }
 
@@ -85,13 +86,13 @@ class HealthCheck:
             if problem is not None:
                 return Health(False, problem)
         try:
-            count: int = await self.ctx.db(desk_read, store)
+            newest: int | None = await self.ctx.db(desk_read, store)
         except Exception as exc:  # any failure to read is "not healthy", with its reason
             return Health(False, reason_of(exc))
         checked = await self.refresh()
         if checked.problems:
-            return Health(False, "; ".join(checked.problems), count, checked.at)
-        return Health(True, "ok", count, checked.at)
+            return Health(False, "; ".join(checked.problems), newest, checked.at)
+        return Health(True, "ok", newest, checked.at)
 
     async def refresh(self) -> Checked:
         """Run `quick_check` when it is due (see `check_due`) and keep its verdict; never

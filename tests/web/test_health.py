@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from aggregator.config import Config
+from aggregator.storage.desk import StubFilter
 from aggregator.web.health import Checked, check_due, reason_of
 from tests.web.conftest import Web
 
@@ -41,7 +42,8 @@ def test_healthz_reads_a_stub_and_runs_quick_check(web: Web) -> None:
     body = response.json()
     assert body["status"] == "ok"
     assert body["database"] == "ok"
-    assert body["stubs"] == 2
+    newest = web.ctx.desk.find(StubFilter(), limit=1)[0]
+    assert body["newest_stub"] == newest.item_id
     assert body["quick_check_at"] is not None
     assert response.headers["cache-control"] == "no-store"
 
