@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from aggregator.cli import cli
 from aggregator.config import Config
-from aggregator.storage.desk import Desk
 from aggregator.drafting.backends.retry import RetryPolicy
+from aggregator.storage.desk import Desk
 from aggregator.storage.store import Store
 from tests.drafting.fakes import FakeOpenAI
 from tests.drafting.test_machine import ENV, KEY, Run, drafting
