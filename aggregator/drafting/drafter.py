@@ -30,8 +30,11 @@ from aggregator.drafting.records import Entry, Provenance, Stub
 from aggregator.drafting.related_parts import Refresh, Related, add_related
 from aggregator.drafting.textcap import cap_text
 from aggregator.faults import crash_point
+from aggregator.stopping import Stop
+from aggregator.storage.leases import give_back
 from aggregator.storage.related import RelatedIndex
 from aggregator.storage.stubs import DraftJob, DraftResult, StubQueue
+from aggregator.storage.tables import stubs
 from aggregator.text.links import article_links
 
 T = TypeVar("T")
@@ -87,17 +90,28 @@ class Drafter:
     lease: timedelta = LEASE
     """How long a claimed stub is ours; a crashed drafter's stubs wait this long."""
 
-    async def run_due(self) -> DraftReport:
+    async def run_due(
+        self, stop: Stop | None = None, on_done: Callable[[str], None] | None = None
+    ) -> DraftReport:
         """Index the titles of items held back on a first fetch, then draft every stub due
-        now, in leased batches."""
+        now, in leased batches. Once `stop` is set the stub in flight finishes and the rest
+        of its batch is given back, due now; `on_done` hears each outcome as it comes."""
         report = DraftReport()
         await self.index_backlog()
-        while True:
+        while stop is None or not stop.is_set():
             batch = await self.db.run(self.queue.claim_due, self.clock(), BATCH, self.lease)
             if not batch:
                 return report
-            for job in batch:  # one at a time: related search sees the stubs just indexed
-                report.outcomes[await self.draft(job)] += 1
+            for number, job in enumerate(batch):  # one at a time: related search sees the
+                if stop is not None and stop.is_set():  # stubs just indexed
+                    left = [j.item_id for j in batch[number:]]
+                    await self.db.run(give_back, self.queue.store, stubs, left, self.clock())
+                    break
+                outcome = await self.draft(job)
+                report.outcomes[outcome] += 1
+                if on_done is not None:
+                    on_done(outcome)
+        return report
 
     async def index_backlog(self) -> int:
         """Index, by title, up to BACKLOG_TITLES items whose articles a first fetch held back,
@@ -249,6 +263,8 @@ class Drafter:
     async def _refresh_related(self, job: DraftJob, found: Found) -> int:
         """Bring the drafted stubs this article is related to up to date with it (scores are
         the same from either side); returns how many changed."""
+        if not job.url:
+            return 0
         settings = self.config.drafting
         write = self._write_file if self.stubs_dir is not None else None
         refreshed = 0
@@ -261,14 +277,12 @@ class Drafter:
                 item_id=job.item_id,
                 feed=job.feed,
                 title=job.title,
-                url=job.url or "",
+                url=job.url,
                 published=job.published,
                 text=job.text,
                 language=job.language,
                 copy_of=None,
             )
-            if not job.url:
-                continue
             addition = Related(article, () if other.same_story else found.figures)
 
             def change(stub: Stub, addition: Related = addition) -> Refresh | None:

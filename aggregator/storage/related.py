@@ -24,7 +24,6 @@ returned flagged as such, for "also reported by", never as related news.
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -36,15 +35,11 @@ import sqlalchemy as sa
 from aggregator.storage.articles import BACKLOG
 from aggregator.storage.tables import article_terms, articles, feeds, items
 from aggregator.text.links import LINK_PREFIX, normalise_link
+from aggregator.text.similarity import LINK_MAX_ARTICLES, Match, enough, idf, match
 
-MIN_SHARED_TERMS = 2
-"""Word terms two articles must share to be related without a shared link."""
 COMMON_SHARE = 0.25
 COMMON_MIN_POSTINGS = 200
 RERANK = 60
-LINK_MAX_ARTICLES = 10
-LINKED_SCORE = 0.5
-SAME_STORY = 0.9
 MAX_COPIES = 20
 
 
@@ -79,17 +74,6 @@ class TitleToIndex:
     title: str
     url: str | None
     language: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """A candidate's exact score against the query, before the article is read."""
-
-    item_id: int
-    score: float
-    shared: tuple[str, ...]
-    links: tuple[str, ...]
-    same_story: bool
 
 
 class RelatedIndex:
@@ -184,7 +168,7 @@ class RelatedIndex:
                 for m in (
                     match(c, weights, vectors.get(c, {}), frequency, total) for c in candidates
                 )
-                if m.score >= min_score and (m.same_story or _enough(m))
+                if m.score >= min_score and (m.same_story or enough(m))
             ]
             matches.sort(key=lambda m: (-m.score, m.item_id))
             same = [m for m in matches if m.same_story][:MAX_COPIES]
@@ -209,35 +193,6 @@ class RelatedIndex:
         return copies + shown + [r for r in repeats if r.copy_of in listed]
 
 
-def idf(df: int, total: int) -> float:
-    return math.log((total + 1) / (df + 1)) + 1.0
-
-
-def match(
-    item_id: int,
-    query: Mapping[str, float],
-    other: Mapping[str, float],
-    frequency: Mapping[str, int],
-    total: int,
-) -> Match:
-    """The exact score of `other` against `query` (both whole term vectors)."""
-    dot, shared, links = 0.0, [], []
-    for term, weight in query.items():
-        if term not in other:
-            continue
-        if term.startswith(LINK_PREFIX):
-            if frequency.get(term, 0) <= LINK_MAX_ARTICLES:
-                links.append(term.removeprefix(LINK_PREFIX))
-            continue
-        dot += weight * other[term] * idf(frequency.get(term, 1), total) ** 2
-        shared.append(term)
-    norm = _norm(query, frequency, total) * _norm(other, frequency, total)
-    cosine = min(1.0, dot / norm) if norm else 0.0
-    score = max(cosine, LINKED_SCORE) if links else cosine
-    ordered = sorted(shared, key=lambda t: (-query[t] * idf(frequency.get(t, 1), total), t))
-    return Match(item_id, round(score, 4), tuple(ordered), tuple(links), cosine >= SAME_STORY)
-
-
 def _one_story(
     one: RelatedArticle,
     other: RelatedArticle,
@@ -255,20 +210,6 @@ def _one_story(
 def _same_address(url: str, page: str | None) -> bool:
     """Whether `url` names `page` (a normalised link; None never matches)."""
     return page is not None and normalise_link(url) == page
-
-
-def _enough(m: Match) -> bool:
-    return bool(m.links) or len(m.shared) >= MIN_SHARED_TERMS
-
-
-def _norm(vector: Mapping[str, float], frequency: Mapping[str, int], total: int) -> float:
-    return math.sqrt(
-        sum(
-            (w * idf(frequency.get(t, 1), total)) ** 2
-            for t, w in vector.items()
-            if not t.startswith(LINK_PREFIX)
-        )
-    )
 
 
 def _candidates(

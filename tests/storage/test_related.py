@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-
 from aggregator.drafting.drafter import RELATED_MIN_SCORE
 from aggregator.storage.articles import ArticleQueue
-from aggregator.storage.related import (
-    LINK_MAX_ARTICLES,
-    LINKED_SCORE,
-    SAME_STORY,
-    RelatedIndex,
-    idf,
-    match,
-)
+from aggregator.storage.related import RelatedIndex
 from aggregator.storage.store import Store
 from aggregator.text.links import LINK_PREFIX
+from aggregator.text.similarity import LINK_MAX_ARTICLES, LINKED_SCORE, SAME_STORY
 from tests.storage.test_store import store
 from tests.storage.test_stubs import NOW, article, stored_item
 
@@ -136,21 +128,3 @@ def test_the_item_itself_and_a_zero_limit_give_nothing(store: Store) -> None:
     indexed(store, "same", FLOOD)
     assert index.related(query, FLOOD, limit=0, min_score=0.0) == []
     assert index.related(query, {}, limit=5, min_score=0.0) == []
-
-
-def test_match_is_the_idf_weighted_cosine_of_whole_vectors() -> None:
-    query = {"a": 0.8, "b": 0.6}
-    other = {"a": 0.6, "c": 0.8}
-    frequency = {"a": 2, "b": 1, "c": 1}
-    weights = {t: idf(n, 10) for t, n in frequency.items()}
-
-    found = match(7, query, other, frequency, 10)
-
-    dot = 0.8 * 0.6 * weights["a"] ** 2
-    norms = ((0.8 * weights["a"]) ** 2 + (0.6 * weights["b"]) ** 2) ** 0.5 * (
-        (0.6 * weights["a"]) ** 2 + (0.8 * weights["c"]) ** 2
-    ) ** 0.5
-    assert found.score == pytest.approx(dot / norms, abs=1e-4)
-    assert found.shared == ("a",)
-    assert not found.same_story
-    assert match(7, query, query, frequency, 10).score == 1.0
