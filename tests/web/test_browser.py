@@ -206,3 +206,35 @@ def test_fetch_now_from_the_feeds_page(web: Web, page: Page, tmp_path: Path) -> 
     row.get_by_role("button", name="Fetch now").click()
     expect(page.locator(".flash")).to_have_text("Fetching city now; reload in a moment.")
     assert web.fetches.calls == [("city",)]
+
+
+def test_chromium_shows_the_favicon_as_a_16_pixel_icon(web: Web, page: Page) -> None:
+    page.goto(web.base_url + "/favicon.ico")
+    size = page.evaluate("[document.images[0].naturalWidth, document.images[0].naturalHeight]")
+    assert size == [16, 16]
+    corner, line = page.evaluate(
+        """() => {
+            const canvas = document.createElement("canvas");
+            canvas.width = canvas.height = 16;
+            const drawing = canvas.getContext("2d");
+            drawing.drawImage(document.images[0], 0, 0);
+            const at = (x, y) => Array.from(drawing.getImageData(x, y, 1, 1).data);
+            return [at(0, 0), at(5, 4)];
+        }"""
+    )
+    assert corner == [0x1F, 0x2B, 0x33, 255]  # the dark ground
+    assert line == [0xF5, 0xF5, 0xF5, 255]  # a light line
+
+
+def test_the_category_is_chosen_from_the_config_and_saved(web: Web, page: Page) -> None:
+    item_id = stub_id(web, VOTE)
+    page.goto(f"{web.base_url}/stubs/{item_id}")
+    form = page.locator("#part-category")
+    expect(form.locator("select[name=content] option")).to_have_text(["(to write)", "General"])
+    form.locator("select[name=content]").select_option("General")
+    form.locator("input[name=editor]").fill("Ana")
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".flash, [role=status]").first).to_contain_text("Saved")
+    part = web.ctx.desk.get(item_id).part("category")
+    assert part is not None
+    assert (part.kind, part.content) == ("edited", "General")
