@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from aggregator.cli_admin import cleanup, config_command, healthcheck
 from aggregator.cli_context import Context, pass_context
 from aggregator.cli_digest import digest
 from aggregator.cli_feeds import feeds
@@ -198,12 +199,18 @@ def enable(ctx: Context, name: str) -> None:
 
 
 @cli.command()
+@click.option(
+    "--listen",
+    metavar="HOST:PORT",
+    help="Listen here (default: $AGGREGATOR_LISTEN, else [settings].listen).",
+)
 @pass_context
-def run(ctx: Context) -> None:
+def run(ctx: Context, listen: str | None) -> None:
     """Run the service until SIGTERM or Ctrl-C: the scheduled fetches, extraction and drafting,
     the digest, and the web server on [settings].listen (digest feeds, editors' page, API)."""
     from aggregator.service.listen import bind
 
+    ctx.options["listen"] = listen
     config = ctx.config()
     sock = bind(config.settings.listen, config.path)  # first: the port may be taken
     try:
@@ -222,6 +229,9 @@ cli.add_command(digest)
 cli.add_command(draft)
 cli.add_command(worker)
 cli.add_command(workers)
+cli.add_command(config_command)
+cli.add_command(healthcheck)
+cli.add_command(cleanup)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -14,13 +14,18 @@ if TYPE_CHECKING:
 class Context:
     def __init__(self, config_option: str | None) -> None:
         self.config_option = config_option
+        self.options: dict[str, str | None] = {}
+        """`[settings]` keys a command's options override (`run --listen`)."""
 
     def config(self) -> Config:
         from aggregator.config import config_path, load_config
+        from aggregator.config_env import overrides
         from aggregator.errors import ConfigError
 
         try:
-            config = load_config(config_path(self.config_option, os.environ))
+            config = load_config(
+                config_path(self.config_option, os.environ), overrides(os.environ, self.options)
+            )
         except ConfigError as exc:
             raise click.ClickException(str(exc)) from None
         for problem in config.problems:  # the other feeds are served; this one is refused

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import click
 
 from aggregator.cli_context import Context, pass_context
+from aggregator.cli_feed_admin import disable, remove, reset, update_urls
 from aggregator.cli_listing import format_option, limit_option
 
 if TYPE_CHECKING:
@@ -56,7 +57,8 @@ def feeds(ctx: Context, fmt: str, limit: int | None) -> None:
     """A table of the feeds: status, last success, items, errors, next check and why (or JSON,
     one object per feed, by name).
 
-    The subcommands add feeds to the config file (by address or from OPML) and export them."""
+    The subcommands add feeds to the config file (by address or from OPML) and export them,
+    disable, remove or reset one, and write the URLs of moved feeds into the config."""
     if click.get_current_context().invoked_subcommand is not None:
         return
     import dataclasses
@@ -293,7 +295,7 @@ def _refuse_duplicate(url: str, configured: Mapping[str, str]) -> None:
 
 
 def _key(url: str) -> str:
-    from aggregator.config_edit import url_key
+    from aggregator.config_reader import url_key
 
     return url_key(url)
 
@@ -310,3 +312,7 @@ def _host(url: str) -> str:
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v.strip() for v in values if v.strip()))
+
+
+for _command in (disable, remove, reset, update_urls):
+    feeds.add_command(_command)

@@ -77,6 +77,8 @@ def feed_cells(row: FeedRow, now: datetime) -> dict[str, str]:
         status += f": {row.last_error}"
     elif row.last_problem:
         status += f" [malformed: {row.last_problem}]"
+    if row.in_config and row.config_url and row.config_url != row.url:
+        status += f"; moved to {row.url}; run `aggregator feeds update-urls`"
     if row.retired_at is not None:
         next_check = "retired (enable by hand)"
     elif not row.enabled or not row.in_config:
@@ -87,7 +89,7 @@ def feed_cells(row: FeedRow, now: datetime) -> dict[str, str]:
             next_check += f": {row.next_check_reason}"
     return {
         "name": row.name,
-        "url": row.url,
+        "url": row.config_url or row.url,
         "status": status,
         "last success": _ago(row.last_success_at, now),
         "items": str(row.items),

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from aggregator.config_reader import TableReader, table_of
+from aggregator.config_reader import TableReader, table_of, url_key
 from aggregator.digest.settings import DigestSettings, parse_digest
 from aggregator.drafting.settings import DraftingSettings, parse_drafting
 from aggregator.errors import ConfigError
@@ -107,6 +107,8 @@ class Config:
     problems: tuple[ConfigError, ...] = ()
     """Mistakes that do not stop the rest from working: a feed whose URL names an address we
     refuse. `check-config` reports them as errors; fetching records the refusal on that feed."""
+    overridden: tuple[tuple[str, str], ...] = ()
+    """`[settings]` keys set from outside the file, with where from: ("listen", "--listen")."""
 
     def feed(self, name: str) -> FeedConfig | None:
         return next((f for f in self.feeds if f.name == name), None)
@@ -129,7 +131,10 @@ def config_path(option: str | None, environ: Mapping[str, str]) -> Path:
     return DEFAULT_CONFIG
 
 
-def load_config(path: Path) -> Config:
+def load_config(path: Path, overrides: Mapping[str, tuple[str, str]] | None = None) -> Config:
+    """The config file at `path`; `overrides` maps `[settings]` keys to (value, where from),
+    e.g. {"listen": ("0.0.0.0:8080", "$AGGREGATOR_LISTEN")}: they win over the file, and an
+    error in one names where it came from."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -144,7 +149,19 @@ def load_config(path: Path) -> Config:
         raise ConfigError(str(path), "", "is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(path), "", f"is not valid TOML: {exc}") from None
-    return parse_config(data, path)
+    if not overrides:
+        return parse_config(data, path)
+    settings = dict(table_of(data.get("settings", {}), path, "[settings]"))
+    settings.update({key: value for key, (value, _) in overrides.items()})
+    try:
+        config = parse_config({**data, "settings": settings}, path)
+    except ConfigError as exc:
+        key = exc.where.removeprefix("[settings].")
+        if key in overrides:
+            raise ConfigError(overrides[key][1], "", exc.problem) from None
+        raise
+    where = tuple((key, source) for key, (_, source) in overrides.items())
+    return dataclasses.replace(config, overridden=where)
 
 
 def parse_config(data: Mapping[str, Any], path: Path) -> Config:
@@ -181,6 +198,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
             )
         seen[feed.name] = index
         feeds.append(feed)
+    _refuse_duplicate_urls(feeds, path)
     rules_raw = data.get("rules", [])
     if not isinstance(rules_raw, list):
         raise ConfigError(str(path), "rules", "expected [[rules]] tables")
@@ -206,6 +224,22 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         workers=workers,
         problems=tuple(problems),
     )
+
+
+def _refuse_duplicate_urls(feeds: list[FeedConfig], path: Path) -> None:
+    """Two `[[feeds]]` with one URL (as `url_key` compares them) would fetch it twice."""
+    first: dict[str, tuple[int, str]] = {}
+    for index, feed in enumerate(feeds, start=1):
+        key = url_key(feed.url)
+        if key in first:
+            other, name = first[key]
+            raise ConfigError(
+                str(path),
+                f'feeds[{index}] "{feed.name}".url',
+                f'the same URL as feeds[{other}] "{name}" ({feed.url}); '
+                "a feed is listed once: remove one of the two",
+            )
+        first[key] = (index, feed.name)
 
 
 def default_database_url(config_file: Path) -> str:

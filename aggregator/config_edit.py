@@ -21,7 +21,6 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from aggregator.config import Config, load_config
 from aggregator.errors import ConfigError
@@ -32,7 +31,10 @@ _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f
 _ESCAPES["\r"] = "\\r"
 _NEEDS_ESCAPE = re.compile('["\\\\\x00-\x1f\x7f]')
 _NOT_NAME = re.compile(r"[^a-z0-9]+")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
+_BARE_KEY = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=")
+_ONE_LINE_VALUE = re.compile(
+    r"""(\s*[A-Za-z0-9_-]+\s*=\s*)("(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|true|false)"""
+)
 _LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*")
 _MAX_LANGUAGE = 35
 
@@ -81,6 +83,10 @@ class _Line:
     """"header", "content" (a key, or a continuation of a value), "comment" or "blank"."""
     table: Any = None
     """For a header: what the header line alone parses to, e.g. {"feeds": [{}]}."""
+    key: str | None = None
+    """For the first line of a `key = value` pair: the bare key."""
+    start: int = 0
+    """Offset of the line's first character."""
 
 
 def _scan_value(line: str, quote: str | None, depth: int) -> tuple[str | None, int]:
@@ -125,24 +131,26 @@ def _lines(text: str) -> list[_Line]:
     depth = 0
     offset = 0
     for line in text.splitlines(keepends=True):
-        offset += len(line)
+        start, offset = offset, offset + len(line)
         stripped = line.strip()
         if quote is not None or depth > 0:
             quote, depth = _scan_value(line, quote, depth)
-            result.append(_Line(offset, "content"))
+            result.append(_Line(offset, "content", start=start))
         elif not stripped:
-            result.append(_Line(offset, "blank"))
+            result.append(_Line(offset, "blank", start=start))
         elif stripped.startswith("#"):
-            result.append(_Line(offset, "comment"))
+            result.append(_Line(offset, "comment", start=start))
         elif stripped.startswith("["):
             try:
                 table = tomllib.loads(stripped)
             except tomllib.TOMLDecodeError:
                 raise ValueError(f"not a table header: {stripped[:80]!r}") from None
-            result.append(_Line(offset, "header", table))
+            result.append(_Line(offset, "header", table, start=start))
         else:
             quote, depth = _scan_value(line, quote, depth)
-            result.append(_Line(offset, "content"))
+            match = _BARE_KEY.match(line)
+            key = match.group(1) if match else None
+            result.append(_Line(offset, "content", key=key, start=start))
     return result
 
 
@@ -210,23 +218,6 @@ def language_code(value: str | None) -> str | None:
     if len(code) > _MAX_LANGUAGE or not _LANGUAGE.fullmatch(code):
         return None
     return code
-
-
-def url_key(url: str) -> str:
-    """A URL in the form used to spot duplicates: scheme and host lower-cased, default port
-    and fragment dropped, an empty path as "/". Anything unparseable is compared as written."""
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        return url.strip()
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    if ":" in host:
-        host = f"[{host}]"
-    if port is not None and port != _DEFAULT_PORTS.get(scheme):
-        host = f"{host}:{port}"
-    return urlunsplit((scheme, host, parts.path or "/", parts.query, ""))
 
 
 # -- replacing the file ---------------------------------------------------------------------

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from aggregator.errors import ConfigError
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class TableReader:
@@ -56,3 +59,20 @@ def table_of(value: Any, path: Path, where: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise ConfigError(str(path), where, "expected a table")
     return value
+
+
+def url_key(url: str) -> str:
+    """A URL in the form used to spot duplicates: scheme and host lower-cased, default port
+    and fragment dropped, an empty path as "/". Anything unparseable is compared as written."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return url.strip()
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    if port is not None and port != _DEFAULT_PORTS.get(scheme):
+        host = f"{host}:{port}"
+    return urlunsplit((scheme, host, parts.path or "/", parts.query, ""))

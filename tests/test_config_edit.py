@@ -21,8 +21,8 @@ from aggregator.config_edit import (
     slugify,
     toml_string,
     unique_name,
-    url_key,
 )
+from aggregator.config_reader import url_key
 from aggregator.errors import ConfigError
 
 REAL_CONFIG = Path(__file__).resolve().parents[1] / "config" / "feeds.toml"

@@ -41,6 +41,8 @@ class FeedRow:
     next_check_at: datetime | None
     next_check_reason: str | None
     items: int
+    config_url: str | None = None
+    """The URL in the config; `url` differs after a 301 or 308 until `feeds update-urls`."""
 
 
 SYNC_LOCK = 0x61676773  # pg_advisory_xact_lock key held while the feeds follow the config
@@ -230,6 +232,7 @@ class Store:
                     next_check_at=r.next_check_at,
                     next_check_reason=r.next_check_reason,
                     items=r.item_count,
+                    config_url=r.config_url,
                 )
                 for r in conn.execute(query)
             ]
