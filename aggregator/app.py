@@ -27,6 +27,7 @@ from aggregator.logs import get_logger
 from aggregator.net.client import ClientSettings, HttpClient
 from aggregator.net.robots import RobotsCache
 from aggregator.records import FeedToFetch, RefreshReport
+from aggregator.stopping import Stop
 from aggregator.storage.articles import ArticleQueue
 from aggregator.storage.ledger import Ledger
 from aggregator.storage.opening import open_store
@@ -152,6 +153,8 @@ class App:
         self.settings = config.settings
         self.clock = clock
         self.log = get_logger("aggregator")
+        self.stop = Stop()
+        """Set to stop: every stage claims no more work (see aggregator.stopping)."""
         self.store = open_store(
             config,
             create=True,
@@ -253,11 +256,11 @@ class App:
         feeds = await self.select_feeds(names, due_only=due_only)
         if on_selected is not None:
             on_selected(len(feeds))
-        return await self.refresher.refresh_all(feeds, on_report)
+        return await self.refresher.refresh_all(feeds, on_report, stop=self.stop)
 
-    async def extract(self) -> ExtractionReport:
+    async def extract(self, on_done: Callable[[str], None] | None = None) -> ExtractionReport:
         """Extract every article that is due: the items just fetched and those to retry."""
-        return await self.articles.run_due()
+        return await self.articles.run_due(self.stop, on_done)
 
     def digest_path(self) -> Path | None:
         if self.config.digest.file is not None:
@@ -265,9 +268,15 @@ class App:
         var = var_directory(self.config)
         return var / "digest.atom" if var is not None else None
 
-    async def draft(self) -> DraftReport:
+    async def draft(self, on_done: Callable[[str], None] | None = None) -> DraftReport:
         """Draft every stub that is due: new articles, redos, and machine steps to retry."""
-        return await self.drafter.run_due()
+        return await self.drafter.run_due(self.stop, on_done)
+
+    async def due_counts(self) -> dict[str, int]:
+        """How many articles and stubs are due now: the totals a progress display shows."""
+        from aggregator.storage.due import due_counts
+
+        return await self.db.run(due_counts, self.store, self.clock())
 
     async def write_digest(self) -> dict[str, Any]:
         """Rewrite the digest file; what was done, for the log event."""

@@ -23,7 +23,10 @@ from aggregator.faults import crash_point
 from aggregator.net.client import HttpClient
 from aggregator.net.robots import RobotsCache
 from aggregator.records import Article
+from aggregator.stopping import Stop, Stopped, until_cut
 from aggregator.storage.articles import ArticleQueue, PendingArticle
+from aggregator.storage.leases import give_back
+from aggregator.storage.tables import articles
 
 if TYPE_CHECKING:
     from aggregator.articles.rules import SiteRule
@@ -80,17 +83,21 @@ class ArticleWorker:
     lease: timedelta = LEASE
     """How long a claimed article is ours; a crashed worker's articles wait this long."""
 
-    async def run_due(self) -> ExtractionReport:
-        """Work through every article due now, in leased batches."""
+    async def run_due(
+        self, stop: Stop | None = None, on_done: Callable[[str], None] | None = None
+    ) -> ExtractionReport:
+        """Work through every article due now, in leased batches; no batch is claimed once
+        `stop` is set (a page still loading when it cuts is given back untried). `on_done`
+        hears each article's outcome (a method, "retry" or "stopped") as it comes."""
         report = ExtractionReport()
-        while True:
+        while stop is None or not stop.is_set():
             batch = await self.db.run(
                 self.queue.claim_due, self.clock(), self.concurrency, self.lease
             )
             if not batch:
                 return report
             outcomes = await asyncio.gather(
-                *(self.extract(p) for p in batch), return_exceptions=True
+                *(self._one(p, stop, on_done) for p in batch), return_exceptions=True
             )
             broken = [o for o in outcomes if isinstance(o, ImportError)]
             for outcome in outcomes:
@@ -99,23 +106,33 @@ class ArticleWorker:
                         raise outcome
                 elif outcome == "retry":
                     report.retrying += 1
-                else:
+                elif outcome != "stopped":
                     report.methods[outcome] += 1
             if broken:  # every article would fail the same way: the pass stops here
                 raise BrokenEnvironment(
                     f"article extraction stopped: {_first_line(broken[0])}; the articles wait "
                     "in the queue (`aggregator check-config` names the fix)"
                 ) from broken[0]
+        return report
 
-    async def extract(self, pending: PendingArticle) -> str:
-        """Returns the method used ("rule", "generic", "feed"), or "retry"."""
+    async def _one(
+        self, pending: PendingArticle, stop: Stop | None, on_done: Callable[[str], None] | None
+    ) -> str:
+        outcome = await self.extract(pending, stop)
+        if on_done is not None:
+            on_done(outcome)
+        return outcome
+
+    async def extract(self, pending: PendingArticle, stop: Stop | None = None) -> str:
+        """Returns the method used ("rule", "generic", "feed"), "retry", or "stopped" (its
+        page was still loading when `stop` cut: given back, due now, no attempt counted)."""
         started = time.perf_counter()
         url = pending.item.link
         try:
             if url is None:
                 page: Page | str = "the item has no link"
             else:
-                page = await self._page(pending, url)
+                page = await until_cut(stop, self._page(pending, url))
             if page == "retry":
                 return "retry"
             article = await self._article(pending, page)
@@ -127,6 +144,12 @@ class ArticleWorker:
             reason = f"not tried: {_first_line(exc)}"[:300]
             await self.db.run(self.queue.release, pending.item_id, reason, self.clock())
             raise
+        except Stopped:
+            await self.db.run(
+                give_back, self.queue.store, articles, [pending.item_id], self.clock()
+            )
+            self.log.info("article.stopped", item=pending.item_id, feed=pending.feed)
+            return "stopped"
         except Exception as exc:  # one article must never stop the others
             self.log.exception("article.failed", item=pending.item_id, feed=pending.feed)
             await self._retry(pending, f"internal error: {exc!r}"[:300])

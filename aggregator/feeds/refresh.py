@@ -27,6 +27,7 @@ from aggregator.records import (
     ParsedFeed,
     RefreshReport,
 )
+from aggregator.stopping import Stop, Stopped, until_cut
 from aggregator.storage.store import SavedRefresh, Store
 
 T = TypeVar("T")
@@ -55,12 +56,16 @@ class Refresher:
     backfill: Callable[[str], int | None] = lambda _feed: None
     """How many of a feed's items (by name) get articles on its first fetch; None: all."""
 
-    async def refresh(self, feed: FeedToFetch) -> RefreshReport:
-        """Never raises for a problem of this feed: it becomes the stored error and the report."""
+    async def refresh(self, feed: FeedToFetch, stop: Stop | None = None) -> RefreshReport:
+        """Never raises for a problem of this feed: it becomes the stored error and the report.
+        Raises Stopped when `stop` cuts the fetch short: nothing is saved, the feed stays due."""
         started = time.perf_counter()
         now = self.clock()
         try:
-            update, records = await self._fetch_and_decide(feed, now)
+            update, records = await until_cut(stop, self._fetch_and_decide(feed, now))
+        except Stopped:
+            self.log.info("feed.stopped", feed=feed.name)
+            raise
         except ImportError as exc:  # the installation, not the feed: no failure recorded
             self.log.error("feed.not_tried", feed=feed.name, error=repr(exc))
             raise
@@ -124,14 +129,21 @@ class Refresher:
         feeds: Sequence[FeedToFetch],
         on_report: Callable[[RefreshReport], Awaitable[None] | None] | None = None,
         concurrency: int = 64,
+        stop: Stop | None = None,
     ) -> list[RefreshReport]:
         """Refresh feeds concurrently; politeness is the HTTP client's job, this only bounds
-        how many bodies wait in memory for the parser at once."""
+        how many bodies wait in memory for the parser at once. Once `stop` is set no feed
+        starts, and a fetch still waiting when it cuts is left for the next pass."""
         gate = asyncio.Semaphore(concurrency)
 
-        async def one(feed: FeedToFetch) -> RefreshReport:
+        async def one(feed: FeedToFetch) -> RefreshReport | None:
             async with gate:
-                report = await self.refresh(feed)
+                if stop is not None and stop.is_set():
+                    return None
+                try:
+                    report = await self.refresh(feed, stop)
+                except Stopped:
+                    return None
             if on_report is not None:
                 maybe = on_report(report)
                 if maybe is not None:

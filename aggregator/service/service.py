@@ -49,7 +49,7 @@ class Service:
     async def _pass(self, names: tuple[str, ...], *, due_only: bool, event: str) -> None:
         started = time.perf_counter()
         async with self.feed_work:
-            try:
+            try:  # each stage returns at once when the app's stop is set
                 reports = await self.app.fetch(names, due_only=due_only)
                 articles = await self.app.extract()
                 drafts = await self.app.draft()
@@ -101,17 +101,22 @@ class Service:
             await asyncio.shield(task)
 
     async def drain(self, grace: float) -> bool:
-        """Take no new work; let running work finish within `grace` seconds. False when some
-        had to be cancelled (its transactions commit whole or not at all)."""
+        """Take no new work, and tell every stage of the running work to claim no more; let
+        the units in flight finish within `grace` seconds. False when some had to be
+        cancelled (its transactions commit whole or not at all)."""
         self.accepting = False
+        self.app.stop.set()
         pending = set(self.running)
         if not pending:
             return True
         self.log.info("service.draining", jobs=len(pending), grace=grace)
+        started = time.perf_counter()
         _, late = await asyncio.wait(pending, timeout=grace)
         for task in late:
             task.cancel()
         if late:
             await asyncio.wait(late, timeout=5)
             self.log.warning("service.drain_timeout", cancelled=len(late))
+        else:
+            self.log.info("service.drained", seconds=round(time.perf_counter() - started, 3))
         return not late

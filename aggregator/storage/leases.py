@@ -43,3 +43,14 @@ def claim(
                 .values(next_attempt_at=now + lease)
             )
     return rows
+
+
+def give_back(store: Any, table: sa.Table, item_ids: Sequence[int], now: datetime) -> None:
+    """End the lease of claimed rows not worked on (the run is stopping): due again at `now`,
+    no attempt counted, nothing else changed."""
+    if not item_ids:
+        return
+    with store.writing() as conn:
+        conn.execute(
+            table.update().where(table.c.item_id.in_(list(item_ids))).values(next_attempt_at=now)
+        )
