@@ -208,11 +208,11 @@ def enable(ctx: Context, name: str) -> None:
 def run(ctx: Context, listen: str | None) -> None:
     """Run the service until SIGTERM or Ctrl-C: the scheduled fetches, extraction and drafting,
     the digest, and the web server on [settings].listen (digest feeds, editors' page, API)."""
-    from aggregator.service.listen import bind
+    from aggregator.service.listen import bind_listen
 
     ctx.options["listen"] = listen
     config = ctx.config()
-    sock = bind(config.settings.listen, config.path)  # first: the port may be taken
+    sock = bind_listen(config)  # first: the port may be taken
     try:
         ctx.checked_config(config)
         from aggregator.service.scheduler import serve  # imports every part: after the check

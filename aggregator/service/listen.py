@@ -9,8 +9,12 @@ from __future__ import annotations
 import errno
 import socket
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aggregator.errors import ConfigError
+
+if TYPE_CHECKING:
+    from aggregator.config import Config
 
 KEY = "[settings].listen"
 
@@ -48,6 +52,18 @@ def bind(listen: str, config_path: Path) -> socket.socket:
             str(config_path), KEY, f"cannot listen on {listen}: {exc.strerror or exc}; {fix}"
         ) from None
     return sock
+
+
+def bind_listen(config: Config) -> socket.socket:
+    """`bind` the config's listen address; an error names where that address came from
+    (`--listen`, `$AGGREGATOR_LISTEN`) when it was not the config file."""
+    try:
+        return bind(config.settings.listen, config.path)
+    except ConfigError as exc:
+        source = dict(config.overridden).get("listen")
+        if source is None:
+            raise
+        raise ConfigError(source, "", exc.problem) from None
 
 
 def url_to_open(sock: socket.socket) -> str:
