@@ -3,14 +3,17 @@ where.
 
 `desk_read` reads the way the desk's pages do (one stub of the list and the count), so a file
 that answers `SELECT 1` but whose tables cannot be read is not taken for healthy. `file_problem`
-looks at a SQLite file itself (missing, not a file, read-only) without opening it: opening a
-missing file would create an empty one. `quick_check` is SQLite's own check of every page's
-structure; it reads the whole file, so callers cache it (see `web/health.py`).
+looks at a SQLite file itself (missing, not a file, read-only, not starting with SQLite's
+header) without opening it: opening a missing file would create an empty one, and the pool's
+connections answer from their cache for a while after the file was overwritten. `quick_check`
+is SQLite's own check of every page's structure, on a connection of its own; it reads the whole
+file, so callers cache it (see `web/health.py`).
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 from pathlib import Path
 from typing import Any
@@ -21,6 +24,7 @@ from aggregator.storage.desk import Desk, StubFilter
 from aggregator.storage.tables import articles, feeds, stubs
 
 MAX_CHECK_MESSAGES = 5
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def ping(store: Any) -> None:
@@ -51,8 +55,13 @@ def file_problem(path: Path) -> str | None:
         return f"not a file: {path}"
     if not info.st_mode & stat.S_IWUSR or not os.access(path, os.W_OK):
         return f"read-only: {path} cannot be written, so no edit could be saved"
-    if not os.access(path, os.R_OK):
-        return f"unreadable: {path} cannot be read"
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        return f"unreadable: {path}: {exc.strerror or exc}"
+    if head != SQLITE_HEADER:  # overwritten: what is still cached hides it until a restart
+        return f"corrupt: {path} does not begin with the SQLite header: not a database"
     return None
 
 
@@ -68,11 +77,19 @@ def desk_read(store: Any) -> int | None:
 def quick_check(store: Any) -> list[str]:
     """SQLite's `PRAGMA quick_check`: an empty list when the file is sound, else its first
     complaints. Other databases check their own files: always sound here."""
-    if store.engine.url.get_backend_name() != "sqlite":
+    path = sqlite_path(store)
+    if path is None:
         return []
-    with store.engine.connect() as conn:
-        rows = conn.execute(sa.text(f"PRAGMA quick_check({MAX_CHECK_MESSAGES})")).scalars()
-        found = [str(r) for r in rows]
+    # A connection of its own, read-only: the pool's connections may answer from pages they
+    # cached before the file was damaged.
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        rows = connection.execute(f"PRAGMA quick_check({MAX_CHECK_MESSAGES})").fetchall()
+    except sqlite3.DatabaseError as exc:  # too damaged to check: that is the finding
+        return [str(exc)]
+    finally:
+        connection.close()
+    found = [str(row[0]) for row in rows]
     return [] if found == ["ok"] else found
 
 

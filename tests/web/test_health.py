@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -16,9 +17,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from aggregator.cli import cli
 from aggregator.config import Config
 from aggregator.storage.desk import StubFilter
+from aggregator.storage.health import quick_check
 from aggregator.web.health import Checked, check_due, reason_of
 from tests.web.conftest import Web
 
@@ -55,13 +59,44 @@ def test_replay_garbage_over_the_sqlite_file_is_503_where_it_was_200(web: Web) -
     size = path.stat().st_size
     with path.open("r+b") as handle:  # in place, as a failing disk or a stray `cp` would
         handle.write(b"garbage! " * (size // 9 + 1))
-    for wal in path.parent.glob(path.name + "-*"):
-        wal.write_bytes(b"garbage! " * 100)
     response = web.client.get("/healthz")
     assert response.status_code == 503, response.text
     body = response.json()
     assert body["status"] == "unhealthy"
-    assert body["database"].startswith("corrupt: "), body
+    assert body["database"] == (
+        f"corrupt: {path} does not begin with the SQLite header: not a database"
+    )
+
+
+def test_replay_garbage_over_the_file_and_its_wal_is_503_too(web: Web) -> None:
+    """With the write-ahead log garbled as well, nothing of the old file is left to read."""
+    path = database_file(web)
+    assert web.client.get("/healthz").status_code == 200
+    with path.open("r+b") as handle:
+        handle.write(b"garbage! " * (path.stat().st_size // 9 + 1))
+    for wal in path.parent.glob(path.name + "-*"):
+        wal.write_bytes(b"garbage! " * 100)
+    response = web.client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"].startswith("corrupt: ")
+
+
+def test_a_damaged_page_is_found_by_quick_check(web: Web) -> None:
+    """A file whose header is intact but whose tables' pages are not: quick_check, on a
+    connection of its own that reads the disk, names the damage."""
+    assert web.client.get("/healthz").status_code == 200
+    path = database_file(web)
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    with path.open("r+b") as handle:  # every page but the first (the header and schema)
+        for page in range(1, pages):
+            handle.seek(page * page_size)
+            handle.write(b"\xff" * 64)
+    problems = quick_check(web.ctx.app.store)
+    assert problems
+    assert len(problems) <= 5
 
 
 def test_replay_read_only_sqlite_file_is_503_with_the_reason(web: Web, restore_mode: None) -> None:
@@ -132,3 +167,21 @@ def test_the_service_runs_quick_check_on_start(make_config: Callable[..., Config
             if process.poll() is None:
                 process.kill()
     assert process.returncode == 0
+
+
+def test_replay_garbage_makes_aggregator_healthcheck_fail_with_the_reason(web: Web) -> None:
+    healthy = CliRunner().invoke(
+        cli, ["--config", str(web.config.path), "healthcheck", "--url", web.base_url]
+    )
+    assert healthy.exit_code == 0, healthy.output
+    path = database_file(web)
+    with path.open("r+b") as handle:
+        handle.write(b"garbage! " * (path.stat().st_size // 9 + 1))
+    for wal in path.parent.glob(path.name + "-*"):
+        wal.write_bytes(b"garbage! " * 100)
+    result = CliRunner().invoke(
+        cli, ["--config", str(web.config.path), "healthcheck", "--url", web.base_url]
+    )
+    assert result.exit_code == 1
+    assert "answered 503" in result.output
+    assert '"database":"corrupt: ' in result.output
