@@ -225,3 +225,30 @@ def test_two_feeds_with_the_same_url_fail_check_config_naming_both(
     assert result.stderr.count("\n") == 1, result.stderr
     assert result.stderr.startswith(f'Error: {path}: feeds[2] "two".url: the same URL as ')
     assert 'feeds[1] "one"' in result.stderr
+
+
+def test_purge_reset_and_update_urls_on_sqlite_and_postgresql(
+    site: Loopback, make_config: Callable[..., Config], database_url: str
+) -> None:
+    site.route("/old", Reply(301, headers={"Location": site.url("/new")}))
+    site.route("/new", Reply(body=rss([("urn:p:1", "One"), ("urn:p:2", "Two")])))
+    site.route("/down", Reply(500))
+    config = make_config(
+        [{"name": "moved", "url": site.url("/old")}, {"name": "down", "url": site.url("/down")}],
+        database_url=database_url,
+    )
+    assert invoke(config, "fetch").exit_code == 0
+    assert feeds_json(config)["down"]["error_count"] == 1
+
+    assert invoke(config, "feeds", "reset", "down").exit_code == 0
+    assert feeds_json(config)["down"]["error_count"] == 0
+    assert invoke(config, "feeds", "update-urls").exit_code == 0
+    assert load_config(config.path).feed("moved").url == site.url("/new")  # type: ignore[union-attr]
+    assert feeds_json(config)["moved"]["url"] == site.url("/new")
+
+    result = invoke(config, "feeds", "remove", "moved", "--purge", "--yes")
+
+    assert result.exit_code == 0, result.output
+    assert "moved: deleted 2 items and 2 stubs" in result.stdout
+    assert set(feeds_json(config)) == {"down"}
+    assert stubs_of(config) == []
