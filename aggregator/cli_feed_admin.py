@@ -37,7 +37,7 @@ def disable(ctx: Context, name: str) -> None:
     if feed is not None and not feed.enabled:
         click.echo(f"{name}: already disabled in {config.path}")
         return
-    _edit(config, lambda text: set_feed_value(text, name, "enabled", False))
+    _sync(_edit(config, lambda text: set_feed_value(text, name, "enabled", False)))
     click.echo(
         f"{name}: disabled in {config.path}; its items and stubs stay "
         f"(`enabled = true` there fetches it again)"
@@ -52,6 +52,7 @@ def disable(ctx: Context, name: str) -> None:
 def remove(ctx: Context, name: str, purge: bool, yes: bool) -> None:
     """Take a feed out of the config file: it is no longer fetched, and what it brought stays
     on the desk. With --purge its items, articles, stubs and their files are deleted too."""
+    from aggregator.app import utc_now
     from aggregator.config_feed_edit import remove_feed_table
     from aggregator.storage.feed_admin import count_feed, purge_feed
     from aggregator.storage.store import Store
@@ -70,7 +71,8 @@ def remove(ctx: Context, name: str, purge: bool, yes: bool) -> None:
             if not yes:
                 click.confirm(f"delete {what}? This cannot be undone", abort=True, err=True)
         if in_config:
-            _edit(config, lambda text: remove_feed_table(text, name))
+            edited = _edit(config, lambda text: remove_feed_table(text, name))
+            store.sync_feeds(edited.feeds, utc_now())  # a running service stops fetching it
             click.echo(f"{name}: removed from {config.path}")
         if purge and stored:
             purged = purge_feed(store, name)
@@ -150,14 +152,31 @@ def update_urls(ctx: Context, dry_run: bool) -> None:
     click.echo(f"{len(moved)} URLs written to {config.path}")
 
 
-def _edit(config: Config, edit: Callable[[str], str]) -> None:
+def _edit(config: Config, edit: Callable[[str], str]) -> Config:
+    """The config file edited; the config as now loaded (with the same overrides)."""
+    import dataclasses
+
     from aggregator.config_feed_edit import edit_config
     from aggregator.errors import ConfigError
 
     try:
-        edit_config(config.path, edit)
+        edited = edit_config(config.path, edit)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
+    return dataclasses.replace(edited, settings=config.settings, overridden=config.overridden)
+
+
+def _sync(config: Config) -> None:
+    """The store follows the edited config now, so that a running service, which reads which
+    feeds to fetch from the store, stops fetching a disabled or removed feed at its next tick."""
+    from aggregator.app import utc_now
+    from aggregator.storage.store import Store
+
+    store = Store.open_existing(config)
+    try:
+        store.sync_feeds(config.feeds, utc_now())
+    finally:
+        store.close()
 
 
 def _remove_stub_folder(config: Config, name: str) -> int:

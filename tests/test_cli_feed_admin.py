@@ -4,6 +4,7 @@ URLs in `check-config` (issue 14), through the real CLI against loopback feeds."
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,14 @@ def stubs_of(config: Config) -> list[dict[str, Any]]:
     return [json.loads(line) for line in result.stdout.splitlines()]
 
 
+def stored_flags(tmp_path: Path, name: str) -> tuple[int, int]:
+    """(enabled, in_config) of a feed as the store has it, which the service reads each tick."""
+    with sqlite3.connect(tmp_path / "aggregator.db") as db:
+        row = db.execute("SELECT enabled, in_config FROM feeds WHERE name = ?", (name,)).fetchone()
+    db.close()
+    return (int(row[0]), int(row[1]))
+
+
 def two_feeds(site: Loopback, make_config: Callable[..., Config]) -> Config:
     site.route("/alpha", Reply(body=rss([("urn:a:1", "Alpha one"), ("urn:a:2", "Alpha two")])))
     site.route("/beta", Reply(body=rss([("urn:b:1", "Beta one")])))
@@ -57,7 +66,7 @@ def two_feeds(site: Loopback, make_config: Callable[..., Config]) -> Config:
 
 
 def test_disable_keeps_items_and_stops_fetching(
-    site: Loopback, make_config: Callable[..., Config]
+    site: Loopback, make_config: Callable[..., Config], tmp_path: Path
 ) -> None:
     config = two_feeds(site, make_config)
     before = config.path.read_text(encoding="utf-8")
@@ -70,6 +79,7 @@ def test_disable_keeps_items_and_stops_fetching(
     line = f'url = "{site.url("/alpha")}"{COMMENTED}\n'
     assert after == before.replace(line, line + "enabled = false\n"), "one line added, comment kept"
     assert load_config(config.path).feed("alpha").enabled is False  # type: ignore[union-attr]
+    assert stored_flags(tmp_path, "alpha") == (0, 1), "a running service stops at its next tick"
     hits = len(site.hits("/alpha"))
     assert invoke(config, "fetch", "--all").exit_code == 0
     assert len(site.hits("/alpha")) == hits, "a disabled feed is not fetched"
@@ -91,7 +101,7 @@ def test_disable_of_an_unknown_name_is_rc_2_naming_the_valid_ones(
 
 
 def test_remove_without_purge_keeps_items_and_stubs_and_stops_fetching(
-    site: Loopback, make_config: Callable[..., Config]
+    site: Loopback, make_config: Callable[..., Config], tmp_path: Path
 ) -> None:
     config = two_feeds(site, make_config)
     before = config.path.read_text(encoding="utf-8")
@@ -100,6 +110,7 @@ def test_remove_without_purge_keeps_items_and_stubs_and_stops_fetching(
     result = invoke(config, "feeds", "remove", "beta")
 
     assert result.exit_code == 0, result.output
+    assert stored_flags(tmp_path, "beta") == (1, 0), "a running service stops at its next tick"
     assert "--purge" in result.stdout
     table = f'\n[[feeds]]\nname = "beta"\nurl = "{site.url("/beta")}"\n'
     assert table in before
