@@ -80,6 +80,7 @@ def cli(
     default = "info" if ctx.invoked_subcommand in ("run", "worker") else "warning"
     configure_logging(log_level or default, json=log_json or log_format == "json")
     ctx.obj = Context(config_option)
+    ctx.obj.log_json = log_json or log_format == "json"
 
 
 @cli.command("check-config")

@@ -16,6 +16,8 @@ class Context:
         self.config_option = config_option
         self.options: dict[str, str | None] = {}
         """`[settings]` keys a command's options override (`run --listen`)."""
+        self.log_json = False
+        """Logs are JSON lines (`--log-format json`): `fetch` writes its progress as JSON too."""
 
     def config(self) -> Config:
         from aggregator.config import config_path, load_config

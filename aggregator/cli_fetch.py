@@ -1,5 +1,6 @@
-"""`aggregator fetch`: one pass over the feeds, then their articles and stubs, with a summary
-for people or one JSON object for scripts; Ctrl-C stops it with the summary of what was done."""
+"""`aggregator fetch`: one pass over the feeds, then their articles and stubs, with progress over
+the three stages and a summary (each stage's time) for people or one JSON object for scripts;
+Ctrl-C stops it with the summary of what was done."""
 
 from __future__ import annotations
 
@@ -45,6 +46,14 @@ if TYPE_CHECKING:
     show_default=True,
     help="The summary as lines for people, or one JSON object for scripts.",
 )
+@click.option(
+    "--progress-every",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Piped (or with --log-format json): a progress line this often, on stderr.",
+)
 @pass_context
 def fetch(
     ctx: Context,
@@ -53,6 +62,7 @@ def fetch(
     no_extract: bool,
     to_workers: bool,
     fmt: str,
+    progress_every: float,
 ) -> None:
     """One pass over the feeds that are due (or --all, or --feed NAME), then their articles
     and the stubs of those articles."""
@@ -75,16 +85,21 @@ def fetch(
             click.echo(f"{queued} refreshes queued for the workers")
         return
     started = time.perf_counter()
-    done = asyncio.run(_fetch(config, names, due_only=not all_feeds, extract=not no_extract))
+    shown = Shown(every=progress_every, json_lines=ctx.log_json)
+    done = asyncio.run(
+        _fetch(config, names, due_only=not all_feeds, extract=not no_extract, shown=shown)
+    )
     seconds = time.perf_counter() - started
     if fmt == "json":
         click.echo(json.dumps(summary_json(done, seconds), ensure_ascii=False))
     else:
-        click.echo(summary_line(done.reports, seconds))
+        click.echo(summary_line(done.reports, done.stage_seconds.get("feeds", seconds)))
         if done.articles is not None:
-            click.echo(articles_line(done.articles))
+            click.echo(articles_line(done.articles, done.stage_seconds.get("extraction")))
         if done.stubs is not None:
-            click.echo(stubs_line(done.stubs))
+            click.echo(stubs_line(done.stubs, done.stage_seconds.get("drafting")))
+        if done.articles is not None or done.stubs is not None:
+            click.echo(f"{seconds:.1f} s in all")
     if done.interrupted is not None:
         left = done.selected - len(done.reports)
         unfinished = f" ({left} of {done.selected} feeds not done)" if left > 0 else ""
@@ -101,45 +116,72 @@ class FetchRun:
     articles: ExtractionReport | None = None
     stubs: DraftReport | None = None
     interrupted: str | None = None
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    """Each stage's time: "feeds", "extraction", "drafting" (those that ran)."""
+
+
+@dataclass(frozen=True)
+class Shown:
+    """How progress is shown: a periodic line every `every` seconds when piped (as JSON
+    with `json_lines`); rich bars on a terminal."""
+
+    every: float = 10.0
+    json_lines: bool = False
 
 
 async def _fetch(
-    config: Config, names: Sequence[str], *, due_only: bool, extract: bool
+    config: Config,
+    names: Sequence[str],
+    *,
+    due_only: bool,
+    extract: bool,
+    shown: Shown = Shown(),
 ) -> FetchRun:
     """Ctrl-C cancels this task (asyncio.run's handler): the stage under way stops, its units
     in flight are cancelled, and what was done is returned for the summary."""
     from aggregator.app import App
-    from aggregator.cli_output import progress
+    from aggregator.cli_progress import job_progress
 
     run = FetchRun()
     async with App(config) as app:
         refuse_retired(await app.db.run(app.store.feed_rows), names)
+        with job_progress(sys.stderr, every=shown.every, json_lines=shown.json_lines) as bars:
 
-        def select(count: int) -> None:
-            run.selected = count
-            bar.start(count)
+            def select(count: int) -> None:
+                run.selected = count
+                bars.start("feeds", count)
 
-        def advance(report: RefreshReport) -> None:
-            run.reports.append(report)
-            bar.advance(report)
+            def advance(report: RefreshReport) -> None:
+                run.reports.append(report)
+                bars.advance("feeds", report.feed)
 
-        stage = "the feeds"
-        try:
-            with progress(sys.stderr) as bar:
+            lines = asyncio.create_task(bars.every_interval())
+            stage = "the feeds"
+            try:
                 await app.fetch(names, due_only=due_only, on_selected=select, on_report=advance)
-            if extract:
-                stage = "extraction"
-                run.articles = await app.extract()
-                stage = "drafting"
-                run.stubs = await app.draft()
-        except asyncio.CancelledError:
-            run.interrupted = stage
+                if extract:
+                    stage = "extraction"
+                    bars.start("extraction", (await app.due_counts())["articles"])
+                    run.articles = await app.extract(lambda _: bars.advance("extraction"))
+                    stage = "drafting"
+                    bars.start("drafting", (await app.due_counts())["stubs"])
+                    run.stubs = await app.draft(lambda _: bars.advance("drafting"))
+            except asyncio.CancelledError:
+                run.interrupted = stage
+            finally:
+                lines.cancel()
+                bars.finish()
+                run.stage_seconds = {
+                    stage: seconds
+                    for stage, seconds in bars.seconds().items()
+                    if bars.counts[stage].started is not None
+                }
     return run
 
 
-def stubs_line(report: DraftReport) -> str:
+def stubs_line(report: DraftReport, seconds: float | None = None) -> str:
     outcomes = report.outcomes
-    line = f"{report.drafted} stubs drafted"
+    line = f"{report.drafted} stubs drafted" + (f" in {seconds:.1f} s" if seconds else "")
     if outcomes["pending"]:
         line += f" ({outcomes['pending']} with machine steps pending)"
     if outcomes["failed"]:
@@ -147,9 +189,10 @@ def stubs_line(report: DraftReport) -> str:
     return line
 
 
-def articles_line(report: ExtractionReport) -> str:
+def articles_line(report: ExtractionReport, seconds: float | None = None) -> str:
     methods = ", ".join(f"{n} {method}" for method, n in sorted(report.methods.items()))
-    line = f"{report.stored} articles extracted" + (f" ({methods})" if methods else "")
+    line = f"{report.stored} articles extracted" + (f" in {seconds:.1f} s" if seconds else "")
+    line += f" ({methods})" if methods else ""
     if report.retrying:
         line += f"; {report.retrying} to retry later"
     return line
@@ -164,6 +207,7 @@ def summary_json(run: FetchRun, seconds: float) -> dict[str, Any]:
         "feeds": len(reports),
         "selected": run.selected,
         "seconds": round(seconds, 3),
+        "stage_seconds": run.stage_seconds,
         "outcomes": dict(sorted(Counter(r.outcome.value for r in reports).items())),
         "new_items": sum(r.new_items for r in reports),
         "changed_items": sum(r.changed_items for r in reports),

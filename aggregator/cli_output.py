@@ -1,55 +1,12 @@
-"""What the CLI shows: rich progress and tables on a terminal, plain text when piped."""
+"""What the CLI shows: rich tables on a terminal, plain text when piped (progress: cli_progress)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from aggregator.records import RefreshReport
 from aggregator.storage.store import FeedRow
-
-
-class _Progress:
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.bar: Any = None
-        self.task: Any = None
-
-    def start(self, total: int) -> None:
-        if not self.stream.isatty() or total == 0:
-            return
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-        self.bar = Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=Console(file=self.stream),
-            transient=True,
-        )
-        self.bar.start()
-        self.task = self.bar.add_task("fetching", total=total)
-
-    def advance(self, report: RefreshReport) -> None:
-        if self.bar is not None:
-            self.bar.update(self.task, advance=1, description=report.feed[:30])
-
-    def stop(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-
-@contextmanager
-def progress(stream: TextIO) -> Iterator[_Progress]:
-    bar = _Progress(stream)
-    try:
-        yield bar
-    finally:
-        bar.stop()
 
 
 def _ago(when: datetime | None, now: datetime) -> str:
