@@ -60,7 +60,7 @@ def set_feed_value(text: str, name: str, key: str, value: str | bool) -> str:
                 raise ValueError(f"{key} of feed {name!r} is not a one-line value")
             return text[: match.start(2)] + literal + text[match.end(2) :]
     last = next(line for line in reversed(own) if line.kind in ("header", "content"))
-    newline = "\r\n" if text[last.start : last.end].endswith("\r\n") else "\n"
+    newline = "\r\n" if "\r\n" in text.split("\n", 1)[0] + "\n" else "\n"  # the file's
     head = text[: last.end]
     if not head.endswith(("\n", "\r")):
         head += newline

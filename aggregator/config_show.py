@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from aggregator.config import Config
 
@@ -88,18 +88,15 @@ def mask_url(text: str) -> str:
         password = parts.password
     except ValueError:
         return text
-    netloc = parts.netloc
+    masked = text  # rebuilt by replacing parts only: urlunsplit would rewrite sqlite:////path
     if password is not None:
-        user, _, host = netloc.rpartition("@")
-        netloc = f"{user.split(':', 1)[0]}:{MASK}@{host}"
-    query = parts.query
-    if query:
-        pairs = parse_qsl(query, keep_blank_values=True)
-        if any(_SECRET_NAME.search(k) for k, _ in pairs):
-            query = urlencode(
-                [(k, MASK if _SECRET_NAME.search(k) else v) for k, v in pairs], safe="*"
-            )
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+        user, _, host = parts.netloc.rpartition("@")
+        masked = masked.replace(parts.netloc, f"{user.split(':', 1)[0]}:{MASK}@{host}", 1)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    if any(_SECRET_NAME.search(k) for k, _ in pairs):
+        query = urlencode([(k, MASK if _SECRET_NAME.search(k) else v) for k, v in pairs], safe="*")
+        masked = masked.replace(f"?{parts.query}", f"?{query}", 1)
+    return masked
 
 
 def _plain(value: Any) -> Any:
