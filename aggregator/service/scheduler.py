@@ -6,9 +6,10 @@ timing lives in the store. uvicorn serves the digest feeds, the editors' pages a
 With PostgreSQL the work goes to `aggregator worker` processes instead: no tick is scheduled,
 "fetch now" queues refresh tasks, and `[workers].in_service` runs a worker in this process too.
 
-Shutdown drains: on SIGTERM or SIGINT the scheduler is paused and the web server stops taking
-connections, running jobs (a tick, a "fetch now", the digest) get `GRACE_SECONDS` to finish
-(their feeds and stubs saved), then everything stops and the process exits 0. A plain scheduler
+Shutdown drains: on SIGTERM or SIGINT the scheduler is paused, the web server stops taking
+connections and every stage of a running pass stops claiming work (`aggregator.stopping`); the
+units in flight finish (a network wait is cut 3 s after the signal) and the process exits 0 as
+soon as they are done. What still runs after `GRACE_SECONDS` is cancelled. A plain scheduler
 `shutdown()` would cancel running coroutine jobs; signal handling is ours, not uvicorn's.
 """
 
