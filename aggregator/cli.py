@@ -182,7 +182,10 @@ async def _fetch_page(config: Config, url: str) -> Any:
 @click.argument("name")
 @pass_context
 def enable(ctx: Context, name: str) -> None:
-    """Re-enable a feed that was retired (HTTP 410); it is fetched on the next pass."""
+    """Re-enable a feed that was retired (HTTP 410), or disabled in the config (`enabled =
+    true` is written there); it is fetched on the next pass."""
+    from aggregator.app import utc_now
+    from aggregator.cli_feed_admin import enable_in_config
     from aggregator.storage.store import Store
 
     config = ctx.config()
@@ -190,6 +193,11 @@ def enable(ctx: Context, name: str) -> None:
     try:
         known = {f.name for f in config.feeds} | store.feed_names().keys()
         check_names("NAME", [name], known, noun="feed")
+        feed = config.feed(name)
+        if feed is not None and not feed.enabled:
+            config = enable_in_config(config, name)
+            store.sync_feeds(config.feeds, utc_now())
+            click.echo(f"{name}: enabled = true in {config.path}")
         if not store.enable_feed(name):
             raise click.ClickException(
                 f"no stored feed named {name!r}; run `aggregator fetch` first"

@@ -40,7 +40,7 @@ def disable(ctx: Context, name: str) -> None:
     _sync(_edit(config, lambda text: set_feed_value(text, name, "enabled", False)))
     click.echo(
         f"{name}: disabled in {config.path}; its items and stubs stay "
-        f"(`enabled = true` there fetches it again)"
+        f"(`aggregator enable {name}` fetches it again)"
     )
 
 
@@ -150,6 +150,13 @@ def update_urls(ctx: Context, dry_run: bool) -> None:
     finally:
         store.close()
     click.echo(f"{len(moved)} URLs written to {config.path}")
+
+
+def enable_in_config(config: Config, name: str) -> Config:
+    """`enabled = true` for the feed in the config file (for `aggregator enable`)."""
+    from aggregator.config_feed_edit import set_feed_value
+
+    return _edit(config, lambda text: set_feed_value(text, name, "enabled", True))
 
 
 def _edit(config: Config, edit: Callable[[str], str]) -> Config:

@@ -87,6 +87,16 @@ def test_disable_keeps_items_and_stops_fetching(
     assert len(items_of(config, "alpha")) == 2, "its items stay"
     assert invoke(config, "feeds", "disable", "alpha").stdout.startswith("alpha: already disabled")
 
+    enabled = invoke(config, "enable", "alpha")
+    assert enabled.exit_code == 0, enabled.output
+    assert enabled.stdout.splitlines()[0] == f"alpha: enabled = true in {config.path}"
+    assert config.path.read_text(encoding="utf-8") == before.replace(
+        line, line + "enabled = true\n"
+    )
+    assert stored_flags(tmp_path, "alpha") == (1, 1)
+    assert invoke(config, "fetch").exit_code == 0
+    assert len(site.hits("/alpha")) == hits + 1, "due at once"
+
 
 def test_disable_of_an_unknown_name_is_rc_2_naming_the_valid_ones(
     site: Loopback, make_config: Callable[..., Config]
