@@ -43,6 +43,8 @@ class Listing:
     by_state: dict[str, int]
     """How many stubs of each state match the other filters."""
     facets: dict[str, list[str]]
+    empty: bool = False
+    """The desk has no stub at all: nothing was fetched and drafted yet."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,7 @@ def read_listing(desk: Desk, where: StubFilter, page: int) -> Listing:
         total=desk.count(where),
         by_state={s: desk.count(dataclasses.replace(where, states=(s,))) for s in STATES},
         facets=desk.facets(),
+        empty=desk.count(StubFilter()) == 0,
     )
 
 

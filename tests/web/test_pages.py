@@ -4,12 +4,14 @@ moves through forms (Post/Redirect/Get), the feeds page, and feed values shown a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 
+from aggregator.config import Config
 from aggregator.drafting.messages import messages
 from aggregator.storage.tables import articles, items
-from tests.web.conftest import Web
+from tests.web.conftest import Web, open_web
 from tests.web.editing import DAM, VOTE, clone_stubs, diversify, post_form, stub_id, update
 
 HOSTILE_TITLE = "<img src=x onerror=alert(1)>"
@@ -291,3 +293,20 @@ def test_the_stylesheet_and_script_are_served_from_the_package(web: Web) -> None
     script = web.client.get("/static/desk.js")
     assert script.status_code == 200
     assert "javascript" in script.headers["content-type"]
+
+
+def test_an_empty_desk_says_nothing_was_fetched_yet(make_config: Callable[..., Config]) -> None:
+    """First run offline: "No stubs match." gave no hint that nothing had been fetched."""
+    config = make_config([{"name": "city", "url": "https://city.example/feed"}])
+    for web in open_web(config):
+        page = web.client.get("/stubs")
+        assert page.status_code == 200
+        assert "nothing has been fetched and drafted" in page.text
+        assert 'href="/feeds"' in page.text
+        assert "No stubs match." not in page.text
+
+
+def test_a_filter_matching_nothing_says_so(web: Web) -> None:
+    page = web.client.get("/stubs", params={"q": "no such title"})
+    assert "No stubs match." in page.text
+    assert "nothing has been fetched" not in page.text
