@@ -97,13 +97,15 @@ class Drafter:
         now, in leased batches. Once `stop` is set the stub in flight finishes and the rest
         of its batch is given back, due now; `on_done` hears each outcome as it comes."""
         report = DraftReport()
-        await self.index_backlog()
+        if stop is None or not stop.is_set():
+            await self.index_backlog()
         while stop is None or not stop.is_set():
             batch = await self.db.run(self.queue.claim_due, self.clock(), BATCH, self.lease)
             if not batch:
                 return report
-            for number, job in enumerate(batch):  # one at a time: related search sees the
-                if stop is not None and stop.is_set():  # stubs just indexed
+            # One at a time: related search sees the stubs just indexed.
+            for number, job in enumerate(batch):
+                if stop is not None and stop.is_set():
                     left = [j.item_id for j in batch[number:]]
                     await self.db.run(give_back, self.queue.store, stubs, left, self.clock())
                     break
