@@ -163,7 +163,7 @@ def _edit(config: Config, edit: Callable[[str], str]) -> Config:
     """The config file edited; the config as now loaded (with the same overrides)."""
     import dataclasses
 
-    from aggregator.config_feed_edit import edit_config
+    from aggregator.config_edit import edit_config
     from aggregator.errors import ConfigError
 
     try:

@@ -17,7 +17,7 @@ import re
 import tempfile
 import tomllib
 import unicodedata
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -228,6 +228,14 @@ def add_feeds(path: Path, entries: Sequence[FeedEntry]) -> Config:
 
     Raises ConfigError, with the file unchanged, when the result would not be a valid config.
     """
+    return edit_config(path, lambda text: append_feeds(text, entries), failure="is not valid TOML")
+
+
+def edit_config(
+    path: Path, edit: Callable[[str], str], *, failure: str = "cannot be edited"
+) -> Config:
+    """Apply `edit` to the config file's text and write it back if it still loads; returns the
+    config as now loaded. Raises ConfigError, the file unchanged, otherwise."""
     target = path.resolve()
     try:
         original = target.read_bytes()
@@ -237,10 +245,11 @@ def add_feeds(path: Path, entries: Sequence[FeedEntry]) -> Config:
     except UnicodeDecodeError:
         raise ConfigError(str(path), "", "is not UTF-8 text") from None
     try:
-        edited = append_feeds(text, entries)
-    except ValueError as exc:
-        raise ConfigError(str(path), "", f"is not valid TOML: {exc}") from None
-    replace_config(path, original, edited.encode("utf-8"))
+        edited = edit(text)
+    except (ValueError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(str(path), "", f"{failure}: {exc}") from None
+    if edited != text:
+        replace_config(path, original, edited.encode("utf-8"))
     return load_config(path)
 
 

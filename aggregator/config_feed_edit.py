@@ -10,12 +10,8 @@ The result goes through `replace_config`, so the file changes only if it still l
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable
-from pathlib import Path
 
-from aggregator.config import Config, load_config
-from aggregator.config_edit import _ONE_LINE_VALUE, _lines, replace_config, toml_string
-from aggregator.errors import ConfigError
+from aggregator.config_edit import _ONE_LINE_VALUE, _lines, toml_string
 
 
 def feed_span(text: str, name: str) -> tuple[int, int]:
@@ -76,23 +72,3 @@ def remove_feed_table(text: str, name: str) -> str:
     elif before.endswith("\r\n\r\n"):
         before = before[:-2]
     return before + text[end:]
-
-
-def edit_config(path: Path, edit: Callable[[str], str]) -> Config:
-    """Apply `edit` to the config file's text and write it back if it still loads; returns the
-    config as now loaded. Raises ConfigError, the file unchanged, otherwise."""
-    target = path.resolve()
-    try:
-        original = target.read_bytes()
-        text = original.decode("utf-8")
-    except OSError as exc:
-        raise ConfigError(str(path), "", f"cannot be read: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(str(path), "", "is not UTF-8 text") from None
-    try:
-        edited = edit(text)
-    except (ValueError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(str(path), "", f"cannot be edited: {exc}") from None
-    if edited != text:
-        replace_config(path, original, edited.encode("utf-8"))
-    return load_config(path)

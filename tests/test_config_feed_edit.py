@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from aggregator.config_edit import edit_config
 from aggregator.config_env import overrides
-from aggregator.config_feed_edit import edit_config, remove_feed_table, set_feed_value
+from aggregator.config_feed_edit import remove_feed_table, set_feed_value
 from aggregator.config_show import mask_url
 from aggregator.errors import ConfigError
 
