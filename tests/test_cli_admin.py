@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,8 +19,8 @@ from aggregator.cli import cli
 from aggregator.config import Config
 from tests.feeds.test_refresh import rss
 from tests.loopback import Loopback, Reply
+from tests.service_process import running_service
 
-RUN = ("--log-format", "json", "run")
 SECRET_DB = "postgresql://editor:hunter2@db.example/aggregator"
 
 
@@ -45,32 +43,6 @@ def command(config: Config, *args: str, env: dict[str, str]) -> subprocess.Compl
         timeout=60,
         env={**os.environ, "PYTHONWARNINGS": "error", **env},
     )
-
-
-@contextmanager
-def service(config: Config, env: dict[str, str]) -> Iterator[str]:
-    """`aggregator run` until the block ends; yields the URL its start-up line gives."""
-    with subprocess.Popen(
-        [sys.executable, "-m", "aggregator", "--config", str(config.path), *RUN],
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONWARNINGS": "error", **env},
-    ) as process:
-        try:
-            assert process.stderr is not None
-            url = None
-            for line in process.stderr:
-                event = json.loads(line) if line.startswith("{") else {}
-                if event.get("event") == "service.started":
-                    url = str(event["url"])
-                    break
-            assert url is not None, "the service did not start"
-            yield url
-            process.send_signal(signal.SIGTERM)
-            process.communicate(timeout=40)
-        finally:
-            if process.poll() is None:
-                process.kill()
 
 
 def test_environment_database_url_overrides_the_file(
@@ -149,7 +121,7 @@ def test_healthcheck_exits_0_against_a_running_service_on_the_environment_listen
     config = make_config([], listen="127.0.0.1:1")  # the file's address is not where it runs
     port = free_port()
     env = {"AGGREGATOR_LISTEN": f"127.0.0.1:{port}"}
-    with service(config, env) as url:
+    with running_service(config, env) as url:
         assert url == f"http://127.0.0.1:{port}/", "run listened where the environment said"
         result = invoke(config, "healthcheck", env=env)
         assert result.exit_code == 0, result.output

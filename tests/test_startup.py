@@ -3,9 +3,7 @@ start in one line, and the start-up line names the URL to open."""
 
 from __future__ import annotations
 
-import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -22,6 +20,7 @@ from aggregator.storage.tables import articles
 from tests.conftest import TEST_DATABASE_ENV, empty_postgresql
 from tests.feeds.test_refresh import rss
 from tests.loopback import Loopback, Reply
+from tests.service_process import running_service
 
 PAGE = (
     "<html><body><article><h1>Harbour</h1>"
@@ -154,34 +153,12 @@ def test_port_in_use_is_one_line_naming_listen_and_the_address_and_nothing_start
 
 def test_start_up_line_gives_the_url_to_open(make_config: Callable[..., Config]) -> None:
     config = make_config([], listen="127.0.0.1:0")
-    env = {**os.environ, "PYTHONWARNINGS": "error", "AGGREGATOR_CONFIG": str(config.path)}
-    with subprocess.Popen(
-        [sys.executable, "-m", "aggregator", "--log-format", "json", "run"],
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    ) as process:
-        try:
-            assert process.stderr is not None
-            started = None
-            for line in process.stderr:
-                event = json.loads(line) if line.startswith("{") else {}
-                if event.get("event") == "service.started":
-                    started = event
-                    break
-            assert started is not None
-            url = started["url"]
-            assert url.startswith("http://127.0.0.1:")
-            assert url.endswith("/")
-            assert url != "http://127.0.0.1:0/"
-            with urllib.request.urlopen(url + "healthz", timeout=10) as response:
-                assert response.status == 200
-            process.send_signal(signal.SIGTERM)
-            process.communicate(timeout=40)
-        finally:
-            if process.poll() is None:
-                process.kill()
-    assert process.returncode == 0
+    with running_service(config) as url:
+        assert url.startswith("http://127.0.0.1:")
+        assert url.endswith("/")
+        assert url != "http://127.0.0.1:0/"
+        with urllib.request.urlopen(url + "healthz", timeout=10) as response:
+            assert response.status == 200
 
 
 def test_url_to_open_names_an_address_a_browser_can_reach(

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import sqlite3
 import stat
-import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -24,6 +21,7 @@ from aggregator.config import Config
 from aggregator.storage.desk import StubFilter
 from aggregator.storage.health import quick_check
 from aggregator.web.health import Checked, check_due, reason_of
+from tests.service_process import running_service
 from tests.web.conftest import Web
 
 
@@ -139,34 +137,13 @@ def test_the_service_runs_quick_check_on_start(make_config: Callable[..., Config
     """`aggregator run` checks the file once it listens: the first /healthz, asked after the
     start-up line, already carries a quick_check made before it was asked."""
     config = make_config([], listen="127.0.0.1:0")
-    env = {**os.environ, "PYTHONWARNINGS": "error", "AGGREGATOR_CONFIG": str(config.path)}
-    with subprocess.Popen(
-        [sys.executable, "-m", "aggregator", "--log-format", "json", "run"],
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    ) as process:
-        try:
-            assert process.stderr is not None
-            url = ""
-            for line in process.stderr:
-                event = json.loads(line) if line.startswith("{") else {}
-                if event.get("event") == "service.started":
-                    url = event["url"]
-                    break
-            assert url
-            time.sleep(0.5)
-            asked = datetime.now(UTC)
-            with urllib.request.urlopen(url + "healthz", timeout=10) as response:
-                body = json.loads(response.read())
-            assert body["status"] == "ok"
-            assert datetime.fromisoformat(body["quick_check_at"]) < asked
-            process.send_signal(signal.SIGTERM)
-            process.communicate(timeout=40)
-        finally:
-            if process.poll() is None:
-                process.kill()
-    assert process.returncode == 0
+    with running_service(config) as url:
+        time.sleep(0.5)
+        asked = datetime.now(UTC)
+        with urllib.request.urlopen(url + "healthz", timeout=10) as response:
+            body = json.loads(response.read())
+        assert body["status"] == "ok"
+        assert datetime.fromisoformat(body["quick_check_at"]) < asked
 
 
 def test_replay_garbage_makes_aggregator_healthcheck_fail_with_the_reason(web: Web) -> None:
