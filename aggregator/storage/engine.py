@@ -17,6 +17,14 @@ SCHEMA_REVISION = "0007"
 LOCK_KEY = 0x61676772  # pg_advisory_xact_lock key held while migrating
 
 
+def sqlite_file(url: str | sa.URL) -> Path | None:
+    """The file an SQLite URL names; None for another database or an in-memory one."""
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(str(parsed.database))
+
+
 def create_engine(url: str) -> Engine:
     """An engine for `url`; SQLite gets WAL, a busy timeout and foreign keys; a plain
     `postgresql://` URL is spoken to with psycopg 3. No directory is made for an SQLite file:

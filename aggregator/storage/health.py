@@ -21,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from aggregator.storage.desk import Desk, StubFilter
+from aggregator.storage.engine import sqlite_file
 from aggregator.storage.tables import articles, feeds, stubs
 
 MAX_CHECK_MESSAGES = 5
@@ -35,10 +36,7 @@ def ping(store: Any) -> None:
 
 def sqlite_path(store: Any) -> Path | None:
     """The file of a SQLite store; None for another database or an in-memory one."""
-    url = store.engine.url
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-        return None
-    return Path(str(url.database))
+    return sqlite_file(store.engine.url)
 
 
 def file_problem(path: Path) -> str | None:

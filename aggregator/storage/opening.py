@@ -20,7 +20,12 @@ import sqlalchemy as sa
 from aggregator.config import Config, default_database_url
 from aggregator.errors import ConfigError, StorageError
 from aggregator.logs import get_logger
-from aggregator.storage.engine import SCHEMA_REVISION, create_engine, current_revision
+from aggregator.storage.engine import (
+    SCHEMA_REVISION,
+    create_engine,
+    current_revision,
+    sqlite_file,
+)
 from aggregator.storage.store import Store
 
 KEY = "[settings].database_url"
@@ -36,11 +41,11 @@ class DatabaseFile:
 
 def database_file(config: Config) -> DatabaseFile | None:
     """The SQLite file `[settings].database_url` names; None for PostgreSQL or `:memory:`."""
-    url = sa.make_url(config.settings.database_url)
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+    path = sqlite_file(config.settings.database_url)
+    if path is None:
         return None
     default = config.settings.database_url == default_database_url(config.path)
-    return DatabaseFile(Path(url.database), default)
+    return DatabaseFile(path, default)
 
 
 def _fail(config: Config, problem: str) -> ConfigError:
