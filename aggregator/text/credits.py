@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from aggregator.text.terms import CJK_CHAR
+
 __all__ = ["is_caption", "is_credit_line", "is_furniture_sentence", "is_whole_sentence"]
 
 MIN_WORDS = 5  # words of two or more letters, dates and times not counted
@@ -117,7 +119,6 @@ _FINITE = re.compile(
     r"|do|said|says|went|became|shows|showed|got|made|took|gave)\b",
     re.IGNORECASE,
 )
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _DATE_WORD = re.compile(
     r"""(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?|january|february|march|april|may
@@ -164,7 +165,7 @@ def is_furniture_sentence(text: str) -> bool:
     captions, bylines, timestamps, share/subscribe and reading prompts, navigation, headings
     and other lines without closing punctuation, cross-heads in capitals, a bare quote
     attribution, or a fragment too short to state anything."""
-    cjk = len(_CJK.findall(text))
+    cjk = len(CJK_CHAR.findall(text))
     words = [word for word in _WORD.findall(text) if not _DATE_WORD.fullmatch(word)]
     if cjk > len(words):  # Japanese or Chinese, maybe with a few Latin words
         if cjk < MIN_CJK_CHARS:

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from aggregator.text.credits import is_furniture_sentence
 from aggregator.text.sentences import Sentence
-from aggregator.text.terms import cosine, term_vector, terms
+from aggregator.text.terms import CJK_CHAR, cosine, term_vector, terms
 
 LEAD_SENTENCES = 3  # usable sentences that share the top position prior
 POSITION_DECAY = 0.3  # prior of the k-th later one: 1 / (1 + k * decay)
@@ -54,7 +54,6 @@ MAX_CANDIDATES = 200  # usable sentences compared pairwise; later ones have a ne
 
 _QUOTE_OPENING = re.compile(r"""^\W*?["'\u201c\u2018\u00ab\u201e「『]""")
 _DIGIT = re.compile(r"\d")
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[^\W\d_]+")
 _CLOSING = "\"'\u201d\u2019\u00bb)]\u300d\u300f"
 _NOT_DECLARATIVE = "?!\u203d\uff01\uff1f"
@@ -145,7 +144,7 @@ def is_key_point(text: str, language: str | None) -> bool:
     sentence before it ("In fact, it is already going pretty badly.")."""
     if _unfit(text, language):
         return False
-    cjk = len(_CJK.findall(text))
+    cjk = len(CJK_CHAR.findall(text))
     if cjk > len(text) // 3:
         return cjk >= KEY_POINT_MIN_CJK_CHARS
     words = [word for word in text.split() if _WORD.search(word)]
@@ -157,7 +156,7 @@ def _unfit(text: str, language: str | None) -> bool:
     end = text.rstrip().rstrip(_CLOSING).rstrip()[-1:]
     if end in _NOT_DECLARATIVE or _LIST_ITEM.match(text):
         return True
-    cjk = len(_CJK.findall(text))
+    cjk = len(CJK_CHAR.findall(text))
     return cjk <= len(text) // 3 and _filler(text)
 
 

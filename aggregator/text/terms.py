@@ -24,7 +24,8 @@ from functools import cache, lru_cache
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 _KANA = "\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff"
 _HIRAGANA_ONLY = re.compile("[\u3040-\u309f]+")
-_CJK_CHAR = re.compile(f"[{_HAN}{_KANA}]")
+CJK_CHAR = re.compile(f"[{_HAN}{_KANA}]")
+"""A Chinese character or kana: the one definition the text modules count them by."""
 # A CJK run, or a word of letters and digits (apostrophes split words: "l'homme", "don't").
 _TOKEN = re.compile(f"[{_HAN}{_KANA}]+|[^\\W_{_HAN}{_KANA}]+")
 
@@ -149,7 +150,7 @@ def terms(text: str, language: str | None) -> list[str]:
     found: list[str] = []
     for match in _TOKEN.finditer(normal):
         token = match.group()
-        if _CJK_CHAR.match(token):
+        if CJK_CHAR.match(token):
             found.extend(_cjk_terms(token))
             continue
         term = _word_term(token, algorithm, stops)
@@ -185,7 +186,7 @@ def name_terms(text: str, language: str | None) -> frozenset[str]:
     stops = stop_words(code)
     found: set[str] = set()
     for line in unicodedata.normalize("NFKC", text).splitlines():
-        words = [m for m in _TOKEN.finditer(line) if not _CJK_CHAR.match(m.group())]
+        words = [m for m in _TOKEN.finditer(line) if not CJK_CHAR.match(m.group())]
         longer = [m.group() for m in words if len(m.group()) > 3 and m.group().isalpha()]
         capitalised = sum(1 for w in longer if w[0].isupper())
         title_case = len(longer) >= 3 and capitalised >= TITLE_CASE_SHARE * len(longer)
