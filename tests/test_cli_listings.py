@@ -190,22 +190,12 @@ def test_stubs_since_limit_and_formats(site: Loopback, make_config: Callable[...
 def test_workers_take_the_three_formats_and_limit(
     site: Loopback, make_config: Callable[..., Config], postgresql_url: str
 ) -> None:
-    import asyncio
-
-    from aggregator.app import App
-    from aggregator.workers.tasks import Tasks
-    from aggregator.workers.worker import open_tasks_queue
     from tests.service.test_scheduler import feeds_on
+    from tests.workers.enqueue import enqueue_due
 
     config = make_config(feeds_on(site, 2), database_url=postgresql_url)
 
-    async def enqueue() -> None:
-        async with App(config) as app:
-            jobs = open_tasks_queue(config)
-            async with jobs.open_async():
-                await Tasks(jobs, app, config.workers).enqueue_due(0)
-
-    asyncio.run(enqueue())
+    enqueue_due(config)
     view = json.loads(invoke(config, "workers", "--format", "json").output)
     assert [t["counts"]["todo"] for t in view["tasks"]] == [2], "the object it always was"
     lines = [

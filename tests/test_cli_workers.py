@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Callable
 
-from aggregator.app import App
 from aggregator.cli_workers import QUEUES
 from aggregator.config import Config
 from aggregator.workers import queue
-from aggregator.workers.tasks import Tasks
-from aggregator.workers.worker import open_tasks_queue
 from tests.loopback import Loopback
 from tests.service.test_scheduler import feeds_on
 from tests.test_cli import aggregator
+from tests.workers.enqueue import enqueue_due
 
 
 def test_the_command_offers_the_queues_there_are() -> None:
@@ -37,13 +34,7 @@ def test_workers_shows_the_queue(
 ) -> None:
     config = make_config(feeds_on(site, 2), database_url=postgresql_url)
 
-    async def enqueue() -> None:
-        async with App(config) as app:
-            jobs = open_tasks_queue(config)
-            async with jobs.open_async():
-                await Tasks(jobs, app, config.workers).enqueue_due(0)
-
-    asyncio.run(enqueue())
+    enqueue_due(config)
     table = aggregator("workers", config=config.path)
     assert table.returncode == 0, table.stderr
     lines = [line.split("\t") for line in table.stdout.splitlines()]
