@@ -96,11 +96,9 @@ def healthcheck(ctx: Context, url: str | None, timeout: float) -> None:
 
 def _listen_url(listen: str) -> str:
     """The address to reach a service listening on `listen` (every address: this host)."""
-    from aggregator.service.listen import split_listen
+    from aggregator.service.listen import local_url, split_listen
 
-    host, port = split_listen(listen)
-    host = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)
-    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+    return local_url(*split_listen(listen))
 
 
 def health_url(url: str) -> str:

@@ -69,10 +69,11 @@ def bind_listen(config: Config) -> socket.socket:
 def url_to_open(sock: socket.socket) -> str:
     """The address people open in a browser for the bound socket."""
     host, port = sock.getsockname()[:2]
-    if host in ("0.0.0.0", ""):
-        host = "127.0.0.1"
-    elif host == "::":
-        host = "::1"
-    if ":" in host:
-        host = f"[{host}]"
-    return f"http://{host}:{port}/"
+    return local_url(host, port)
+
+
+def local_url(host: str, port: int) -> str:
+    """The address to reach, from this machine, a service listening on `host`:`port` (every
+    address is reached through loopback)."""
+    host = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
