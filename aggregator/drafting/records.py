@@ -221,6 +221,9 @@ class Stub:
     state_changed_by: str | None = None
     quality: float | None = None
     """The extracted article's quality score, 0 to 1."""
+    version: int = 1
+    """Raised by every change of the stub (parts, state, category, title, a redraft): a desk
+    save names the version it was based on, and one based on an older version is refused."""
 
     def part(self, name: str) -> Part | None:
         return next((p for p in self.parts if p.name == name), None)

@@ -234,6 +234,7 @@ class StubQueue:
                 "updated_at": now,
                 "stale": changed,
                 "stale_reason": "source changed while the stub was drafted" if changed else None,
+                "version": stubs.c.version + 1,  # a desk save based on the old draft is stale
             }
             conn.execute(stubs.update().where(stubs.c.item_id == job.item_id).values(**values))
             if on_saved is not None:
@@ -269,7 +270,11 @@ class StubQueue:
             conn.execute(
                 stubs.update()
                 .where(stubs.c.item_id == item_id)
-                .values(parts=[p.to_json() for p in changed.parts], updated_at=now)
+                .values(
+                    parts=[p.to_json() for p in changed.parts],
+                    updated_at=now,
+                    version=stubs.c.version + 1,
+                )
             )
             if translate:
                 conn.execute(
@@ -396,4 +401,5 @@ def stub_of(r: sa.Row[Any]) -> Stub:
         state_changed_at=r.state_changed_at,
         state_changed_by=r.state_changed_by,
         quality=r.quality,
+        version=r.version,
     )

@@ -163,6 +163,8 @@ stubs = sa.Table(
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.Column("state_changed_at", UTCDateTime),
     sa.Column("state_changed_by", sa.Text),
+    sa.Column("version", sa.Integer, nullable=False, default=1, server_default="1"),
+    # Raised by every change of the stub; a desk save names the version it was based on.
     sa.Index(None, "work", "next_attempt_at"),
     # The digest's selection: newest changes first, by state and category, index-only. (No
     # index on state alone: without statistics SQLite would prefer it and sort every stub.)
