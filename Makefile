@@ -3,16 +3,21 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Every install is from a lock file with hashes (`make lock`, `make upgrade`); pyproject.toml
+# keeps the ranges. The editable install adds only aggregator itself, built by the locked
+# setuptools (no build isolation, so nothing unhashed is fetched for the build).
+LOCK := requirements-dev.lock
+LATEST := .venv-latest
 
-.PHONY: help install run fetch test check lint typecheck format bench clean
+.PHONY: help install run fetch test check lint typecheck format bench lock upgrade drift test-latest clean
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)  ## create .venv and install aggregator with its test tools
@@ -40,7 +45,7 @@ format: $(STAMP)  ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff check --fix aggregator tests bench
 
 bench: $(STAMP)  ## all benchmarks, each against its baselines in the same run (takes minutes)
-	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements-bench.lock
 	$(BIN)/python bench/fetch.py
 	$(BIN)/python bench/extract.py
 	$(BIN)/python bench/parse.py
@@ -49,5 +54,29 @@ bench: $(STAMP)  ## all benchmarks, each against its baselines in the same run (
 	$(BIN)/python bench/serve.py
 	$(BIN)/python bench/cluster.py
 
-clean:  ## remove the virtualenv and caches (keeps var/)
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+# The lock files are compiled for every Python that requires-python admits, on every platform,
+# with the build backend (from [build-system]) and pip in them. UV_FLAGS=--upgrade refreshes.
+BUILD_REQUIRES := $(BIN)/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], "pip", sep="\n")'
+COMPILE := $(BIN)/uv pip compile --quiet --universal --generate-hashes --custom-compile-command 'make lock' $(UV_FLAGS) pyproject.toml -
+
+lock:  ## bring the lock files in line with pyproject.toml, keeping the pins that still fit
+	$(BUILD_REQUIRES) | $(COMPILE) -o requirements.lock
+	$(BUILD_REQUIRES) | $(COMPILE) --extra dev -o requirements-dev.lock
+	$(BUILD_REQUIRES) | $(COMPILE) --extra dev --extra bench -o requirements-bench.lock
+
+upgrade:  ## refresh the lock files to the newest releases pyproject.toml allows, and install them
+	$(MAKE) lock UV_FLAGS=--upgrade
+	$(MAKE) install
+
+drift:  ## install the newest releases pyproject.toml allows in .venv-latest and list what moved
+	rm -rf $(LATEST)
+	$(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/pip install --quiet --upgrade pip
+	$(LATEST)/bin/pip install --quiet --upgrade -e '.[dev]'
+	$(LATEST)/bin/python .ci/drift.py $(LOCK)
+
+test-latest: drift  ## the whole test suite against the newest releases (does not touch .venv)
+	$(LATEST)/bin/pytest -q $(PYTEST_ARGS)
+
+clean:  ## remove the virtualenvs and caches (keeps var/)
+	rm -rf $(VENV) $(LATEST) .mypy_cache .ruff_cache .pytest_cache .hypothesis
