@@ -190,6 +190,7 @@ HOSTILE = {
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 @pytest.mark.parametrize("rules", [[COURIER], []], ids=["rule", "generic"])
+@pytest.mark.timeout(60)  # a hang fails here; the assertion inside bounds the time
 def test_hostile_pages_are_handled_quickly(name: str, rules: Sequence[SiteRule]) -> None:
     started = time.perf_counter()
     article = extract(HOSTILE[name], rules=rules)
@@ -208,6 +209,7 @@ def test_hostile_pages_are_handled_quickly(name: str, rules: Sequence[SiteRule])
         assert "A real paragraph of the story" in article.text
 
 
+@pytest.mark.timeout(60)  # a hang fails here; the assertion inside bounds the time
 def test_script_laden_page() -> None:
     for rules in ([COURIER], []):
         started = time.perf_counter()
@@ -238,6 +240,7 @@ def test_truncation_is_reported() -> None:
     ],
     ids=["utf8-as-latin1", "cp1252-replaced", "cp1252-surrogates", "utf16-as-latin1"],
 )
+@pytest.mark.timeout(60)  # a hang fails here; the assertion inside bounds the time
 def test_wrong_charset(decode: Callable[[str], str]) -> None:
     page = fixture("chain_article.html")
     started = time.perf_counter()

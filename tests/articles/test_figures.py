@@ -6,6 +6,8 @@ import dataclasses
 import json
 from pathlib import Path
 
+import pytest
+
 from aggregator.articles.chain import extract_article
 from aggregator.drafting.illustrations import find_illustrations
 
@@ -64,6 +66,7 @@ def test_addresses_that_are_not_addresses_are_dropped() -> None:
     assert 'src="https://courier.example/media/a-320.jpg"' in html
 
 
+@pytest.mark.timeout(60)  # a hang fails here; the assertion inside bounds the time
 def test_a_page_of_thousands_of_images_keeps_eight_quickly() -> None:
     import time
 

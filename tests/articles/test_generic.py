@@ -196,6 +196,7 @@ def _hostile_pages() -> dict[str, str]:
 
 
 @pytest.mark.parametrize("name", list(_hostile_pages()))
+@pytest.mark.timeout(60)  # a hang fails here; the assertion inside bounds the time
 def test_hostile_page_is_bounded(name: str) -> None:
     html = _hostile_pages()[name]
     start = time.perf_counter()

@@ -230,5 +230,6 @@ def test_every_language_partitions_the_text(text: str, language: str | None) -> 
     ],
     ids=lambda text: repr(text[:8]),
 )
+@pytest.mark.timeout(10)  # the slowest took 0.15 s on a busy 2-core machine
 def test_pathological_input_completes(text: str) -> None:
     _assert_partition(text, split_sentences(text))
