@@ -21,6 +21,10 @@ lock with that host's refreshes. Refreshes outrank them, so none waits behind th
     .venv/bin/python bench/cluster.py [--database-url URL] [--feeds 1000] [--hosts 50]
         [--latency 0.05] [--gap 0] [--concurrency 16] [--repeat 1] [--json figures.json]
         [--poll-seconds 0.5] [--workers 1,2] [--logs DIR] [--timeout 600] [--stall 60]
+        [--quick]
+
+`--quick` is 300 feeds on 30 hosts and one worker. CPU per refresh counts the aggregator
+processes (and their parser processes) and the PostgreSQL backends of the benchmark's database.
 
 The PostgreSQL URL defaults to $AGGREGATOR_TEST_DATABASE_URL; its database is emptied (schema
 `public` dropped) before each worker mode.
@@ -41,6 +45,7 @@ import threading
 import time
 import urllib.request
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -165,6 +170,48 @@ class TreeCpu(threading.Thread):
         return sum(self.ticks.values()) / CLOCK_TICKS
 
 
+class DatabaseCpu(threading.Thread):
+    """CPU of the PostgreSQL backends serving one database (their process title names it),
+    sampled from /proc: the share of the server the workers cost, without what other databases
+    on the same server (other people's tests) cost at the same time. A backend's CPU before the
+    span began is left out; one that ended between two samples counts up to its last sample."""
+
+    def __init__(self, database: str, interval: float = 0.1) -> None:
+        super().__init__(daemon=True)
+        self.marker = f" {database} ".encode()
+        self.interval = interval
+        self.start_ticks: dict[int, int] = {}
+        self.ticks: dict[int, int] = {}
+        self.done = threading.Event()
+        self.ignored: set[int] = set()
+        """The bench's own connections (its polling), not the workers'."""
+        self.start_ticks = dict(self.backends())
+
+    def backends(self) -> Iterator[tuple[int, int]]:
+        for pid, row in process_table().items():
+            if row.name != "postgres":
+                continue
+            with contextlib.suppress(OSError):
+                title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+                if self.marker in title + b" ":
+                    yield pid, row.own_ticks
+
+    def sample(self) -> float:
+        for pid, ticks in self.backends():
+            if pid not in self.ignored:
+                self.ticks[pid] = ticks - self.start_ticks.get(pid, 0)
+        return sum(self.ticks.values()) / CLOCK_TICKS
+
+    def run(self) -> None:
+        while not self.done.wait(self.interval):
+            self.sample()
+
+    def stop(self) -> float:
+        self.done.set()
+        self.join()
+        return self.sample()
+
+
 def postgresql_server_cpu_s() -> float | None:
     """CPU so far of the PostgreSQL servers on this machine (postmasters and their backends,
     ended ones included), or None when there is none to read."""
@@ -277,6 +324,9 @@ class Run:
     cpu_to_exit_s: float = 0.0
     """The same until they had exited (workers: after draining on SIGTERM)."""
     database_server_cpu_s: float | None = None
+    """Every PostgreSQL process on the machine: other databases' work included."""
+    database_cpu_s: float | None = None
+    """The backends serving the benchmark's database, the bench's own polling left out."""
     stored: Stored = field(default_factory=Stored)
     served: dict[str, int] = field(default_factory=dict)
     stop_s: float = 0.0
@@ -288,6 +338,15 @@ class Run:
     @property
     def items_per_s(self) -> float:
         return self.stored.items / self.wall_s if self.wall_s else 0.0
+
+    @property
+    def cpu_ms_per_refresh(self) -> float:
+        """Aggregator processes and this database's backends, per feed refreshed."""
+        return (self.cpu_s + (self.database_cpu_s or 0.0)) * 1000 / self.feeds
+
+    @property
+    def database_ms_per_refresh(self) -> float | None:
+        return None if self.database_cpu_s is None else self.database_cpu_s * 1000 / self.feeds
 
     @property
     def steady_feeds_per_s(self) -> float:
@@ -350,8 +409,12 @@ def run_workers(
     engine = create_engine(args.database_url)
     processes: list[subprocess.Popen[bytes]] = []
     sampler = TreeCpu()
+    database = DatabaseCpu(str(engine.url.database))
+    with engine.connect() as conn:  # the polling connection, kept by the pool
+        database.ignored.add(conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
     try:
         before, cpu0, db0 = site.stats(), children_cpu_s(), postgresql_server_cpu_s()
+        database.start()
         started = time.perf_counter()
         for log in logs:
             with log.open("wb") as out:
@@ -363,6 +426,7 @@ def run_workers(
         wait_until_checked(engine, len(urls), processes, logs, args)
         run.wall_s = time.perf_counter() - started
         run.cpu_s = sampler.sample()
+        run.database_cpu_s = database.stop()
         db1 = postgresql_server_cpu_s()
         if db0 is not None and db1 is not None:
             run.database_server_cpu_s = db1 - db0
@@ -370,6 +434,8 @@ def run_workers(
         run.stored = read_stored(engine)
         run.stop_s = stop_workers(processes, logs)
     finally:
+        if database.is_alive():
+            database.stop()
         sampled = sampler.stop() if sampler.is_alive() else 0.0
         end_processes(processes, sampler)
         engine.dispose()
@@ -518,7 +584,34 @@ def print_report(runs: list[Run], args: argparse.Namespace) -> None:
         figures = f"{r.stored.items:>7}{r.served['ok']:>6}{r.served['not_modified']:>5}"
         figures += f"{r.stored.failed:>7}{r.cpu_to_exit_s:>12.2f}{db:>14}{stop:>8}"
         print(f"{r.mode:<26}{figures}  {jobs}")
+    print_cpu_per_refresh(best, embedded)
     print_notes(runs)
+
+
+def print_cpu_per_refresh(best: list[Run], embedded: Run | None) -> None:
+    """Milliseconds of CPU per feed refreshed, and the issue's bounds checked against the
+    embedded run of the same invocation."""
+    print(f"\n{'CPU per refresh, ms':<26}{'aggregator':>11}{'database':>10}{'total':>8}", end="")
+    print(f"{'total vs embedded':>19}")
+    base = embedded.cpu_ms_per_refresh if embedded else 0.0
+    for r in best:
+        db = r.database_ms_per_refresh
+        x = f"{r.cpu_ms_per_refresh / base:.2f}x" if base else ""
+        figures = f"{r.cpu_s * 1000 / r.feeds:>11.1f}{'' if db is None else f'{db:.1f}':>10}"
+        print(f"{r.mode:<26}{figures}{r.cpu_ms_per_refresh:>8.1f}{x:>19}")
+    one = next((r for r in best if r.mode.startswith("1 worker")), None)
+    if embedded is None or one is None:
+        return
+    speed = ratio(one, embedded) or 0.0
+    cost = one.cpu_ms_per_refresh / base if base else 0.0
+    db = one.database_ms_per_refresh
+    print("\nissue 17, one worker against embedded in this run:")
+    print(f"  feeds/s {speed:.2f}x (>= 0.8x: {'yes' if speed >= 0.8 else 'NO'})")
+    print(f"  CPU per refresh {cost:.2f}x (<= 1.3x: {'yes' if cost <= 1.3 else 'NO'})")
+    if db is not None:
+        ok = "yes" if db <= 3 else "NO"
+        ceiling = f"{1000 / db:.0f}" if db else "unbounded"
+        print(f"  database {db:.2f} ms per refresh (<= 3 ms: {ok}), {ceiling} refreshes/s per core")
 
 
 def print_notes(runs: list[Run]) -> None:
@@ -529,6 +622,8 @@ def print_notes(runs: list[Run]) -> None:
     print("CPU s: user+sys of the aggregator processes and their children until then; to exit:")
     print("  until they exited (workers: after SIGTERM and draining)")
     print("PG server CPU: every PostgreSQL process on this machine over the same span as CPU s")
+    print("  (others' databases included); database: only the backends serving this database")
+    print("  (the bench's polling left out), sampled from /proc every 0.1 s")
     print("200/304: responses the site served; errors: feeds with last_error set")
     print("queue left: procrastinate_jobs after the workers stopped (the articles queue is")
     print("  extraction, which these workers do not take)")
@@ -548,6 +643,8 @@ def write_json(path: Path, runs: list[Run], args: argparse.Namespace) -> None:
             "items_per_s": run.items_per_s,
             "steady_feeds_per_s": run.steady_feeds_per_s,
             "feeds_per_s_vs_embedded": ratio(run, embedded),
+            "cpu_ms_per_refresh": run.cpu_ms_per_refresh,
+            "database_ms_per_refresh": run.database_ms_per_refresh,
         }
         return asdict(run) | derived
 
@@ -586,9 +683,16 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--stall", type=float, default=60.0, help="fail when no feed is checked this long"
     )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="300 feeds on 30 hosts, one worker only: a minute or so",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--logs", type=Path, help="keep configs and logs here (default: removed)")
     args = parser.parse_args()
+    if args.quick:
+        args.feeds, args.hosts, args.workers = 300, 30, [1]
     if not args.database_url:
         parser.exit(
             2,
