@@ -1,7 +1,9 @@
 """The embedded service: one process, one event loop, hosting the scheduler and the web server.
 
-APScheduler 3 runs a few fixed jobs (the jittered tick, the digest, the cleanup); per-feed
-timing lives in the store. uvicorn serves the digest feeds, the editors' pages and the API.
+APScheduler 3 runs a few fixed jobs (the jittered fetch tick, extraction, drafting, the digest,
+the cleanup); per-feed timing lives in the store. The fetch tick never waits for extraction or
+drafting, which are woken when work arrives (`aggregator.service.stages`). uvicorn serves the
+digest feeds, the editors' pages and the API.
 
 With PostgreSQL the work goes to `aggregator worker` processes instead: no tick is scheduled,
 "fetch now" queues refresh tasks, and `[workers].in_service` runs a worker in this process too.
@@ -61,6 +63,7 @@ def _schedule(scheduler: Any, service: Service, config: Config) -> None:
     settings = config.settings
     now = datetime.now(UTC)
     tick = settings.tick_seconds
+    # However late the loop gets to a run (the default grace is 1 s), it still runs, once.
     scheduler.add_job(
         service.tick,
         "interval",
@@ -69,8 +72,23 @@ def _schedule(scheduler: Any, service: Service, config: Config) -> None:
         next_run_time=now,
         max_instances=1,
         coalesce=True,
+        misfire_grace_time=None,
         id="tick",
     )
+    # Extraction and drafting run when woken by the stage before them; the interval picks up
+    # retries and queued redos. Started with the tick: a backlog left by the last run is taken.
+    for stage in (service.extraction, service.drafting):
+        scheduler.add_job(
+            stage.run,
+            "interval",
+            seconds=tick,
+            next_run_time=now,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+            id=stage.job_id,
+        )
+        stage.scheduler = scheduler
     scheduler.add_job(
         service.digest,
         "interval",

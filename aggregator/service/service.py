@@ -1,8 +1,11 @@
-"""The service's units of work: the tick, a fetch asked for from the web page, the digest and
-the cleanup. Each is logged as one event; each failure is logged and the next run tries again.
+"""The service's units of work: the fetch tick, a fetch asked for from the web page, the
+extraction and drafting passes, the digest and the cleanup. Each is logged as one event; each
+failure is logged and the next run tries again.
 
-Work that touches feeds runs one at a time (a tick and a "fetch now" never refresh the same feed
-twice at once). Every running job is tracked so that shutdown can let it finish.
+Fetching, extraction and drafting do not wait for each other (`aggregator.service.stages`): a
+fetch that stored new items wakes extraction, an extracted article wakes drafting. Work that
+touches feeds runs one at a time (a tick and a "fetch now" never refresh the same feed twice at
+once). Every running job is tracked so that shutdown can let it finish.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 from aggregator.app import App
 from aggregator.logs import get_logger
 from aggregator.service.metrics import Metrics
+from aggregator.service.stages import Stage
 
 
 class Service:
@@ -26,6 +30,8 @@ class Service:
         self.running: set[asyncio.Task[Any]] = set()
         self.feed_work = asyncio.Lock()
         self.accepting = True
+        self.extraction = Stage("extract", self.extract)
+        self.drafting = Stage("draft", self.draft)
 
     def _track(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None] | None:
         if not self.accepting:
@@ -37,45 +43,90 @@ class Service:
         return task
 
     async def tick(self) -> None:
-        """One pass: the due feeds, then the articles and stubs waiting (scheduled job)."""
-        task = self._track(self._pass((), due_only=True, event="tick.done"))
+        """One fetch pass over the due feeds (scheduled job); extraction and drafting are
+        jobs of their own."""
+        task = self._track(self._fetch((), due_only=True, event="tick.done"))
         if task is not None:
             await asyncio.shield(task)
 
     def fetch_now(self, names: Sequence[str]) -> None:
         """Fetch the named feeds (every enabled feed when empty) now, in the background."""
-        self._track(self._pass(tuple(names), due_only=False, event="fetch.done"))
+        self._track(self._fetch(tuple(names), due_only=False, event="fetch.done"))
 
-    async def _pass(self, names: tuple[str, ...], *, due_only: bool, event: str) -> None:
+    async def _fetch(self, names: tuple[str, ...], *, due_only: bool, event: str) -> None:
         started = time.perf_counter()
         async with self.feed_work:
-            try:  # each stage returns at once when the app's stop is set
+            try:  # returns at once when the app's stop is set
                 reports = await self.app.fetch(names, due_only=due_only)
-                articles = await self.app.extract()
-                drafts = await self.app.draft()
             except Exception:  # the service outlives a bad pass
                 self.log.exception(event.replace(".done", ".failed"), feeds=list(names))
                 return
         seconds = time.perf_counter() - started
+        if any(r.new_items or r.changed_items for r in reports):
+            self.extraction.wake()
         outcomes = Counter(r.outcome.value for r in reports)
         self.metrics.fetches.update(outcomes)
         self.metrics.items["new"] += sum(r.new_items for r in reports)
         self.metrics.items["changed"] += sum(r.changed_items for r in reports)
-        self.metrics.extractions.update(articles.methods)
-        self.metrics.extractions["retry"] += articles.retrying
-        self.metrics.drafts.update(drafts.outcomes)
         self.metrics.record_tick(seconds)
-        if reports or articles.stored or articles.retrying or drafts.outcomes:
+        if reports:
             self.log.info(
                 event,
                 feeds=len(reports),
                 new=sum(r.new_items for r in reports),
                 changed=sum(r.changed_items for r in reports),
-                articles=articles.stored,
-                articles_to_retry=articles.retrying,
-                stubs=drafts.drafted,
                 seconds=round(seconds, 3),
                 **outcomes,
+            )
+
+    async def extract(self) -> None:
+        """Extract the articles due, until none is left (scheduled job, woken by fetches)."""
+        task = self._track(self._extract())
+        if task is not None:
+            await asyncio.shield(task)
+
+    async def _extract(self) -> None:
+        started = time.perf_counter()
+
+        def extracted(outcome: str) -> None:
+            if outcome not in ("retry", "stopped"):
+                self.drafting.wake()  # drafting starts with the first article, not the last
+
+        try:
+            articles = await self.app.extract(extracted)
+        except Exception:
+            self.log.exception("extraction.failed")
+            return
+        self.metrics.extractions.update(articles.methods)
+        self.metrics.extractions["retry"] += articles.retrying
+        if articles.stored or articles.retrying:
+            self.log.info(
+                "extraction.done",
+                articles=articles.stored,
+                articles_to_retry=articles.retrying,
+                seconds=round(time.perf_counter() - started, 3),
+            )
+
+    async def draft(self) -> None:
+        """Draft the stubs due, until none is left (scheduled job, woken by extraction)."""
+        task = self._track(self._draft())
+        if task is not None:
+            await asyncio.shield(task)
+
+    async def _draft(self) -> None:
+        started = time.perf_counter()
+        try:
+            drafts = await self.app.draft()
+        except Exception:
+            self.log.exception("drafting.failed")
+            return
+        self.metrics.drafts.update(drafts.outcomes)
+        if drafts.outcomes:
+            self.log.info(
+                "drafting.done",
+                stubs=drafts.drafted,
+                seconds=round(time.perf_counter() - started, 3),
+                **drafts.outcomes,
             )
 
     async def digest(self) -> None:

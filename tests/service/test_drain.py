@@ -148,11 +148,13 @@ def test_sigterm_with_a_stub_backlog_and_a_hung_feed_exits_well_inside_the_grace
     assert seconds < 10, f"exited {seconds:.1f} s after SIGTERM (grace {GRACE:.0f} s)"
     assert service.named("service.draining")
     assert service.named("feed.stopped") == [{**service.named("feed.stopped")[0], "feed": "hung"}]
-    assert not service.named("stub.drafted"), "no stub was claimed after the signal"
+    # Drafting does not wait for the hung feed; after the signal, only the stub in flight.
+    assert len(service.after("service.draining", "stub.drafted")) <= 1
     assert not service.named("service.drain_timeout")
+    drafted = len(service.named("stub.drafted"))
     by_work, due = queue_state(config)
-    assert by_work.get("queued") == STORIES
-    assert due["stubs"] == STORIES
+    assert by_work.get("queued", 0) == STORIES - drafted
+    assert due["stubs"] == STORIES - drafted
 
 
 def test_sigterm_while_drafting_finishes_the_stub_in_flight_and_gives_back_the_batch(
