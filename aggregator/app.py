@@ -29,6 +29,7 @@ from aggregator.net.robots import RobotsCache
 from aggregator.records import FeedToFetch, RefreshReport
 from aggregator.stopping import Stop
 from aggregator.storage.articles import ArticleQueue
+from aggregator.storage.engine import sqlite_file
 from aggregator.storage.ledger import Ledger
 from aggregator.storage.opening import open_store
 from aggregator.storage.related import RelatedIndex
@@ -44,20 +45,38 @@ def utc_now() -> datetime:
 
 
 class Database:
-    """Runs store calls off the event loop, which never waits on the database: on one thread
-    for SQLite (a single writer), on a few for PostgreSQL."""
+    """Runs store calls off the event loop, which never waits on the database. `run` is for
+    anything that may write: on one thread for SQLite (a single writer; the writes keep their
+    order), on a few for PostgreSQL. `read` is for calls that only read: on a small pool of
+    their own, so the desk's pages neither queue behind a draft pass's writes nor behind each
+    other (SQLite in WAL mode lets readers run beside the writer)."""
+
+    READERS = 4
 
     def __init__(self, store: Store) -> None:
         self.store = store
         # SQLite: one writer at a time anyway. PostgreSQL: a worker's tasks overlap their
         # queries (the engine's pool holds 5 connections, and may open 10 more).
-        threads = 1 if store.engine.dialect.name == "sqlite" else 4
+        sqlite = store.engine.dialect.name == "sqlite"
+        threads = 1 if sqlite else 4
         self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="aggregator-db")
+        # An in-memory SQLite database is one connection's own: its reads stay on the writer.
+        shared = not sqlite or sqlite_file(store.engine.url) is not None
+        self.readers = (
+            ThreadPoolExecutor(max_workers=self.READERS, thread_name_prefix="aggregator-db-read")
+            if shared
+            else self.executor
+        )
 
     async def run(self, fn: Callable[..., T], /, *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
 
+    async def read(self, fn: Callable[..., T], /, *args: Any) -> T:
+        """`fn(*args)`, which only reads, on a reader thread."""
+        return await asyncio.get_running_loop().run_in_executor(self.readers, fn, *args)
+
     def close(self) -> None:
+        self.readers.shutdown(wait=True)
         self.executor.shutdown(wait=True)
         self.store.close()
 

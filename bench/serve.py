@@ -1,22 +1,25 @@
-"""Serving the digest: requests/s of `/digest.atom` answered 200 and 304, against a static route.
+"""Serving the digest and the desk: requests/s of `/digest.atom` answered 200 and 304, of the
+stub list (page and API, summaries and full stubs, unfiltered and filtered), against a static
+route.
 
 Run by hand: `.venv/bin/python bench/serve.py [--stubs 10000] [--seconds 10] [--concurrency 8]
-[--json figures.json]`. A temporary SQLite store gets `--stubs` drafted stubs (feeds, items,
-articles and stubs rows inserted in bulk; parts shaped like the finished example page, about
-4 KB of JSON each), their changes spread over the last 30 days, so the default 14-day window
-selects about half of them. The app is served by uvicorn on 127.0.0.1 in a child process, with
-one more route: `/static.atom`, the same bytes as the first page prebuilt in memory (and a 304
-for a matching If-None-Match), which is the baseline every figure is divided by.
+[--quick] [--json figures.json]` (`--quick`: 3 s per figure). A temporary SQLite store gets
+`--stubs` drafted stubs (feeds, items, articles and stubs rows inserted in bulk; parts shaped like
+the finished example page, about 4 KB of JSON each), their changes spread over the last 30 days,
+so the default 14-day window selects about half of them. The app is served by uvicorn on
+127.0.0.1 in a child process, with one more route: `/static.atom`, the same bytes as the first
+page prebuilt in memory (and a 304 for a matching If-None-Match), which is the baseline every
+figure is divided by.
 
 Measured with `--concurrency` httpx clients for `--seconds` each: the static route (200 and
 304), `/digest.atom` unconditional (200: served from the recent builds), conditional (304:
 one aggregate query, no build) and every page in turn (200 with a build per request, as the
-pages outnumber the builds kept). Also the time to build the first page once, in this process:
-cold (fresh engine, first query and first render) and warm (median of 5), split into the
-selection's state, the page read and the writing of the document; and SQLite's query plans.
-
-Everything runs twice: on the schema as it is, then with an index on the stubs' `updated_at`
-(and the filtered columns), to show what such an index would change.
+pages outnumber the builds kept); the desk's list: `/stubs`, `/stubs` filtered by state and
+category, `/api/stubs?limit=50` (summaries), the same filtered, and `?parts=1` (full stubs), each
+with the size of one answer. Also the time to build the first page once, in this process: cold
+(fresh engine, first query and first render) and warm (median of 5), split into the selection's
+state, the page read and the writing of the document; and SQLite's query plans of the digest and
+of the list.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ from aggregator.digest.build import DigestMaker
 from aggregator.digest.cache import EntryCache
 from aggregator.digest.views import DigestView
 from aggregator.drafting.records import MACHINE_DRAFT, PREPARED, TO_WRITE, Entry, Part
+from aggregator.storage.desk import Desk, StubFilter
 from aggregator.storage.digest import digest_page, digest_state
 from aggregator.storage.store import Store
 from aggregator.storage.tables import articles, feeds, items, stubs
@@ -93,7 +97,17 @@ WORDS = (
     "week",
     "year",
 )
-INDEX = "CREATE INDEX bench_stubs_digest ON stubs (updated_at, state, category, drafted_at)"
+
+
+DESK = {
+    "/stubs": "/stubs",
+    "/stubs filtered": "/stubs?state=reviewed&category=World",
+    "/api/stubs?limit=50": "/api/stubs?limit=50",
+    "/api/stubs filtered": "/api/stubs?limit=50&state=reviewed&category=World",
+    "/api/stubs?limit=50&parts=1": "/api/stubs?limit=50&parts=1",
+}
+"""The desk's list as editors and scripts ask for it."""
+FILTERED = StubFilter(states=("reviewed",), categories=("World",))
 
 
 def sentence(rng: random.Random, words: int = 14) -> str:
@@ -362,6 +376,25 @@ def build_figures(config_path: Path) -> dict[str, Any]:
         store.close()
 
 
+def list_plans(config_path: Path) -> dict[str, list[str]]:
+    """SQLite's plans of the statements one `/stubs` request runs, unfiltered and filtered."""
+    from aggregator.web.pages_stubs import read_listing
+
+    store = Store.open(load_config(config_path).settings.database_url)
+    desk = Desk(store)
+    plans: dict[str, list[str]] = {}
+    try:
+        for label, where in (("", StubFilter()), ("filtered ", FILTERED)):
+            statements = captured_sql(store, lambda w=where: read_listing(desk, w, 1))
+            for n, (statement, params) in enumerate(statements):
+                with store.engine.connect() as conn:
+                    rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params).all()
+                plans[f"{label}/stubs {n + 1}"] = [row[-1] for row in rows]
+        return plans
+    finally:
+        store.close()
+
+
 def measure(
     config_path: Path, port: int, seconds: float, workers: int, pages: int
 ) -> dict[str, Any]:
@@ -393,14 +426,16 @@ def measure(
         figures["digest 200 (built, pages 1..N)"] = run(
             lambda n: f"/digest.atom?page={n % pages + 1}", {}
         )
+        for scenario, path in DESK.items():
+            figures[scenario] = run(lambda n, p=path: p, {})
+            figures[scenario]["bytes"] = len(httpx.get(base + path, timeout=30).content)
         return figures
     finally:
         child.terminate()
         child.wait(timeout=30)
 
 
-def report(name: str, build: dict[str, Any], served: dict[str, Any]) -> None:
-    print(f"\n== {name}")
+def report(build: dict[str, Any], served: dict[str, Any]) -> None:
     print(
         f"selection {build['selected']} stubs; first page {build['entries']} entries, "
         f"{build['bytes'] / 1024:.0f} KiB; reading the last page {build['last_page_read_ms']} ms"
@@ -409,12 +444,15 @@ def report(name: str, build: dict[str, Any], served: dict[str, Any]) -> None:
         print(f"  {key:>20}: cold {ms['cold']:7.1f} ms   warm {ms['warm']:7.1f} ms")
     for kind, plan in build["plans"].items():
         print(f"  plan ({kind}): " + "; ".join(plan))
+    for kind, plan in build["list_plans"].items():
+        print(f"  plan ({kind}): " + "; ".join(plan))
     for scenario, figures in served.items():
         baseline = served["static 304" if "304" in scenario else "static 200"]["rps"]
+        size = f"  {figures['bytes'] / 1024:.0f} KiB" if "bytes" in figures else ""
         print(
-            f"  {scenario:<31} {figures['rps']:7.1f} req/s  x{figures['rps'] / baseline:5.2f} "
+            f"  {scenario:<34} {figures['rps']:7.1f} req/s  x{figures['rps'] / baseline:5.2f} "
             f"of static  p50 {figures['p50_ms']:6.1f} ms  p99 {figures['p99_ms']:6.1f} ms  "
-            f"{figures['statuses']}"
+            f"{figures['statuses']}{size}"
         )
 
 
@@ -423,35 +461,32 @@ def main() -> None:
     parser.add_argument("--stubs", type=int, default=10_000)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--quick", action="store_true", help="3 s per figure")
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--serve", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve is not None:
         serve(args.serve)
         return
-    figures: dict[str, Any] = {}
+    seconds = 3.0 if args.quick else args.seconds
     with tempfile.TemporaryDirectory(prefix="aggregator-serve-") as folder:
         port = free_port()
         config_path = write_config(Path(folder), port)
         store = Store.open(load_config(config_path).settings.database_url)
         started = time.perf_counter()
         seed(store, args.stubs, datetime.now(UTC))
+        store.close()
         print(
             f"{args.stubs} stubs stored in {time.perf_counter() - started:.1f} s; "
-            f"{args.concurrency} clients, {args.seconds:g} s per figure"
+            f"{args.concurrency} clients, {seconds:g} s per figure"
         )
-        for name, change in (("schema as it is", None), ("with an index on updated_at", INDEX)):
-            if change is not None:
-                with store.writing() as conn:
-                    conn.exec_driver_sql(change)
-                    conn.exec_driver_sql("ANALYZE")
-            build = build_figures(config_path)
-            pages = -(-build["selected"] // load_config(config_path).digest.limit)
-            served = measure(config_path, port, args.seconds, args.concurrency, pages)
-            report(name, build, served)
-            figures[name] = {"build": build, "served": served}
-        store.close()
+        build = build_figures(config_path)
+        build["list_plans"] = list_plans(config_path)
+        pages = -(-build["selected"] // load_config(config_path).digest.limit)
+        served = measure(config_path, port, seconds, args.concurrency, pages)
+        report(build, served)
     if args.json is not None:
+        figures = {"build": build, "served": served}
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql.util import find_tables
 
 from aggregator.drafting.editing import edit_part
 from aggregator.drafting.records import (
@@ -28,6 +29,7 @@ from aggregator.drafting.records import (
 )
 from aggregator.errors import AggregatorError
 from aggregator.storage.stubs import STUB_QUERY, stub_of
+from aggregator.storage.summaries import SUMMARY_QUERY, StubSummary, summary_of
 from aggregator.storage.tables import articles, feeds, items, stub_events, stubs
 
 MAX_PART_CHARS = 50_000
@@ -84,18 +86,30 @@ class Desk:
         self.store = store
 
     def find(self, where: StubFilter, *, limit: int = 50, offset: int = 0) -> list[Stub]:
-        """Stubs matching `where`, newest drafts first."""
-        query = _filtered(STUB_QUERY, where).order_by(
-            stubs.c.drafted_at.desc(), stubs.c.item_id.desc()
-        )
+        """Stubs matching `where`, newest drafts first, with their parts."""
         with self.store.engine.connect() as conn:
-            rows = conn.execute(query.limit(limit).offset(offset))
+            rows = conn.execute(_listed(STUB_QUERY, where, limit, offset))
             return [stub_of(r) for r in rows]
 
-    def count(self, where: StubFilter) -> int:
-        query = _filtered(STUB_QUERY, where).with_only_columns(sa.func.count())
+    def find_summaries(
+        self, where: StubFilter, *, limit: int = 50, offset: int = 0
+    ) -> list[StubSummary]:
+        """The same stubs as `find`, in the same order, as list rows without their parts."""
         with self.store.engine.connect() as conn:
-            return int(conn.execute(query).scalar_one())
+            rows = conn.execute(_listed(SUMMARY_QUERY, where, limit, offset))
+            return [summary_of(r) for r in rows]
+
+    def count(self, where: StubFilter) -> int:
+        with self.store.engine.connect() as conn:
+            return int(conn.execute(_counted(where, sa.func.count())).scalar_one())
+
+    def count_by_state(self, where: StubFilter) -> dict[str, int]:
+        """How many stubs of each state match `where` apart from its states, in one query."""
+        counts = [sa.func.count().filter(stubs.c.state == state) for state in STATES]
+        query = _counted(replace(where, states=()), *counts)  # one pass, no sort to group
+        with self.store.engine.connect() as conn:
+            row = conn.execute(query).one()
+        return {state: int(n) for state, n in zip(STATES, row, strict=True)}
 
     def facets(self) -> dict[str, list[str]]:
         """The values the list can be filtered by: feeds, categories and languages in use."""
@@ -200,6 +214,30 @@ class Desk:
                 .order_by(stub_events.c.at, stub_events.c.id)
             )
             return [Event(r.at, r.who, r.action, r.detail) for r in rows]
+
+
+def _listed(query: sa.Select[Any], where: StubFilter, limit: int, offset: int) -> sa.Select[Any]:
+    """A page of `query` (full stubs or summaries) filtered by `where`, newest drafts first
+    (the order the index on `drafted_at` keeps)."""
+    ordered = _filtered(query, where).order_by(stubs.c.drafted_at.desc(), stubs.c.item_id.desc())
+    return ordered.limit(limit).offset(offset)
+
+
+def _counted(where: StubFilter, *columns: sa.ColumnElement[Any]) -> sa.Select[Any]:
+    """`columns` over the drafted stubs matching `where`, joined only to the tables its
+    conditions name: a count needs no feed, item or article of a stub otherwise (each stub has
+    one item and feed, at most one article), and 10,000 joined rows cost 10 times as much."""
+    probe = _filtered(sa.select(stubs.c.item_id), where).whereclause
+    named = set(find_tables(probe, check_columns=True)) if probe is not None else set()
+    source: sa.FromClause = stubs
+    if named & {items, feeds}:
+        source = source.join(items, items.c.id == stubs.c.item_id)
+    if feeds in named:
+        source = source.join(feeds, feeds.c.id == items.c.feed_id)
+    if articles in named:
+        source = source.outerjoin(articles, articles.c.item_id == stubs.c.item_id)
+    query = sa.select(*columns).select_from(source).where(stubs.c.drafted_at.is_not(None))
+    return _filtered(query, where)
 
 
 def _filtered(query: sa.Select[Any], where: StubFilter) -> sa.Select[Any]:

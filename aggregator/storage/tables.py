@@ -169,6 +169,16 @@ stubs = sa.Table(
     # The digest's selection: newest changes first, by state and category, index-only. (No
     # index on state alone: without statistics SQLite would prefer it and sort every stub.)
     sa.Index(None, "updated_at", "state", "category", "drafted_at"),
+    # The desk's list: newest drafts first, its filters and counts read in the index.
+    sa.Index(
+        "ix_stubs_desk_list",
+        "drafted_at",
+        "item_id",
+        "state",
+        "category",
+        "source_language",
+        "stale",
+    ),
 )
 
 article_terms = sa.Table(

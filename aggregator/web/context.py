@@ -26,3 +26,7 @@ class WebContext:
     async def db(self, fn: Callable[..., Any], /, *args: Any) -> Any:
         """Run a store call on the database thread: handlers never block the event loop."""
         return await self.app.db.run(fn, *args)
+
+    async def read(self, fn: Callable[..., Any], /, *args: Any) -> Any:
+        """Run a store call that only reads on a reader thread (`Database.read`)."""
+        return await self.app.db.read(fn, *args)

@@ -52,7 +52,7 @@ def routes(ctx: WebContext) -> list[Route]:
 
     async def categories_of(slug: str) -> tuple[str, ...]:
         names = matching_categories(slug, maker.categories)
-        return names or matching_categories(slug, await ctx.db(stub_categories, store))
+        return names or matching_categories(slug, await ctx.read(stub_categories, store))
 
     async def serve(request: Request, view_format: str, slug: str | None) -> Response:
         page = _page_number(request.query_params.get("page"))
@@ -66,7 +66,7 @@ def routes(ctx: WebContext) -> list[Route]:
         view = DigestView(view_format, slug, categories, page)
         now = ctx.app.clock()
         query = maker.query(view, now)
-        state = await ctx.db(digest_state, store, query)
+        state = await ctx.read(digest_state, store, query)
         if page > last_page(state.count, maker.settings.limit):
             return PlainTextResponse(f"the digest has no page {page}", status_code=404)
         coded = accepts_gzip(request.headers.get("accept-encoding"))
@@ -83,7 +83,7 @@ def routes(ctx: WebContext) -> list[Route]:
             return Response(status_code=304, headers=headers(etag, state.newest, coded))
 
         async def build() -> Rendered:
-            selected = await ctx.db(digest_page, store, query)
+            selected = await ctx.read(digest_page, store, query)
             return await run_in_threadpool(maker.render, selected, view, entries)
 
         async def build_gzipped() -> Rendered:

@@ -86,7 +86,7 @@ class HealthCheck:
             if problem is not None:
                 return Health(False, problem)
         try:
-            newest: int | None = await self.ctx.db(desk_read, store)
+            newest: int | None = await self.ctx.read(desk_read, store)
         except Exception as exc:  # any failure to read is "not healthy", with its reason
             return Health(False, reason_of(exc))
         checked = await self.refresh()

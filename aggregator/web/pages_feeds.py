@@ -47,7 +47,7 @@ def routes(ctx: WebContext) -> list[Route]:
 
 
 async def _show(request: Request, ctx: WebContext, refusal: Refusal | None = None) -> Response:
-    rows: list[FeedRow] = await ctx.db(ctx.app.store.feed_rows)
+    rows: list[FeedRow] = await ctx.read(ctx.app.store.feed_rows)
     return render(
         request,
         ctx,

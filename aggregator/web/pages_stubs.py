@@ -1,16 +1,15 @@
 """The editors' stub pages: the filtered list, and one stub beside its source with a form for
 each part and buttons for the states it may move to.
 
-Everything a page shows is read in one trip to the database thread. The stub's rendering comes
-from `render_html`, which escapes and sanitises it; it is the only markup the templates do not
-escape. A refused change shows the page again with the reason (and what the editor typed), with
-400 for a request that cannot work as sent, 404 for a missing stub or part and 409 for one the
-stub's state does not allow.
+Everything a page shows is read in one trip to a reader thread (`Database.read`); the list
+reads summaries, not parts. The stub's rendering comes from `render_html`, which escapes and
+sanitises it; it is the only markup the templates do not escape. A refused change shows the
+page again with the reason (and what the editor typed), with 400 for a request that cannot
+work as sent, 404 for a missing stub or part and 409 for one the stub's state does not allow.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 import re
@@ -27,6 +26,7 @@ from aggregator.drafting.records import HEADINGS, STATES, Stub
 from aggregator.drafting.render import render_html
 from aggregator.sanitize import safe_http_url
 from aggregator.storage.desk import TRANSITIONS, Desk, DeskError, Event, Source, StubFilter
+from aggregator.storage.summaries import StubSummary
 from aggregator.web.actions import INVALID, Refusal, allowed_categories, edit_part, move_stub
 from aggregator.web.context import WebContext
 from aggregator.web.filters import BadQuery, filter_params, read_filter, read_page_number
@@ -38,7 +38,7 @@ _PARAGRAPHS = re.compile(r"\n\s*")
 
 @dataclass(frozen=True, slots=True)
 class Listing:
-    stubs: list[Stub]
+    stubs: list[StubSummary]
     total: int
     by_state: dict[str, int]
     """How many stubs of each state match the other filters."""
@@ -55,12 +55,14 @@ class StubView:
 
 
 def read_listing(desk: Desk, where: StubFilter, page: int) -> Listing:
+    by_state = desk.count_by_state(where)
+    total = sum(n for s, n in by_state.items() if not where.states or s in where.states)
     return Listing(
-        stubs=desk.find(where, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE),
-        total=desk.count(where),
-        by_state={s: desk.count(dataclasses.replace(where, states=(s,))) for s in STATES},
+        stubs=desk.find_summaries(where, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE),
+        total=total,
+        by_state=by_state,
         facets=desk.facets(),
-        empty=desk.count(StubFilter()) == 0,
+        empty=total == 0 and desk.count(StubFilter()) == 0,
     )
 
 
@@ -148,7 +150,7 @@ async def _list(
     status: int = 200,
     error: str | None = None,
 ) -> Response:
-    listing: Listing = await ctx.db(read_listing, ctx.desk, where, page)
+    listing: Listing = await ctx.read(read_listing, ctx.desk, where, page)
     pages = max(1, math.ceil(listing.total / PAGE_SIZE))
     params = filter_params(where)
     without_state = [(k, v) for k, v in params if k != "state"]
@@ -180,7 +182,7 @@ async def _show(
     editor: str | None = None,
 ) -> Response:
     try:
-        view: StubView = await ctx.db(read_stub_view, ctx.desk, item_id)
+        view: StubView = await ctx.read(read_stub_view, ctx.desk, item_id)
     except DeskError:
         return _missing(request, ctx, str(item_id))
     status = 200
