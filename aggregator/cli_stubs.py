@@ -71,9 +71,9 @@ def stubs(
         if fmt == "table":
             _table(found, queue.counts())
         else:
-            from aggregator.web.api_json import stub_json
+            from aggregator.web.api_answers import Stub as StubAnswer
 
-            write_json((stub_json(stub) for stub in found), fmt)
+            write_json((StubAnswer.of(stub).model_dump(mode="json") for stub in found), fmt)
     finally:
         store.close()
 

@@ -13,9 +13,11 @@ too large, 415 not JSON, 422 JSON that does not say what is needed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Match, Route
@@ -24,6 +26,7 @@ from aggregator.drafting.records import Stub
 from aggregator.net.headers import media_type
 from aggregator.storage.desk import Desk, DeskError, Event, Source, StubFilter
 from aggregator.storage.store import FeedRow
+from aggregator.web import api_operations as described_as
 from aggregator.web.actions import (
     Refusal,
     allowed_categories,
@@ -32,21 +35,34 @@ from aggregator.web.actions import (
     move_stub,
     start_fetch,
 )
-from aggregator.web.api_json import event_json, feed_json, source_json, stub_json
+from aggregator.web.api_answers import (
+    Answer,
+    ArticleQueued,
+    Error,
+    Events,
+    Feed,
+    Feeds,
+    FetchStarted,
+    StubList,
+    StubWithSource,
+)
+from aggregator.web.api_answers import Event as EventAnswer
+from aggregator.web.api_answers import Stub as StubAnswer
+from aggregator.web.api_bodies import DEFAULT_LIMIT, MAX_LIMIT, Empty, PartEdit, StateMove
+from aggregator.web.api_errors import refusal
 from aggregator.web.context import WebContext
 from aggregator.web.filters import BadQuery, read_filter, read_paging
 from aggregator.web.incoming import BodyTooLarge, cross_site_reason, read_body
-from aggregator.web.openapi import openapi_document
+from aggregator.web.openapi import Operation, openapi_document
 from aggregator.web.rules import BadInput, json_document
 
 MAX_BODY_BYTES = 1 << 20
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 200
 ANY_METHOD = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 FALLBACK = "api-fallback"
 """The name of the route answering JSON errors for every other path under /api."""
 
 Endpoint = Callable[[Request], Awaitable[Response]]
+Body = TypeVar("Body", bound=BaseModel)
 
 
 class ApiError(Exception):
@@ -56,8 +72,15 @@ class ApiError(Exception):
         self.message = message
 
 
-def error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status, headers=headers)
+def error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    return answer(Error(error=message), status, headers)
+
+
+def answer(model: Answer, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """`model` as the JSON of the answer, serialised by its own model."""
+    return Response(
+        model.model_dump_json(), status_code=status, headers=headers, media_type="application/json"
+    )
 
 
 def answers_json(fn: Endpoint) -> Endpoint:
@@ -74,8 +97,9 @@ def answers_json(fn: Endpoint) -> Endpoint:
     return endpoint
 
 
-async def json_body(request: Request, *, required: bool = True) -> dict[str, Any]:
-    """The JSON object of a write, after the checks that keep other sites out."""
+async def json_body(request: Request, *, required: bool = True) -> object:
+    """The JSON value of a write, after the checks that keep other sites out; its model
+    says whether it is what the write needs (`parse`)."""
     reason = cross_site_reason(request)
     if reason is not None:
         raise ApiError(403, reason)
@@ -90,19 +114,20 @@ async def json_body(request: Request, *, required: bool = True) -> dict[str, Any
             raise ApiError(400, "the body is empty; send a JSON object")
         return {}
     try:
-        body = json_document(raw)
+        return json_document(raw)
     except BadInput as exc:
         raise ApiError(400, str(exc)) from None
-    if not isinstance(body, dict):
-        raise ApiError(422, "the body must be a JSON object")
-    return body
 
 
-def text_field(body: dict[str, Any], name: str) -> str:
-    value = body.get(name)
-    if not isinstance(value, str):
-        raise ApiError(422, f"{name!r} is required: a string")
-    return value
+async def parse(request: Request, model: type[Body], **context: Any) -> Body:
+    """The body of a write as `model`, validated with `context` (the config's categories);
+    400 for a value that breaks an input rule, 422 for one that does not say what is
+    needed."""
+    body = await json_body(request, required=model is not Empty)
+    try:
+        return model.model_validate(body, context=context)
+    except ValidationError as exc:
+        raise ApiError(*refusal(exc)) from None
 
 
 def item_id_of(request: Request) -> int:
@@ -119,14 +144,8 @@ def routes(ctx: WebContext) -> list[BaseRoute]:
             request.query_params.getlist, default_limit=DEFAULT_LIMIT, max_limit=MAX_LIMIT
         )
         found, total = await ctx.db(_found, ctx.desk, where, paging.limit, paging.offset)
-        return JSONResponse(
-            {
-                "total": total,
-                "limit": paging.limit,
-                "offset": paging.offset,
-                "items": [stub_json(s) for s in found],
-            }
-        )
+        items = [StubAnswer.of(s) for s in found]
+        return answer(StubList(total=total, limit=paging.limit, offset=paging.offset, items=items))
 
     async def get_stub(request: Request) -> Response:
         stub = await load_stub(ctx, item_id_of(request))
@@ -134,68 +153,71 @@ def routes(ctx: WebContext) -> list[BaseRoute]:
             source: Source | None = await ctx.db(ctx.desk.source, stub.item_id)
         except DeskError:
             source = None
-        return JSONResponse({**stub_json(stub), "source": source_json(source) if source else None})
+        return answer(StubWithSource.with_source(stub, source))
 
     async def put_part(request: Request) -> Response:
         item_id = item_id_of(request)
-        body = await json_body(request)
-        content, editor = text_field(body, "content"), text_field(body, "editor")
-        stub = await edit_part(ctx, item_id, request.path_params["name"], content, editor)
-        return JSONResponse(stub_json(stub))
+        name = request.path_params["name"]
+        edit = await parse(request, PartEdit, part=name, categories=allowed_categories(ctx))
+        stub = await edit_part(ctx, item_id, name, edit.content, edit.editor)
+        return answer(StubAnswer.of(stub))
 
     async def post_state(request: Request) -> Response:
         item_id = item_id_of(request)
-        body = await json_body(request)
-        state, editor = text_field(body, "state"), text_field(body, "editor")
-        stub = await move_stub(ctx, item_id, state, editor)
-        return JSONResponse(stub_json(stub))
+        move = await parse(request, StateMove)
+        stub = await move_stub(ctx, item_id, move.state, move.editor)
+        return answer(StubAnswer.of(stub))
 
     async def stub_events(request: Request) -> Response:
         stub = await load_stub(ctx, item_id_of(request))
         events: list[Event] = await ctx.db(ctx.desk.events, stub.item_id)
-        return JSONResponse({"item_id": stub.item_id, "events": [event_json(e) for e in events]})
+        return answer(Events(item_id=stub.item_id, events=[EventAnswer.of(e) for e in events]))
 
     async def list_feeds(request: Request) -> Response:
         rows: list[FeedRow] = await ctx.db(ctx.app.store.feed_rows)
-        return JSONResponse({"feeds": [feed_json(r) for r in rows]})
+        return answer(Feeds(feeds=[Feed.of(r) for r in rows]))
 
     async def fetch_feed(request: Request) -> Response:
-        await json_body(request, required=False)
+        await parse(request, Empty)
         names = await start_fetch(ctx, (request.path_params["name"],))
-        return JSONResponse({"fetching": list(names)}, status_code=202)
+        return answer(FetchStarted(fetching=list(names)), 202)
 
     async def fetch_all(request: Request) -> Response:
-        await json_body(request, required=False)
+        await parse(request, Empty)
         names = await start_fetch(ctx, ())
-        return JSONResponse({"fetching": list(names)}, status_code=202)
+        return answer(FetchStarted(fetching=list(names)), 202)
 
     async def draft_item(request: Request) -> Response:
         """An item a first fetch held back (or whose article the cleanup let go): its article
         is queued, and extraction and drafting pick it up as they do every article."""
         value: str = request.path_params["item_id"]
-        await json_body(request, required=False)
+        await parse(request, Empty)
         app = ctx.app
         state = None
         if value.isascii() and value.isdigit() and len(value) < 12:
             state = await ctx.db(app.articles.queue.request, int(value), app.clock())
         if state is None:
             raise ApiError(404, f"no item {value!r}")
-        return JSONResponse({"item_id": int(value), "article": state}, status_code=202)
+        return answer(ArticleQueued(item_id=int(value), article=state), 202)
 
     async def openapi(request: Request) -> Response:
-        return JSONResponse(openapi_document(allowed_categories(ctx)))
+        return JSONResponse(openapi_document(operations, allowed_categories(ctx)))
 
+    endpoints: list[tuple[Operation, Endpoint]] = [
+        (described_as.STUBS, list_stubs),
+        (described_as.STUB, get_stub),
+        (described_as.PART, put_part),
+        (described_as.STATE, post_state),
+        (described_as.EVENTS, stub_events),
+        (described_as.FEEDS, list_feeds),
+        (described_as.FETCH_ALL, fetch_all),
+        (described_as.FETCH_ONE, fetch_feed),
+        (described_as.DRAFT_ITEM, draft_item),
+        (described_as.OPENAPI, openapi),
+    ]
+    operations = [op for op, _ in endpoints]
     described = [
-        Route("/api/stubs", answers_json(list_stubs), methods=["GET"]),
-        Route("/api/stubs/{item_id}", answers_json(get_stub), methods=["GET"]),
-        Route("/api/stubs/{item_id}/parts/{name}", answers_json(put_part), methods=["PUT"]),
-        Route("/api/stubs/{item_id}/state", answers_json(post_state), methods=["POST"]),
-        Route("/api/stubs/{item_id}/events", answers_json(stub_events), methods=["GET"]),
-        Route("/api/feeds", answers_json(list_feeds), methods=["GET"]),
-        Route("/api/feeds/fetch", answers_json(fetch_all), methods=["POST"]),
-        Route("/api/feeds/{name:path}/fetch", answers_json(fetch_feed), methods=["POST"]),
-        Route("/api/items/{item_id}/draft", answers_json(draft_item), methods=["POST"]),
-        Route("/api/openapi.json", openapi, methods=["GET"]),
+        Route(op.path, answers_json(endpoint), methods=[op.method]) for op, endpoint in endpoints
     ]
 
     async def fallback(request: Request) -> Response:
@@ -213,7 +235,11 @@ def routes(ctx: WebContext) -> list[BaseRoute]:
             )
         return error(404, f"no API endpoint {request.url.path}")
 
-    return [*described, Route("/api/{rest:path}", fallback, methods=ANY_METHOD, name=FALLBACK)]
+    last = Route("/api/{rest:path}", fallback, methods=ANY_METHOD, name=FALLBACK)
+    # Its `.*` stops at a line break (%0A in a path), which would leave the path to
+    # starlette's plain-text 404: let it match every path under /api.
+    last.path_regex = re.compile(last.path_regex.pattern, re.DOTALL)
+    return [*described, last]
 
 
 def _found(desk: Desk, where: StubFilter, limit: int, offset: int) -> tuple[list[Stub], int]:

@@ -1,122 +1,101 @@
-"""The API's OpenAPI 3.1 description, written by hand next to the routes it describes.
+"""The API's OpenAPI 3.1 document, generated from the operations the routes are built from
+(`api_operations.py`) and the pydantic models the handlers validate and answer with.
 
-A test holds the two together: every route under /api is described here and every path here
-is a route. The schemas of bodies and answers are in `openapi_schemas`.
+Nothing here is written twice: a body's schema is its model's validation schema, an answer's is
+its model's serialisation schema (pydantic's `models_json_schema`, references pointed into
+`components/schemas`), and the query parameters of the stub list are the fields of its query
+model. Paths, statuses and headers are listed once, in the operation beside its route.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
 
-from aggregator.drafting.records import PART_NAMES, STATES
-from aggregator.web.openapi_schemas import ref, schemas
+from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-_ERRORS = {
-    "400": "The query or body cannot be read, or a value breaks an input rule; the error says "
+from aggregator.web.api_answers import Error
+
+REF = "#/components/schemas/{model}"
+ERRORS = {
+    400: "The query or body cannot be read, or a value breaks an input rule; the error says "
     "which: a body that is not UTF-8, not JSON, nested more than 32 arrays and objects deep or "
     "holding a lone surrogate; an editor's name with control characters or bidirectional "
     "controls; a category that is not one of the config's; an empty or unknown filter value.",
-    "403": "Refused: the request was started by a page on another site.",
-    "404": "No such stub, part, feed or endpoint.",
-    "409": "Not allowed in the current state (a transition that is not allowed, a disabled feed).",
-    "413": "The body is too large.",
-    "415": "The body is not sent as application/json.",
-    "422": "The JSON does not say what is needed (not an object, a field missing or not a "
-    "string, an unknown state, an empty editor's name, a part longer than 50,000 characters).",
+    403: "Refused: the request was started by a page on another site.",
+    404: "No such stub, part, item, feed or endpoint.",
+    409: "Not allowed in the current state (a transition that is not allowed, a disabled feed).",
+    412: "The stub changed since the version named in If-Match; read it again.",
+    413: "The body is too large.",
+    415: "The body is not sent as application/json.",
+    422: "The JSON does not say what is needed (not an object, a field missing or of the wrong "
+    "type, an unknown state, an empty editor's name, a part longer than 50,000 characters).",
+    428: "If-Match is required: send the ETag of the stub as read.",
 }
 
 
-def _json(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"application/json": {"schema": schema}}
+@dataclass(frozen=True, slots=True)
+class Param:
+    """A path or header parameter; query parameters come from the operation's query model."""
+
+    name: str
+    where: Literal["path", "header"]
+    description: str
+    schema: dict[str, Any]
+    required: bool = True
 
 
-def _answers(ok: str, description: str, schema: str, *errors: str) -> dict[str, Any]:
-    answers: dict[str, Any] = {ok: {"description": description, "content": _json(ref(schema))}}
-    for status in errors:
-        answers[status] = {"description": _ERRORS[status], "content": _json(ref("Error"))}
-    return answers
+@dataclass(frozen=True, slots=True)
+class Header:
+    """A header of the operation's successful answer."""
+
+    name: str
+    description: str
+    schema: dict[str, Any]
 
 
-def _body(schema: str, *, required: bool = True) -> dict[str, Any]:
-    return {"required": required, "content": _json(ref(schema))}
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One route of the API and everything the document says about it."""
+
+    method: str
+    path: str
+    """As the route is written (`{name:path}` included); the document drops the converter."""
+    summary: str
+    answer: type[BaseModel] | None
+    """The model of the successful answer; None for a free-form JSON object."""
+    status: int = 200
+    errors: tuple[int, ...] = ()
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    params: tuple[Param, ...] = ()
+    headers: tuple[Header, ...] = ()
+    description: str = ""
+    names_categories: bool = False
+    """The description lists the config's categories (the category part takes only those)."""
+
+    @property
+    def document_path(self) -> str:
+        return re.sub(r"\{(\w+):\w+\}", r"{\1}", self.path)
 
 
-def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": schema,
-    }
-
-
-def _path(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "path",
-        "required": True,
-        "description": description,
-        "schema": schema,
-    }
-
-
-_WRITE_ERRORS = ("400", "403", "404", "409", "413", "415", "422")
-_OPTIONAL_BODY_ERRORS = ("400", "403", "413", "415", "422")
-"""What a write that needs nothing in its body answers besides its own errors. Its body is
-still `required`: Content-Type application/json is what keeps other sites' forms out, so `{}`
-(or an empty body sent as JSON) is asked for, and a request without it is 415."""
-
-
-def _item_id() -> dict[str, Any]:
-    return _path("item_id", "The stub's item id.", {"type": "integer", "minimum": 0})
-
-
-def _filters() -> list[dict[str, Any]]:
-    return [
-        _query(
-            "state",
-            "Only stubs in these states (repeatable); an empty value is refused (400).",
-            {"type": "string", "enum": list(STATES)},
-        ),
-        _query("feed", "Only stubs of these feeds (repeatable).", {"type": "string"}),
-        _query("category", "Only stubs of these categories (repeatable).", {"type": "string"}),
-        _query(
-            "language",
-            "Only stubs whose source is in these languages (repeatable).",
-            {"type": "string"},
-        ),
-        _query(
-            "stale",
-            "yes: only stubs whose source changed since drafting; no: only the others.",
-            {"type": "string", "enum": ["yes", "no", "true", "false", "1", "0"]},
-        ),
-        _query(
-            "min_quality",
-            "Only stubs whose extracted article scores at least this.",
-            {"type": "number", "minimum": 0, "maximum": 1},
-        ),
-        _query("q", "Words of the title (case-insensitive).", {"type": "string", "maxLength": 200}),
-        _query(
-            "limit",
-            "At most this many stubs.",
-            {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
-        ),
-        _query(
-            "offset",
-            "Skip this many stubs (newest drafts first).",
-            {"type": "integer", "minimum": 0, "default": 0},
-        ),
-    ]
-
-
-def openapi_document(categories: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The document; `categories`, the config's, are named where the category part is edited."""
-    category_rule = (
-        f" The category part takes only one of: {', '.join(categories)} (else 400)."
-        if categories
-        else ""
-    )
+def openapi_document(
+    operations: Sequence[Operation], categories: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The document for `operations`; `categories`, the config's, are named where the category
+    part is edited."""
+    refs, schemas = _schemas(operations)
+    paths: dict[str, dict[str, Any]] = {}
+    for op in operations:
+        paths.setdefault(op.document_path, {})[op.method.lower()] = _operation(
+            op, refs, schemas, categories
+        )
+    for op in operations:  # a query model is spelled out as parameters, not referenced
+        if op.query is not None:
+            schemas.pop(_name(refs[(op.query, "validation")]), None)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -128,108 +107,92 @@ def openapi_document(categories: tuple[str, ...] = ()) -> dict[str, Any]:
                 "starts them; `editor` in the body names who made the change."
             ),
         },
-        "paths": {
-            "/api/stubs": {
-                "get": {
-                    "summary": "Stubs matching the filters, newest drafts first",
-                    "parameters": _filters(),
-                    "responses": _answers("200", "A page of stubs.", "StubList", "400"),
-                }
-            },
-            "/api/stubs/{item_id}": {
-                "get": {
-                    "summary": "One stub with the extracted text it was drafted from",
-                    "parameters": [_item_id()],
-                    "responses": _answers("200", "The stub.", "StubWithSource", "404"),
-                }
-            },
-            "/api/stubs/{item_id}/parts/{name}": {
-                "put": {
-                    "summary": "Replace a part's content; the part is kept across redrafts",
-                    "description": "Saved with text, the part is `edited`; saved empty, it is to "
-                    "write again." + category_rule,
-                    "parameters": [
-                        _item_id(),
-                        _path("name", "The part.", {"type": "string", "enum": list(PART_NAMES)}),
-                    ],
-                    "requestBody": _body("PartEdit"),
-                    "responses": _answers(
-                        "200", "The stub after the edit.", "Stub", *_WRITE_ERRORS
-                    ),
-                }
-            },
-            "/api/stubs/{item_id}/state": {
-                "post": {
-                    "summary": "Move a stub to another state (draft, reviewed, approved, rejected)",
-                    "description": (
-                        "draft → reviewed or rejected; reviewed → approved, rejected or draft; "
-                        "approved → draft or rejected; rejected → draft. Others answer 409."
-                    ),
-                    "parameters": [_item_id()],
-                    "requestBody": _body("StateMove"),
-                    "responses": _answers(
-                        "200", "The stub after the move.", "Stub", *_WRITE_ERRORS
-                    ),
-                }
-            },
-            "/api/stubs/{item_id}/events": {
-                "get": {
-                    "summary": "Who edited or moved the stub, and when",
-                    "parameters": [_item_id()],
-                    "responses": _answers("200", "The history, oldest first.", "Events", "404"),
-                }
-            },
-            "/api/feeds": {
-                "get": {
-                    "summary": "Each feed's health: last status, last success, next check, errors",
-                    "responses": _answers("200", "The feeds.", "Feeds"),
-                }
-            },
-            "/api/feeds/fetch": {
-                "post": {
-                    "summary": "Fetch every enabled feed now, in the background",
-                    "requestBody": _body("Empty"),
-                    "responses": _answers(
-                        "202", "Started.", "FetchStarted", *_OPTIONAL_BODY_ERRORS
-                    ),
-                }
-            },
-            "/api/feeds/{name}/fetch": {
-                "post": {
-                    "summary": "Fetch one feed now, in the background",
-                    "parameters": [
-                        _path("name", "The feed's name from the config.", {"type": "string"})
-                    ],
-                    "requestBody": _body("Empty"),
-                    "responses": _answers(
-                        "202", "Started.", "FetchStarted", *_OPTIONAL_BODY_ERRORS, "404", "409"
-                    ),
-                }
-            },
-            "/api/items/{item_id}/draft": {
-                "post": {
-                    "summary": "Extract and draft an item that has no stub, such as one a feed's "
-                    "first fetch held back: its article is queued, its stub follows",
-                    "parameters": [
-                        _path("item_id", "The item's id (`aggregator items`).", {"type": "integer"})
-                    ],
-                    "requestBody": _body("Empty"),
-                    "responses": _answers(
-                        "202", "Queued.", "ArticleQueued", *_OPTIONAL_BODY_ERRORS, "404"
-                    ),
-                }
-            },
-            "/api/openapi.json": {
-                "get": {
-                    "summary": "This description",
-                    "responses": {
-                        "200": {
-                            "description": "The OpenAPI 3.1 document.",
-                            "content": {"application/json": {"schema": {"type": "object"}}},
-                        }
-                    },
-                }
-            },
-        },
-        "components": {"schemas": schemas()},
+        "paths": paths,
+        "components": {"schemas": schemas},
     }
+
+
+Refs = dict[tuple[type[BaseModel], JsonSchemaMode], dict[str, Any]]
+
+
+def _schemas(operations: Sequence[Operation]) -> tuple[Refs, dict[str, Any]]:
+    """Each model's reference, and the schemas they refer to."""
+    wanted: dict[tuple[type[BaseModel], JsonSchemaMode], None] = {(Error, "serialization"): None}
+    for op in operations:
+        if op.answer is not None:
+            wanted[(op.answer, "serialization")] = None
+        for model in (op.body, op.query):
+            if model is not None:
+                wanted[(model, "validation")] = None
+    found, top = models_json_schema(list(wanted), ref_template=REF)
+    refs: Refs = {}
+    for (kind, mode), ref in found.items():
+        if issubclass(kind, BaseModel):
+            refs[(kind, mode)] = ref
+    return refs, dict(top.get("$defs", {}))
+
+
+def _operation(
+    op: Operation, refs: Refs, schemas: dict[str, Any], categories: Sequence[str]
+) -> dict[str, Any]:
+    found: dict[str, Any] = {"summary": op.summary}
+    description = op.description
+    if op.names_categories and categories:
+        description += f" The category part takes only one of: {', '.join(categories)} (else 400)."
+    if description:
+        found["description"] = description.strip()
+    parameters = [_param(p) for p in op.params]
+    if op.query is not None:
+        parameters += _query(schemas[_name(refs[(op.query, "validation")])])
+    if parameters:
+        found["parameters"] = parameters
+    if op.body is not None:
+        found["requestBody"] = {"required": True, "content": _json(refs[(op.body, "validation")])}
+    answer = refs[(op.answer, "serialization")] if op.answer is not None else {"type": "object"}
+    ok: dict[str, Any] = {"description": op.summary, "content": _json(answer)}
+    if op.headers:
+        ok["headers"] = {
+            h.name: {"description": h.description, "schema": h.schema} for h in op.headers
+        }
+    error = _json(refs[(Error, "serialization")])
+    found["responses"] = {str(op.status): ok} | {
+        str(status): {"description": ERRORS[status], "content": error} for status in op.errors
+    }
+    return found
+
+
+def _param(param: Param) -> dict[str, Any]:
+    return {
+        "name": param.name,
+        "in": param.where,
+        "required": param.required,
+        "description": param.description,
+        "schema": param.schema,
+    }
+
+
+def _query(model_schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The fields of a query model as query parameters; a list field repeats (`?a=1&a=2`)."""
+    required = set(model_schema.get("required", ()))
+    parameters = []
+    for name, field in model_schema["properties"].items():
+        schema = {k: v for k, v in field.items() if k not in ("title", "description")}
+        parameters.append(
+            {
+                "name": name,
+                "in": "query",
+                "required": name in required,
+                "description": field.get("description", ""),
+                "schema": schema,
+                **({"style": "form", "explode": True} if schema.get("type") == "array" else {}),
+            }
+        )
+    return parameters
+
+
+def _name(ref: dict[str, Any]) -> str:
+    return str(ref["$ref"]).rsplit("/", 1)[-1]
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"application/json": {"schema": schema}}
