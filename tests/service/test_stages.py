@@ -1,0 +1,166 @@
+"""Fetching keeps its schedule while a backlog of new articles is extracted and drafted: the
+real `aggregator run` against a loopback site serving 2,000 article pages."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from aggregator.config import Config
+from tests.loopback import Loopback, Reply
+
+BACKLOG = 2_000
+RUN = ("--log-format", "json", "run")
+TICK = 2
+JITTER = max(1, TICK // 10)  # the tick job's jitter (aggregator.service.scheduler)
+LATE = TICK + JITTER + 2.0
+"""How late after its due time a fetch may start and be saved: one tick and its jitter, and
+two seconds for the fetch itself on a loaded machine. Before, it waited for the backlog."""
+VOCABULARY = (
+    "council budget river harbour election minister school vaccine market energy wind solar "
+    "court appeal festival museum drought rainfall bridge railway strike union farmers wheat "
+    "export tariff hospital nurses bank rates inflation housing rents mayor police protest "
+    "library orchestra theatre airport runway ferry storm coast fishing quota forest fire"
+)
+WORDS = VOCABULARY.split()
+
+
+def article_page(number: int, rng: random.Random) -> bytes:
+    title = " ".join(rng.sample(WORDS, 5)).capitalize() + f" ({number})"
+    paragraphs = "".join(
+        "<p>"
+        + " ".join(
+            " ".join(rng.sample(WORDS, rng.randint(8, 14))).capitalize() + "."
+            for _ in range(rng.randint(3, 5))
+        )
+        + "</p>"
+        for _ in range(4)
+    )
+    return (
+        f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{title}</title></head>"
+        f"<body><article><h1>{title}</h1>{paragraphs}</article></body></html>"
+    ).encode()
+
+
+def feed(site: Loopback, name: str, paths: list[str]) -> dict[str, Any]:
+    items = "".join(
+        f"<item><guid>{name}:{p}</guid><title>{p}</title><link>{site.url(p)}</link></item>"
+        for p in paths
+    )
+    site.route(
+        f"/{name}.xml",
+        Reply(
+            headers={"Content-Type": "application/rss+xml"},
+            body=f'<?xml version="1.0"?><rss version="2.0"><channel><title>{name}</title>'
+            f"{items}</channel></rss>".encode(),
+        ),
+    )
+    return {"name": name, "url": site.url(f"/{name}.xml")}
+
+
+class LoggedService:
+    """`aggregator --log-format json run`, its log events collected as they come."""
+
+    def __init__(self, config: Config) -> None:
+        self.events: list[dict[str, Any]] = []
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "aggregator", "--config", str(config.path), *RUN],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONWARNINGS": "error"},
+        )
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            if line.startswith("{"):
+                self.events.append(json.loads(line))
+
+    def named(self, event: str, **fields: Any) -> list[dict[str, Any]]:
+        return [
+            e
+            for e in list(self.events)
+            if e["event"] == event and all(e.get(k) == v for k, v in fields.items())
+        ]
+
+    def wait(self, condition: Callable[[], bool], timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            assert self.process.poll() is None, "the service ended"
+            assert time.monotonic() < deadline, "not in time"
+            time.sleep(0.1)
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=60)
+        finally:
+            self.reader.join(timeout=5)
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.reader.join(timeout=5)
+        assert self.process.stderr is not None
+        self.process.stderr.close()
+
+
+def at(timestamp: str) -> float:
+    return datetime.fromisoformat(timestamp.replace("Z", "+00:00")).timestamp()
+
+
+@pytest.mark.slow
+def test_a_feed_falling_due_during_a_backlog_is_fetched_within_a_tick(
+    site: Loopback, make_config: Callable[..., Config]
+) -> None:
+    rng = random.Random(7)
+    for number in range(BACKLOG):
+        site.route(f"/a/{number}", Reply(body=article_page(number, rng)))
+    backlog = feed(site, "backlog", [f"/a/{n}" for n in range(BACKLOG)])
+    site.route("/probe/1", Reply(body=article_page(BACKLOG, rng)))
+    probe = {**feed(site, "probe", ["/probe/1"]), "interval": 1}  # due a minute after a fetch
+    config = make_config(
+        [backlog, probe],
+        tick_seconds=TICK,
+        min_interval=1,
+        backfill_items=BACKLOG,  # every item of the first fetch gets its article and stub
+        per_host_connections=16,
+        parse_workers=2,
+    )
+    service = LoggedService(config)
+    try:
+        service.wait(lambda: len(service.named("feed.refreshed")) == 2, 60)
+        first = service.named("feed.refreshed", feed="probe")[0]
+        assert service.named("feed.refreshed", feed="backlog")[0]["new"] == BACKLOG
+        due = at(first["next_check"])
+        service.wait(lambda: len(service.named("feed.refreshed", feed="probe")) == 2, 150)
+        fetched = at(service.named("feed.refreshed", feed="probe")[1]["timestamp"])
+        drafted_by_then = [
+            e for e in service.named("stub.drafted") if at(e["timestamp"]) <= fetched
+        ]
+        # The backlog was being worked when the probe fell due, and still is.
+        service.wait(lambda: len(service.named("stub.drafted")) > len(drafted_by_then), 30)
+        code = service.stop()
+    finally:
+        service.kill()
+    assert code == 0
+    assert 0 <= fetched - due <= LATE, f"fetched {fetched - due:.1f} s after its due time"
+    assert drafted_by_then, "drafting had begun before the probe fell due"
+    assert len(drafted_by_then) < BACKLOG
+    stub_items = [e["item"] for e in service.named("stub.drafted")]
+    assert len(stub_items) == len(set(stub_items)), "no stub was drafted twice"
