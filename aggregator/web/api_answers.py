@@ -217,6 +217,20 @@ class StubWithSource(Stub):
         return cls(**_stub_fields(stub), source=Source.of(source) if source else None)
 
 
+class StaleStub(Answer):
+    """412: the write was based on another version of the stub, and nothing was saved."""
+
+    error: str = Field(description="What went wrong, for people.")
+    item_id: int
+    version: int = Field(description="The stub's version now.")
+    etag: str = Field(description="Its ETag: send it in If-Match to write over it.")
+    part: str | None = _omitted("For a part's write: the part.")
+    content: str | None = Field(
+        default=None,
+        description="For a part's write: the part's text now, to show beside the one sent.",
+    )
+
+
 class StubList(Answer):
     total: int = Field(description="How many stubs match the filters.")
     limit: int

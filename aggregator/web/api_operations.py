@@ -6,15 +6,29 @@ from __future__ import annotations
 
 from aggregator.web import api_answers as answers
 from aggregator.web import api_bodies as bodies
-from aggregator.web.openapi import Operation, Param
+from aggregator.web.openapi import Header, Operation, Param
 
-WRITE_ERRORS = (400, 403, 404, 409, 413, 415, 422)
+WRITE_ERRORS = (400, 403, 404, 409, 412, 413, 415, 422, 428)
+"""A stub's write: besides the body's errors, 412 when the stub changed since the version its
+If-Match names, 428 without If-Match."""
 NO_BODY_ERRORS = (400, 403, 413, 415, 422)
 """What a write that needs nothing in its body answers besides its own errors. Its body is
 still required: Content-Type application/json is what keeps other sites' forms out, so `{}`
 (or an empty body sent as JSON) is asked for, and a request without it is 415."""
 
 ITEM_ID = Param("item_id", "path", "The stub's item id.", {"type": "integer", "minimum": 0})
+IF_MATCH = Param(
+    "If-Match",
+    "header",
+    'The ETag of the stub as read (`"12-3"`: item id, version); without it 428, and 412 when '
+    "the stub has changed since.",
+    {"type": "string"},
+)
+ETAG = Header(
+    "ETag",
+    "The stub's version as a strong entity tag: send it in If-Match to change the stub.",
+    {"type": "string"},
+)
 PART_NAME = Param(
     "name", "path", "The part.", {"type": "string", "enum": [n.value for n in bodies.PartName]}
 )
@@ -34,6 +48,7 @@ STUB = Operation(
     answers.StubWithSource,
     errors=(404,),
     params=(ITEM_ID,),
+    headers=(ETAG,),
 )
 PART = Operation(
     "PUT",
@@ -42,7 +57,8 @@ PART = Operation(
     answers.Stub,
     errors=WRITE_ERRORS,
     body=bodies.PartEdit,
-    params=(ITEM_ID, PART_NAME),
+    params=(ITEM_ID, PART_NAME, IF_MATCH),
+    headers=(ETAG,),
     description="Saved with text, the part is `edited`; saved empty, it is to write again.",
     names_categories=True,
 )
@@ -53,7 +69,8 @@ STATE = Operation(
     answers.Stub,
     errors=WRITE_ERRORS,
     body=bodies.StateMove,
-    params=(ITEM_ID,),
+    params=(ITEM_ID, IF_MATCH),
+    headers=(ETAG,),
     description="draft → reviewed or rejected; reviewed → approved, rejected or draft; "
     "approved → draft or rejected; rejected → draft. Others answer 409.",
 )

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from aggregator.web.api_answers import Error
+from aggregator.web.api_answers import Error, StaleStub
 
 REF = "#/components/schemas/{model}"
 ERRORS = {
@@ -35,6 +35,8 @@ ERRORS = {
     "type, an unknown state, an empty editor's name, a part longer than 50,000 characters).",
     428: "If-Match is required: send the ETag of the stub as read.",
 }
+ERROR_ANSWERS: dict[int, type[BaseModel]] = {412: StaleStub}
+"""The statuses whose answer says more than `Error`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +123,8 @@ def _schemas(operations: Sequence[Operation]) -> tuple[Refs, dict[str, Any]]:
     for op in operations:
         if op.answer is not None:
             wanted[(op.answer, "serialization")] = None
+        for status in op.errors:
+            wanted[(ERROR_ANSWERS.get(status, Error), "serialization")] = None
         for model in (op.body, op.query):
             if model is not None:
                 wanted[(model, "validation")] = None
@@ -154,9 +158,12 @@ def _operation(
         ok["headers"] = {
             h.name: {"description": h.description, "schema": h.schema} for h in op.headers
         }
-    error = _json(refs[(Error, "serialization")])
     found["responses"] = {str(op.status): ok} | {
-        str(status): {"description": ERRORS[status], "content": error} for status in op.errors
+        str(status): {
+            "description": ERRORS[status],
+            "content": _json(refs[(ERROR_ANSWERS.get(status, Error), "serialization")]),
+        }
+        for status in op.errors
     }
     return found
 
