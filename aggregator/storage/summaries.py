@@ -2,9 +2,9 @@
 
 A list row needs a stub's title, state, category, languages, dates and quality, and how many of
 its parts an editor still has to write; not the parts themselves (about 4 KB of JSON a stub,
-every one decoded into `Part`s and `Entry`s). The title and that count are taken out of the
-parts by the database (SQLite's `json_each`, PostgreSQL's `json_array_elements`), so only the
-columns below cross into Python. `Desk.get` still reads the full stub.
+every one decoded into `Part`s and `Entry`s). The title and that count are columns the database
+keeps from the parts (triggers of migration 0009, on every write of `parts`), so the list reads
+only the columns below. `Desk.get` still reads the full stub.
 """
 
 from __future__ import annotations
@@ -14,11 +14,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
 
-from aggregator.drafting.records import TO_WRITE
 from aggregator.storage.tables import articles, feeds, items, stubs
 
 
@@ -45,62 +41,10 @@ class StubSummary:
     version: int
 
 
-class PartTitle(FunctionElement[str]):
-    """The content of the part named "title" of a parts column, NULL without one."""
-
-    type = sa.Text()
-    inherit_cache = True
-
-
-class PartsToWrite(FunctionElement[int]):
-    """How many parts of a parts column are left to write (read as `Part.from_json` does: a
-    part marked `edited` is not)."""
-
-    type = sa.Integer()
-    inherit_cache = True
-
-
-@compiles(PartTitle, "sqlite")
-def _title_sqlite(element: PartTitle, compiler: SQLCompiler, **kw: Any) -> str:
-    parts = compiler.process(element.clauses, **kw)
-    return (
-        f"(SELECT json_extract(p.value, '$.content') FROM json_each({parts}) AS p "
-        "WHERE json_extract(p.value, '$.name') = 'title' LIMIT 1)"
-    )
-
-
-@compiles(PartTitle, "postgresql")
-def _title_postgresql(element: PartTitle, compiler: SQLCompiler, **kw: Any) -> str:
-    parts = compiler.process(element.clauses, **kw)
-    return (
-        f"(SELECT p ->> 'content' FROM json_array_elements({parts}) AS p "
-        "WHERE p ->> 'name' = 'title' LIMIT 1)"
-    )
-
-
-@compiles(PartsToWrite, "sqlite")
-def _to_write_sqlite(element: PartsToWrite, compiler: SQLCompiler, **kw: Any) -> str:
-    parts = compiler.process(element.clauses, **kw)
-    return (
-        f"(SELECT count(*) FROM json_each({parts}) AS p "
-        f"WHERE json_extract(p.value, '$.kind') = '{TO_WRITE}' "
-        "AND json_extract(p.value, '$.edited') IS NOT 1)"
-    )
-
-
-@compiles(PartsToWrite, "postgresql")
-def _to_write_postgresql(element: PartsToWrite, compiler: SQLCompiler, **kw: Any) -> str:
-    parts = compiler.process(element.clauses, **kw)
-    return (
-        f"(SELECT count(*) FROM json_array_elements({parts}) AS p "
-        f"WHERE p ->> 'kind' = '{TO_WRITE}' AND coalesce(p ->> 'edited', '') <> 'true')"
-    )
-
-
 SUMMARY_QUERY = (
     sa.select(
         stubs.c.item_id,
-        PartTitle(stubs.c.parts).label("title"),
+        stubs.c.title,
         feeds.c.name.label("feed"),
         items.c.url,
         stubs.c.state,
@@ -112,7 +56,7 @@ SUMMARY_QUERY = (
         stubs.c.updated_at,
         sa.func.coalesce(articles.c.published, items.c.published).label("published"),
         articles.c.quality,
-        PartsToWrite(stubs.c.parts).label("to_write"),
+        stubs.c.to_write,
         stubs.c.version,
     )
     .select_from(

@@ -165,6 +165,10 @@ stubs = sa.Table(
     sa.Column("state_changed_by", sa.Text),
     sa.Column("version", sa.Integer, nullable=False, default=1, server_default="1"),
     # Raised by every change of the stub; a desk save names the version it was based on.
+    # The title part's content and how many parts are left to write, for the desk's list:
+    # set from `parts` by triggers (migration 0009) on every insert and change of `parts`.
+    sa.Column("title", sa.Text),
+    sa.Column("to_write", sa.Integer, nullable=False, server_default="0"),
     sa.Index(None, "work", "next_attempt_at"),
     # The digest's selection: newest changes first, by state and category, index-only. (No
     # index on state alone: without statistics SQLite would prefer it and sort every stub.)

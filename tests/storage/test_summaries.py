@@ -81,6 +81,7 @@ def desk(store: Store) -> Desk:
     first, second = (s.item_id for s in desk.find(StubFilter())[:2])
     desk.move(first, "reviewed", "Ana", NOW)
     desk.edit(second, "summary", "Written by hand.", "Ben", NOW)
+    desk.edit(first, "title", "Retitled by hand", "Ana", NOW)
     with store.writing() as conn:  # an outside change marks one stale
         conn.execute(stubs.update().where(stubs.c.item_id == second).values(stale=True))
     return desk
@@ -117,10 +118,10 @@ def test_the_shapes_are_all_there(desk: Desk) -> None:
         "Flood in the port",
         "港の洪水 “quoted” \\ and 'single'",
         "",
-        "An editor's title",
+        "Retitled by hand",
     }
     assert summaries["港の洪水 “quoted” \\ and 'single'"].to_write == 2
-    assert summaries["An editor's title"].to_write == 0
+    assert summaries["Retitled by hand"].to_write == 0
     assert any(s.state == "reviewed" for s in summaries.values())
     assert any(s.stale for s in summaries.values())
 
@@ -175,3 +176,50 @@ def test_the_list_and_its_counts_are_read_through_the_index(
         assert not any("TEMP B-TREE" in step for step in plan), plan
     counted = sqlite_plan(store, _counted(where, sa.func.count()))
     assert counted == [f"SEARCH stubs USING COVERING INDEX {index} (drafted_at>?)"], counted
+
+
+def test_stubs_drafted_before_the_columns_get_them_on_upgrade(database_url: str) -> None:
+    """A database at 0008 with drafted stubs: migration 0009 fills `title` and `to_write`."""
+    from alembic import command
+    from alembic.config import Config
+
+    from aggregator.storage.engine import MIGRATIONS, create_engine
+
+    engine = create_engine(database_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0008")
+        connection.exec_driver_sql(
+            "INSERT INTO feeds (id, name, config_url, url, tags, enabled, in_config, "
+            "error_count, created_at) VALUES (1, 'one', 'u', 'u', '[]', true, true, 0, "
+            "'2026-12-01 00:00:00')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO items (id, feed_id, identity, identity_hash, categories, content_hash, "
+            "revision, first_seen_at, last_changed_at) VALUES (7, 1, 'i', 'h', '[]', 'c', 1, "
+            "'2026-12-01 00:00:00', '2026-12-01 00:00:00')"
+        )
+        parts = [p.to_json() for p in SHAPES[1]]
+        connection.execute(
+            stubs.insert().values(
+                item_id=7,
+                state="draft",
+                work="drafted",
+                attempts=0,
+                stale=False,
+                errors=[],
+                parts=parts,
+                queued_at=NOW,
+                updated_at=NOW,
+                drafted_at=NOW,
+            )
+        )
+    engine.dispose()
+    store = Store.open(database_url)
+    try:
+        (summary,) = Desk(store).find_summaries(StubFilter())
+        assert (summary.title, summary.to_write) == ("港の洪水 “quoted” \\ and 'single'", 2)
+    finally:
+        store.close()
