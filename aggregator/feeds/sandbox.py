@@ -25,7 +25,7 @@ from types import FrameType, TracebackType
 from typing import Any, TypeVar
 
 from aggregator.errors import ParseBudgetExceeded
-from aggregator.feeds.parse import MAX_ITEMS, harden_feedparser, parse_feed
+from aggregator.feeds.parse import MAX_ITEMS, harden_feedparser, parse_feed, parse_with_feedparser
 from aggregator.records import ParsedFeed
 
 __all__ = ["ParserPool"]
@@ -64,15 +64,16 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
 def _init_worker(time_budget: float, memory_budget_bytes: int, owner: int) -> None:
     """Harden feedparser, warm it up, then cap the address space at what it uses now + budget.
 
-    The warm-up parse pulls in feedparser's lazy imports and caches first, so that the budget is
-    what one document may use, not what the interpreter happens to occupy.
+    The warm-up parses (fast path and feedparser) pull in lazy imports and caches first, so that
+    the budget is what one document may use, not what the interpreter happens to occupy.
     """
     global _time_budget, _memory_budget
     _time_budget, _memory_budget = time_budget, memory_budget_bytes
     threading.Thread(target=_watch_owner, args=(owner,), daemon=True).start()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     harden_feedparser()
-    parse_feed(_WARM_UP, url="https://warm-up.invalid/")
+    parse_feed(_WARM_UP, url="https://warm-up.invalid/")  # the lxml fast path
+    parse_with_feedparser(_WARM_UP, url="https://warm-up.invalid/")
     signal.signal(signal.SIGPROF, _on_alarm)
     baseline = _virtual_size()
     if baseline is None:

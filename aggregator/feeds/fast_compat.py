@@ -1,0 +1,85 @@
+"""The small pure pieces of feedparser the fast path must reproduce exactly, and its name tables.
+
+The fast path (`feeds/fastpath.py`) must give the same records as feedparser, so where feedparser
+applies a rule of its own to a value (its date formats and their leniencies, its "looks like
+HTML" test for RSS titles, its repair of UTF-8 read as Latin-1, its URL join), the same function
+is called here rather than rewritten: a second copy would drift from the version installed.
+None of these touch a document; feedparser's parser itself is not used on this path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import time
+from typing import Final
+
+from feedparser.datetimes import _parse_date
+from feedparser.html import _cp1252
+from feedparser.mixin import _FeedParserMixin
+from feedparser.urls import _urljoin, make_safe_absolute_uri
+
+__all__ = [
+    "DEFAULT_NAMESPACES",
+    "PREFIXES",
+    "STANDARD_PREFIXES",
+    "document_base",
+    "fixed_text",
+    "looks_like_html",
+    "parse_date",
+    "rebase",
+    "repaired",
+    "resolve",
+]
+
+_C1_CONTROLS = re.compile("[\x80-\x9f]")
+
+# feedparser's own table (`_FeedParserMixin.namespaces`), keys lower-cased as it matches them.
+PREFIXES: Final[dict[str, str]] = {
+    uri.lower(): prefix for uri, prefix in _FeedParserMixin.namespaces.items()
+}
+STANDARD_PREFIXES: Final[frozenset[str]] = frozenset(p.lower() for p in PREFIXES.values() if p)
+DEFAULT_NAMESPACES: Final[frozenset[str]] = frozenset(u for u, p in PREFIXES.items() if not p)
+
+
+def looks_like_html(text: str) -> bool:
+    """feedparser's test that turns an RSS `text/plain` value into HTML."""
+    return bool(_FeedParserMixin.looks_like_html(text))
+
+
+def fixed_text(text: str) -> str:
+    """What feedparser makes of an element's text: stripped, UTF-8 that was read as Latin-1
+    decoded again ("Ã©" becomes "é"), C1 controls read as windows-1252."""
+    return repaired(text.strip())
+
+
+def repaired(text: str) -> str:
+    """`fixed_text` without the strip: feedparser repairs a link after resolving it."""
+    if text.isascii():
+        return text
+    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+        text = text.encode("iso-8859-1").decode("utf-8")
+    if _C1_CONTROLS.search(text) is None:  # str.translate with a dict is slow on long text
+        return text
+    return text.translate(_cp1252)
+
+
+def parse_date(text: str) -> time.struct_time | None:
+    """A date as feedparser reads it (RFC 822, W3C-DTF/RFC 3339 and its other formats), UTC."""
+    parsed = _parse_date(text)
+    return parsed if isinstance(parsed, time.struct_time) else None
+
+
+def document_base(url: str) -> str:
+    """The base URI feedparser uses for a document fetched from `url` without xml:base."""
+    return str(make_safe_absolute_uri(url, url) or url)
+
+
+def rebase(base: str, declared: str) -> str:
+    """The base inside an element with `xml:base="declared"`, as feedparser tracks it."""
+    return str(make_safe_absolute_uri(base, declared) or base)
+
+
+def resolve(base: str, reference: str) -> str:
+    """feedparser's join of a link or href against the document's base."""
+    return str(_urljoin(base, reference))
