@@ -3,7 +3,8 @@ the tree in C and a walk (`feeds/fast_walk.py`) reads it into the same feedparse
 that `feeds/convert.py` turns into records, at a fraction of feedparser's cost.
 
 It declines (returns None, and feedparser reads the document) whenever it could disagree with
-feedparser: a document that is not well-formed, not UTF-8, has a DOCTYPE, or holds an element
+feedparser: a document that is not well-formed, in a multi-byte encoding other than UTF-8
+(or no single-byte one it declares), has a DOCTYPE, or holds an element
 or a content type the walk does not reproduce. The parser resolves no entities, loads no DTD,
 reads nothing from the network and keeps libxml2's limits (no huge_tree).
 """
@@ -30,6 +31,12 @@ _XML_DECLARATION = re.compile(rb"<\?xml\b[^>]*?\?>")
 _ENCODING = re.compile(rb"""\bencoding\s*=\s*["']([A-Za-z0-9._-]*)["']""")
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _PROLOG_SCAN = 4096
+# Encodings feedparser decodes exactly as Python does, byte for byte, with no guessing.
+_SINGLE_BYTE = frozenset(
+    {"us-ascii", "iso-8859-1", "iso-8859-2", "iso-8859-5", "iso-8859-7", "iso-8859-9",
+     "iso-8859-15", "windows-1250", "windows-1251", "windows-1252", "windows-1253",
+     "windows-1254", "windows-1256", "koi8-r"}
+)  # fmt: skip
 
 _ATOM = "{http://www.w3.org/2005/Atom}feed"
 _RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}RDF"
@@ -60,25 +67,41 @@ def _parser() -> etree.XMLParser:
     return parser
 
 
-def _utf8(body: bytes, content_type: str | None) -> bool:
-    """True when feedparser would read the document as UTF-8 without complaint, and lxml too."""
-    declared = charset(content_type)
-    if declared is not None and declared.lower() != "utf-8":
-        return False
+def _as_utf8(body: bytes, content_type: str | None) -> bytes | None:
+    """The document in UTF-8 when feedparser would decode it without complaint as UTF-8 or as
+    the single-byte encoding it declares; None otherwise (UTF-16, CJK, a guess, a conflict).
+
+    A single-byte document is decoded and re-declared as UTF-8, as feedparser does before
+    parsing, so that both parsers read the same characters.
+    """
     start = len(_UTF8_BOM) if body.startswith(_UTF8_BOM) else 0
     if body.startswith((b"\xfe\xff", b"\xff\xfe", b"\x00", b"\x4c\x6f\xa7\x94"), start):
-        return False
+        return None
     declaration = _XML_DECLARATION.match(body, start)
+    encoding = "utf-8"
     if declaration is not None:
         text = declaration.group()
         if b"\n" in text or b"\r" in text:
-            return False  # feedparser looks for the encoding on the first line only
-        encoding = _ENCODING.search(text)
-        if encoding is not None and encoding.group(1).lower() != b"utf-8":
-            return False
-        if encoding is None and b"encoding" in text:
-            return False
-    return _DOCTYPE.search(body, 0, _PROLOG_SCAN) is None
+            return None  # feedparser looks for the encoding on the first line only
+        found = _ENCODING.search(text)
+        if found is None and b"encoding" in text:
+            return None
+        if found is not None:
+            encoding = found.group(1).decode("ascii").lower()
+    declared = charset(content_type)
+    if (declared is not None and declared.lower() != encoding) or _DOCTYPE.search(
+        body, 0, _PROLOG_SCAN
+    ):
+        return None
+    if encoding == "utf-8":
+        return body
+    if encoding not in _SINGLE_BYTE or start or declaration is None:
+        return None
+    try:
+        text = body[declaration.end() :].decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return b"<?xml version='1.0' encoding='utf-8'?>" + text.encode("utf-8")
 
 
 def _walk(root: etree._Element, url: str) -> Walk | None:
@@ -109,10 +132,11 @@ def parse_well_formed(
     body: bytes, *, url: str, content_type: str | None, max_items: int
 ) -> ParsedFeed | None:
     """The document read by the fast path, or None when feedparser must read it."""
-    if not _utf8(body, content_type):
+    document = _as_utf8(body, content_type)
+    if document is None:
         return None
     try:
-        root = etree.fromstring(body, _parser())
+        root = etree.fromstring(document, _parser())
     except etree.XMLSyntaxError:
         return None
     if root.getroottree().docinfo.doctype:

@@ -106,7 +106,10 @@ def test_what_the_fast_path_declines() -> None:
         + b'<!DOCTYPE rss [<!ENTITY a "b">]>'
         + rss(items="<item><title>&a;</title></item>")[38:],
         "undefined entity": rss(items="<item><title>&nbsp;</title></item>"),
-        "ISO-8859-1": rss().replace(b"UTF-8", b"ISO-8859-1"),
+        "windows-1252 with an undefined byte": rss("<title>\x81</title>")
+        .replace(b"UTF-8", b"windows-1252")
+        .replace(b"\xc2\x81", b"\x81"),
+        "GB2312": rss().replace(b"UTF-8", b"GB2312"),
         "UTF-16": rss().decode().replace("UTF-8", "UTF-16").encode("utf-16"),
         "RSS 0.91": rss().replace(b'version="2.0"', b'version="0.91"'),
         "Atom 0.3": b'<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>t</title></feed>',
@@ -134,6 +137,30 @@ def test_what_the_fast_path_declines() -> None:
     assert ours.items[0].title == "a"
     assert fast(rss(), "text/xml; charset=iso-8859-1") is None
     assert fast(rss(), "application/rss+xml; charset=UTF-8") is not None
+
+
+@SETTINGS
+@given(
+    st.text(st.characters(codec="latin-1", exclude_categories=["Cs", "Cc"]), max_size=40),
+    st.sampled_from(["ISO-8859-1", "iso-8859-1", "windows-1252"]),
+)
+def test_single_byte_documents_read_as_feedparser_reads_them(title: str, encoding: str) -> None:
+    text = rss(f"<title>{escape(title)}</title>", f"<item><title>{escape(title)}</title></item>")
+    try:
+        body = text.decode().replace("UTF-8", encoding).encode(encoding)
+    except UnicodeEncodeError:
+        return
+    ours = fast(body)
+    assert ours is not None
+    assert ours == slow(body)
+
+
+def test_a_cyrillic_feed_in_windows_1251() -> None:
+    body = rss("<title>Новости</title>").decode().replace("UTF-8", "windows-1251")
+    ours = fast(body.encode("windows-1251"))
+    assert ours is not None
+    assert ours.title == "Новости"
+    assert ours == slow(body.encode("windows-1251"))
 
 
 def test_no_entity_is_expanded_and_nothing_is_fetched() -> None:
