@@ -98,10 +98,10 @@ def _as_utf8(body: bytes, content_type: str | None) -> bytes | None:
     if encoding not in _SINGLE_BYTE or start or declaration is None:
         return None
     try:
-        text = body[declaration.end() :].decode(encoding)
+        decoded = body[declaration.end() :].decode(encoding)
     except UnicodeDecodeError:
         return None
-    return b"<?xml version='1.0' encoding='utf-8'?>" + text.encode("utf-8")
+    return b"<?xml version='1.0' encoding='utf-8'?>" + decoded.encode("utf-8")
 
 
 def _walk(root: etree._Element, url: str) -> Walk | None:
