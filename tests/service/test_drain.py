@@ -189,7 +189,8 @@ def test_a_quiet_service_exits_about_a_second_after_sigterm(
 ) -> None:
     service = Service(make_config([news_feed(site)]))
     try:
-        wait_for(lambda: bool(service.named("tick.done")))
+        # Quiet: the fetch tick and the drafting of what it brought are done.
+        wait_for(lambda: bool(service.named("tick.done")) and bool(service.named("drafting.done")))
         seconds = service.stop()
     finally:
         service.kill()
