@@ -22,7 +22,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Match, Route
 
-from aggregator.drafting.records import Stub
 from aggregator.net.headers import media_type
 from aggregator.storage.desk import Desk, DeskError, Event, Source, StubFilter
 from aggregator.storage.store import FeedRow
@@ -48,10 +47,11 @@ from aggregator.web.api_answers import (
 )
 from aggregator.web.api_answers import Event as EventAnswer
 from aggregator.web.api_answers import Stub as StubAnswer
+from aggregator.web.api_answers import StubSummary as SummaryAnswer
 from aggregator.web.api_bodies import DEFAULT_LIMIT, MAX_LIMIT, Empty, PartEdit, StateMove
 from aggregator.web.api_errors import refusal
 from aggregator.web.context import WebContext
-from aggregator.web.filters import BadQuery, read_filter, read_paging
+from aggregator.web.filters import BadQuery, GetList, Paging, read_filter, read_paging
 from aggregator.web.incoming import BodyTooLarge, cross_site_reason, read_body
 from aggregator.web.openapi import Operation, openapi_document
 from aggregator.web.rules import BadInput, json_document
@@ -63,6 +63,8 @@ FALLBACK = "api-fallback"
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 Body = TypeVar("Body", bound=BaseModel)
+Row = TypeVar("Row")
+PARTS_VALUES = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
 
 
 class ApiError(Exception):
@@ -139,13 +141,7 @@ def item_id_of(request: Request) -> int:
 
 def routes(ctx: WebContext) -> list[BaseRoute]:
     async def list_stubs(request: Request) -> Response:
-        where = read_filter(request.query_params.getlist, empty_values=False)
-        paging = read_paging(
-            request.query_params.getlist, default_limit=DEFAULT_LIMIT, max_limit=MAX_LIMIT
-        )
-        found, total = await ctx.db(_found, ctx.desk, where, paging.limit, paging.offset)
-        items = [StubAnswer.of(s) for s in found]
-        return answer(StubList(total=total, limit=paging.limit, offset=paging.offset, items=items))
+        return answer(await stub_list(ctx, request.query_params.getlist))
 
     async def get_stub(request: Request) -> Response:
         stub = await load_stub(ctx, item_id_of(request))
@@ -242,5 +238,33 @@ def routes(ctx: WebContext) -> list[BaseRoute]:
     return [*described, last]
 
 
-def _found(desk: Desk, where: StubFilter, limit: int, offset: int) -> tuple[list[Stub], int]:
-    return desk.find(where, limit=limit, offset=offset), desk.count(where)
+async def stub_list(ctx: WebContext, getlist: GetList) -> StubList:
+    """The list the query asks for: summaries, or with `parts=yes` the full stubs (read on a
+    reader thread, `Database.read`)."""
+    where = read_filter(getlist, empty_values=False)
+    paging = read_paging(getlist, default_limit=DEFAULT_LIMIT, max_limit=MAX_LIMIT)
+    items: list[SummaryAnswer] | list[StubAnswer]
+    if wants_parts(getlist):
+        found, total = await ctx.read(_found, ctx.desk.find, ctx.desk, where, paging)
+        items = [StubAnswer.of(s) for s in found]
+    else:
+        rows, total = await ctx.read(_found, ctx.desk.find_summaries, ctx.desk, where, paging)
+        items = [SummaryAnswer.of(s) for s in rows]
+    return StubList(total=total, limit=paging.limit, offset=paging.offset, items=items)
+
+
+def wants_parts(getlist: GetList) -> bool:
+    """`parts=yes` (true, 1) asks the list for the full stubs; no (false, 0) or none for
+    summaries."""
+    values = getlist("parts")
+    value = values[-1].strip().lower() if values else "no"
+    if value not in PARTS_VALUES:
+        raise BadQuery(f"parts: yes or no, not {value!r}")
+    return PARTS_VALUES[value]
+
+
+def _found(
+    find: Callable[..., list[Row]], desk: Desk, where: StubFilter, paging: Paging
+) -> tuple[list[Row], int]:
+    """A page of the list (`Desk.find` or `Desk.find_summaries`) and how many match."""
+    return find(where, limit=paging.limit, offset=paging.offset), desk.count(where)

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from aggregator.drafting import records
+from aggregator.storage import summaries
 from aggregator.storage.desk import Event as EventRecord
 from aggregator.storage.desk import Source as SourceRecord
 from aggregator.storage.store import FeedRow
@@ -231,11 +232,54 @@ class StaleStub(Answer):
     )
 
 
+class StubSummary(Answer):
+    """A row of the list: what a stub says about itself, without its parts."""
+
+    item_id: int
+    feed: str
+    url: str | None
+    title: str
+    state: State
+    stale: bool
+    category: str | None
+    source_language: str | None
+    target_language: str | None
+    quality: float | None
+    published: MaybeTime
+    drafted_at: Time
+    updated_at: Time
+    to_write: int = Field(description="How many parts are left for an editor to write.")
+    version: int = Field(description="The stub's version, as its ETag names it.")
+
+    @classmethod
+    def of(cls, summary: summaries.StubSummary) -> StubSummary:
+        return cls(
+            item_id=summary.item_id,
+            feed=summary.feed,
+            url=summary.url,
+            title=summary.title,
+            state=State(summary.state),
+            stale=summary.stale,
+            category=summary.category,
+            source_language=summary.source_language,
+            target_language=summary.target_language,
+            quality=summary.quality,
+            published=summary.published,
+            drafted_at=summary.drafted_at,
+            updated_at=summary.updated_at,
+            to_write=summary.to_write,
+            version=summary.version,
+        )
+
+
 class StubList(Answer):
     total: int = Field(description="How many stubs match the filters.")
     limit: int
     offset: int
-    items: list[Stub]
+    items: list[StubSummary] | list[Stub] = Field(
+        description="Summaries, newest drafts first; the full stubs with their parts when the "
+        "query says parts=yes."
+    )
 
 
 class Event(Answer):

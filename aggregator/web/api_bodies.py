@@ -181,3 +181,8 @@ class StubQuery(BaseModel):
         default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="At most this many stubs."
     )
     offset: int = Field(default=0, ge=0, description="Skip this many stubs (newest drafts first).")
+    parts: Literal["yes", "no", "true", "false", "1", "0"] | None = Field(
+        default=None,
+        description="yes: the full stubs, with their parts; otherwise summaries (no parts).",
+        json_schema_extra=never_null,
+    )

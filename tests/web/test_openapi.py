@@ -81,6 +81,7 @@ def test_the_list_filters_are_the_documented_parameters(web: Web) -> None:
         "q",
         "limit",
         "offset",
+        "parts",
     }
 
 
