@@ -71,7 +71,7 @@ upgrade:  ## refresh the lock files to the newest releases pyproject.toml allows
 drift:  ## install the newest releases pyproject.toml allows in .venv-latest and list what moved
 	rm -rf $(LATEST)
 	$(PYTHON) -m venv $(LATEST)
-	$(LATEST)/bin/pip install --quiet --upgrade pip
+	$(LATEST)/bin/pip install --quiet --upgrade pip setuptools
 	$(LATEST)/bin/pip install --quiet --upgrade -e '.[dev]'
 	$(LATEST)/bin/python .ci/drift.py $(LOCK)
 

@@ -4,12 +4,15 @@ import os
 import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from aggregator.config import Config, load_config
 from tests.loopback import Loopback
+
+if TYPE_CHECKING:
+    from tests.helpers.feeds import Harness
 
 _LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1"}
 
@@ -125,5 +128,17 @@ def make_config(tmp_path: Path) -> Callable[..., Config]:
             **settings,
         }
         return load_config(write_config(tmp_path / "feeds.toml", feeds, merged, extra))
+
+    return make
+
+
+@pytest.fixture
+def harness(site: Loopback, make_config: Callable[..., Config]) -> Callable[..., Harness]:
+    """Feeds at these paths of the loopback site, fetched through the whole app."""
+    from tests.helpers.feeds import Harness
+
+    def make(*paths: str, **settings: Any) -> Harness:
+        feeds = [{"name": p.strip("/"), "url": site.url(p)} for p in paths]
+        return Harness(make_config(feeds, **settings))
 
     return make

@@ -13,26 +13,9 @@ from typing import Any
 import pytest
 
 from aggregator.config import Config
-from tests.feeds.test_refresh import rss
+from tests.helpers.cli import aggregator
+from tests.helpers.feeds import rss
 from tests.loopback import Loopback, Reply
-
-
-def aggregator(
-    *args: str, config: Path | None = None, cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONWARNINGS": "error"}
-    env.pop("AGGREGATOR_CONFIG", None)
-    if config is not None:
-        env["AGGREGATOR_CONFIG"] = str(config)
-    return subprocess.run(
-        [sys.executable, "-m", "aggregator", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=60,
-        check=False,
-    )
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 
 from aggregator.cli import cli
 from aggregator.config import Config, load_config
-from tests.feeds.test_refresh import rss
+from tests.helpers.feeds import rss
 from tests.loopback import Loopback, Reply
 
 COMMENTED = "  # the newsroom's main source"

@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 
 from aggregator.cli import cli
 from aggregator.config import Config
-from tests.feeds.test_refresh import rss
+from tests.helpers.feeds import rss
 from tests.loopback import Loopback, Reply
 
 

@@ -13,9 +13,9 @@ from click.testing import CliRunner, Result
 from aggregator.cli import cli
 from aggregator.cli_progress import JobProgress, progress_line
 from aggregator.config import Config
-from tests.feeds.test_refresh import rss
+from tests.helpers.feeds import rss
+from tests.helpers.translators import SlowTranslator, translator_config
 from tests.loopback import Loopback, Reply
-from tests.service.test_drain import SlowTranslator, translator_config
 
 STORIES = 6
 SUBJECTS = ("harbour", "orchestra", "vaccine", "railway", "glacier", "election")

@@ -14,8 +14,8 @@ from click.testing import CliRunner, Result
 from aggregator.cli import cli
 from aggregator.cli_listing import parse_since
 from aggregator.config import Config
-from tests.drafting.test_machine import STORIES, serve
-from tests.feeds.test_refresh import rss
+from tests.helpers.drafting import STORIES, serve
+from tests.helpers.feeds import rss
 from tests.loopback import Loopback, Reply
 
 NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
@@ -190,7 +190,7 @@ def test_stubs_since_limit_and_formats(site: Loopback, make_config: Callable[...
 def test_workers_take_the_three_formats_and_limit(
     site: Loopback, make_config: Callable[..., Config], postgresql_url: str
 ) -> None:
-    from tests.service.test_scheduler import feeds_on
+    from tests.helpers.service import feeds_on
     from tests.workers.enqueue import enqueue_due
 
     config = make_config(feeds_on(site, 2), database_url=postgresql_url)

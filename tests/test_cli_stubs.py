@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from aggregator.cli import cli
 from aggregator.config import Config
-from tests.drafting.test_machine import STORIES, serve
+from tests.helpers.drafting import STORIES, serve
 from tests.loopback import Loopback, Reply
 
 

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from aggregator.cli_workers import QUEUES
 from aggregator.config import Config
 from aggregator.workers import queue
+from tests.helpers.cli import aggregator
+from tests.helpers.service import feeds_on
 from tests.loopback import Loopback
-from tests.service.test_scheduler import feeds_on
-from tests.test_cli import aggregator
 from tests.workers.enqueue import enqueue_due
 
 

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from aggregator.config import Config
 from aggregator.storage.engine import SCHEMA_REVISION
 from tests.conftest import TEST_DATABASE_ENV, TEST_SETTINGS, empty_postgresql, write_config
+from tests.helpers.cli import command, news_site, one_line
 from tests.loopback import Loopback
-from tests.test_startup import command, news_site, one_line
 
 LISTINGS = (("feeds",), ("items",), ("stubs",))
 

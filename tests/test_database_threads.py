@@ -14,7 +14,7 @@ from aggregator.app import Database
 from aggregator.config import FeedConfig
 from aggregator.storage.store import Store
 from aggregator.storage.tables import feeds
-from tests.storage.test_store import NOW
+from tests.helpers.storage import NOW
 
 WAIT = 20.0
 """Seconds an event is waited for before the test fails (never reached when it passes)."""

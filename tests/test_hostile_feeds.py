@@ -17,10 +17,8 @@ import pytest
 import sqlalchemy as sa
 
 from aggregator.records import Outcome
-from tests.feeds.test_refresh import Harness, harness, rss
+from tests.helpers.feeds import Harness, rss
 from tests.loopback import Loopback, Reply, Request
-
-__all__ = ["harness"]  # the fixture, used by name
 
 UNSAFE_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 RSS_TYPE = {"Content-Type": "application/rss+xml"}

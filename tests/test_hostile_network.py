@@ -33,8 +33,8 @@ from aggregator.errors import (
 )
 from aggregator.net.addresses import is_allowed, literal_address, parse_allowlist
 from aggregator.storage.tables import articles, feeds, items
+from tests.helpers.net import get, run
 from tests.loopback import Loopback, Reply, gzipped
-from tests.net.test_client import get, run
 
 MEMORY_BUDGET = 20_000_000
 REAL_GETADDRINFO = socket.getaddrinfo

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -18,15 +16,9 @@ from aggregator.config import Config
 from aggregator.errors import ConfigError
 from aggregator.storage.tables import articles
 from tests.conftest import TEST_DATABASE_ENV, empty_postgresql
-from tests.feeds.test_refresh import rss
-from tests.loopback import Loopback, Reply
+from tests.helpers.cli import command, news_site, one_line
+from tests.loopback import Loopback
 from tests.service_process import running_service
-
-PAGE = (
-    "<html><body><article><h1>Harbour</h1>"
-    + "<p>The harbour reopened on Monday after three weeks of repairs to the sea wall.</p>" * 6
-    + "</article></body></html>"
-).encode()
 
 # Makes lxml_html_clean unimportable, as a pip that does not know the lxml[html_clean] extra
 # leaves an installation; loaded by every Python started with this directory on PYTHONPATH.
@@ -46,42 +38,12 @@ sys.meta_path.insert(0, _Missing())
 """
 
 
-def command(
-    *args: str, config: Path, pythonpath: Path | None = None, timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONWARNINGS": "error", "AGGREGATOR_CONFIG": str(config)}
-    if pythonpath is not None:
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(pythonpath), env.get("PYTHONPATH")]))
-    return subprocess.run(
-        [sys.executable, "-m", "aggregator", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=timeout,
-        check=False,
-    )
-
-
 def blocker(tmp_path: Path, module: str = "lxml_html_clean") -> Path:
     shim = tmp_path / "shim"
     shim.mkdir()
     code = f"BLOCKED = {module!r}\n{BLOCKER}"
     (shim / "sitecustomize.py").write_text(code, encoding="utf-8")
     return shim
-
-
-def one_line(stderr: str) -> str:
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1, stderr
-    assert "Traceback" not in stderr
-    return lines[0]
-
-
-def news_site(site: Loopback, make_config: Callable[..., Config]) -> Config:
-    site.route("/feed", Reply(body=rss([("urn:a", "Harbour"), ("urn:b", "Wall")])))
-    for guid in ("urn:a", "urn:b"):
-        site.route(f"/item/{guid}", Reply(body=PAGE, headers={"Content-Type": "text/html"}))
-    return make_config([{"name": "news", "url": site.url("/feed")}])
 
 
 def test_missing_lxml_html_clean_fails_every_working_command_in_one_line_and_records_nothing(

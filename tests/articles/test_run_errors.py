@@ -21,8 +21,8 @@ from aggregator.errors import BrokenEnvironment
 from aggregator.logs import configure_logging
 from aggregator.storage.articles import PENDING
 from aggregator.storage.tables import articles
+from tests.helpers.cli import news_site
 from tests.loopback import Loopback
-from tests.test_startup import news_site
 
 
 def rows(app: App) -> list[sa.Row[object]]:

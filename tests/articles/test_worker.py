@@ -15,7 +15,7 @@ from aggregator.app import App
 from aggregator.articles.worker import ExtractionReport, retry_delay
 from aggregator.config import Config
 from aggregator.storage.tables import articles, items
-from tests.feeds.test_refresh import Clock
+from tests.helpers.feeds import Clock
 from tests.loopback import Loopback, Reply
 from tests.shared_data import require_shared
 

@@ -16,7 +16,7 @@ from aggregator.config import Config
 from aggregator.drafting.backends.retry import RetryPolicy
 from aggregator.storage.ledger import SPENT_PART
 from tests.drafting.fakes import Answer, FakeOpenAI
-from tests.drafting.test_machine import ENV, KEY, Run, drafting, ledger_rows, serve
+from tests.helpers.drafting import ENV, KEY, Run, drafting, ledger_rows, serve
 from tests.loopback import Loopback
 
 PRICE_IN, PRICE_OUT = 50.0, 100.0

@@ -16,7 +16,7 @@ from tests.drafting.examples import (
     in_language,
     with_part,
 )
-from tests.drafting.test_render import PAGES, Page, markdown_page, sections
+from tests.helpers.stub_pages import PAGES, Page, markdown_page, sections
 
 ANALYSIS = "Chinese AI in the region's cities raises questions of data sovereignty."
 PROMPT = "Analyse what the expansion means for data sovereignty in the region."

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import csv
-import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from click.testing import CliRunner
 
 from aggregator.cli import cli
 from aggregator.config import Config
 from aggregator.drafting.messages import messages
 from aggregator.drafting.records import KINDS, PART_NAMES
-from aggregator.storage.tables import articles, items
-from tests.loopback import Loopback, Reply
-from tests.shared_data import require_shared
+from tests.helpers.globalvoices import GV_SOURCE, article_texts, serve_capture, stubs_jsonl
+from tests.loopback import Loopback
 
 CATEGORIES = """
 [drafting]
@@ -36,34 +31,6 @@ item_categories = ["Politics", "Elections", "Protest"]
 keywords = ["election", "government"]
 """
 
-GV_SOURCE = {
-    "source_name": "Global Voices",
-    "licence": "CC BY 3.0",
-    "licence_url": "https://creativecommons.org/licenses/by/3.0/",
-    "attribution": "Global Voices",
-    "attribution_url": "https://globalvoices.org/",
-}
-
-
-def serve_capture(site: Loopback) -> int:
-    """The feed with each item's link rewritten to the loopback page the index maps it to."""
-    feed = require_shared("feeds/real/globalvoices/gv-feature-2009-06.rss")
-    pages = require_shared("articles/globalvoices-2009")
-    index = require_shared("articles/index.csv")
-    with index.open(encoding="utf-8") as f:
-        mapped = {int(r["feed_item"]): r["path"] for r in csv.DictReader(f)}
-    for number, path in mapped.items():
-        body = (pages.parent / path).read_bytes()
-        site.route(f"/gv/{number}/", Reply(body=body, headers={"Content-Type": "text/html"}))
-    text = feed.read_text(encoding="utf-8")
-    text = re.sub(
-        r"http://admin\.mediacloud\.org/files/test/crawler/gv/index\.html\.(\d+)",
-        lambda m: site.url(f"/gv/{m.group(1)}/"),
-        text,
-    )
-    site.route("/feed", Reply(body=text.encode(), headers={"Content-Type": "application/rss+xml"}))
-    return len(mapped)
-
 
 def subject_of_title(title: str) -> str:
     """The subject of a June 2009 Global Voices title, by its words (each title its own,
@@ -75,26 +42,6 @@ def subject_of_title(title: str) -> str:
 def stub_subject(stub: dict[str, Any]) -> str:
     title = next(p for p in stub["parts"] if p["name"] == "source")["entries"][0]["text"]
     return subject_of_title(str(title))
-
-
-def stubs_jsonl(config: Config) -> list[dict[str, Any]]:
-    result = CliRunner().invoke(cli, ["--config", str(config.path), "stubs", "--format", "jsonl"])
-    assert result.exit_code == 0, result.output
-    return [json.loads(line) for line in result.output.splitlines()]
-
-
-def article_texts(config: Config) -> dict[str, str]:
-    engine = sa.create_engine(config.settings.database_url)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(
-                sa.select(items.c.url, articles.c.text).join(
-                    articles, articles.c.item_id == items.c.id
-                )
-            ).all()
-    finally:
-        engine.dispose()
-    return {row.url: row.text for row in rows}
 
 
 def check_japanese_files(directory: Path, count: int) -> None:

@@ -26,7 +26,7 @@ from aggregator.drafting.backends.retry import RetryPolicy
 from aggregator.drafting.records import Stub
 from aggregator.drafting.render import render_html, render_markdown
 from tests.drafting.fakes import FakeOpenAI
-from tests.drafting.test_machine import ENV, KEY, Run, drafting, serve
+from tests.helpers.drafting import ENV, KEY, Run, drafting, serve
 from tests.loopback import Loopback
 
 TRANSLATED = re.compile(r"«[^«»]*»")

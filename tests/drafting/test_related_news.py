@@ -17,7 +17,7 @@ from aggregator.drafting.backends.retry import RetryPolicy
 from aggregator.storage.desk import Desk
 from aggregator.storage.store import Store
 from tests.drafting.fakes import FakeOpenAI
-from tests.drafting.test_machine import ENV, KEY, Run, drafting
+from tests.helpers.drafting import ENV, KEY, Run, drafting
 from tests.loopback import Loopback, Reply
 
 START = datetime(2026, 5, 3, 8, tzinfo=UTC)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
 
 import pytest
 from bs4 import BeautifulSoup, Tag
@@ -30,6 +29,17 @@ from tests.drafting.examples import (
     untranslated_stub,
     with_part,
 )
+from tests.helpers.stub_pages import (
+    HEADING_TAGS,
+    PAGES,
+    Page,
+    _soup,
+    _text,
+    headings,
+    html_page,
+    markdown_page,
+    sections,
+)
 
 INTRO = "The following content was published online. A translated summary is presented below."
 PENDING = "translation pending (en -> ja)"
@@ -44,48 +54,7 @@ SEED_HEADINGS = [
     "Related News",
     "Summary",
 ]
-HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def markdown_page(stub: Stub) -> BeautifulSoup:
-    """The Markdown rendering as a CommonMark viewer shows it."""
-    return _soup(MarkdownIt("commonmark").enable("table").render(render_markdown(stub)))
-
-
-def html_page(stub: Stub) -> BeautifulSoup:
-    return _soup(render_html(stub))
-
-
-PAGES = pytest.mark.parametrize("page", [markdown_page, html_page], ids=["markdown", "html"])
-Page = Callable[[Stub], BeautifulSoup]
-
-
-def _soup(markup: str) -> BeautifulSoup:
-    return BeautifulSoup(markup, "html.parser")
-
-
-def _text(node: Tag | BeautifulSoup) -> str:
-    return " ".join(node.get_text(" ").split())
-
-
-def headings(soup: BeautifulSoup) -> list[tuple[int, str]]:
-    return [(int(h.name[1]), _text(h)) for h in soup.find_all(HEADING_TAGS)]
-
-
-def sections(soup: BeautifulSoup) -> dict[str, str]:
-    """Text under each heading up to the next heading, keyed by the heading's text."""
-    found: dict[str, list[str]] = {}
-    current = None
-    for node in soup.children:
-        if not isinstance(node, Tag):
-            continue
-        if node.name in HEADING_TAGS:
-            current = _text(node)
-            found[current] = []
-        elif current is not None:
-            found[current].append(_text(node))
-    return {name: " ".join(texts) for name, texts in found.items()}
 
 
 @PAGES

@@ -18,7 +18,7 @@ from aggregator.config import Config
 from aggregator.drafting.records import PREPARED, Entry, Part
 from aggregator.drafting.render import render_html, render_markdown
 from tests.drafting.examples import example_stub, with_part
-from tests.drafting.test_end_to_end import GV_SOURCE, serve_capture, stubs_jsonl
+from tests.helpers.globalvoices import GV_SOURCE, serve_capture, stubs_jsonl
 from tests.loopback import Loopback
 
 CREDITED = Entry(

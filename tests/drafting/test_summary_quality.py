@@ -24,12 +24,7 @@ from aggregator.cli import cli
 from aggregator.config import Config
 from aggregator.feeds.parse import parse_feed
 from aggregator.sanitize import html_to_text
-from tests.drafting.test_end_to_end import (
-    GV_SOURCE,
-    article_texts,
-    serve_capture,
-    stubs_jsonl,
-)
+from tests.helpers.globalvoices import GV_SOURCE, article_texts, serve_capture, stubs_jsonl
 from tests.loopback import Loopback
 from tests.shared_data import require_shared
 

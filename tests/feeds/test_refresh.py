@@ -3,54 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from aggregator.app import App
-from aggregator.config import Config
-from aggregator.records import Outcome, ParsedFeed, RefreshReport
-from aggregator.storage.store import FeedRow, Store
+from aggregator.records import Outcome
+from aggregator.storage.store import Store
+from tests.helpers.feeds import Harness, rss
 from tests.loopback import Loopback, Reply, Request
-
-
-def rss(entries: Sequence[tuple[str, str]], extra: str = "") -> bytes:
-    """A feed whose item links are relative, so they lead back to the loopback site."""
-    items = "".join(
-        f"<item><guid>{guid}</guid><title>{title}</title>"
-        f"<link>/item/{guid}</link><description>About {title}</description></item>"
-        for guid, title in entries
-    )
-    return (
-        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-        f"<title>Test feed</title><link>http://example.org/</link>{extra}{items}"
-        "</channel></rss>"
-    ).encode()
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-class CountingParser:
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.calls = 0
-
-    async def parse(self, body: bytes, *, url: str, content_type: str | None) -> ParsedFeed:
-        self.calls += 1
-        result: ParsedFeed = await self.inner.parse(body, url=url, content_type=content_type)
-        return result
 
 
 def conditional(body: bytes, etag: str = '"v1"') -> Callable[[Request], Reply]:
@@ -60,44 +23,6 @@ def conditional(body: bytes, etag: str = '"v1"') -> Callable[[Request], Reply]:
         return Reply(200, {"ETag": etag, "Content-Type": "application/rss+xml"}, body)
 
     return handler
-
-
-class Harness:
-    def __init__(self, config: Config) -> None:
-        self.config = config
-        self.clock = Clock()
-
-    def fetch(self, names: Sequence[str] = (), *, due_only: bool = False) -> list[RefreshReport]:
-        async def go() -> list[RefreshReport]:
-            async with App(self.config, clock=self.clock) as app:
-                return await app.fetch(names, due_only=due_only)
-
-        return asyncio.run(go())
-
-    def fetch_counting(self) -> tuple[list[RefreshReport], int]:
-        async def go() -> tuple[list[RefreshReport], int]:
-            async with App(self.config, clock=self.clock) as app:
-                counting = CountingParser(app.parser)
-                app.refresher = dataclasses.replace(app.refresher, parser=counting)
-                return await app.fetch(due_only=False), counting.calls
-
-        return asyncio.run(go())
-
-    def rows(self) -> dict[str, FeedRow]:
-        async def go() -> list[FeedRow]:
-            async with App(self.config, clock=self.clock) as app:
-                return app.store.feed_rows()
-
-        return {row.name: row for row in asyncio.run(go())}
-
-
-@pytest.fixture
-def harness(site: Loopback, make_config: Callable[..., Config]) -> Callable[..., Harness]:
-    def make(*paths: str, **settings: Any) -> Harness:
-        feeds = [{"name": p.strip("/"), "url": site.url(p)} for p in paths]
-        return Harness(make_config(feeds, **settings))
-
-    return make
 
 
 def test_conditional_get_and_304_without_parsing(

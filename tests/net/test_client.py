@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import itertools
 import time
 import tracemalloc
 import zlib
-from collections.abc import Coroutine
-from typing import Any, TypeVar
 
 import pytest
 
@@ -21,31 +18,9 @@ from aggregator.errors import (
     TooLarge,
     TooManyRedirects,
 )
-from aggregator.net.client import ClientSettings, HttpClient, HttpResponse
+from aggregator.net.client import HttpClient
+from tests.helpers.net import get, run, settings
 from tests.loopback import Loopback, Reply, gzipped
-
-T = TypeVar("T")
-LOOPBACK_ONLY = (ipaddress.ip_network("127.0.0.1/32"),)
-
-
-def settings(**overrides: Any) -> ClientSettings:
-    base: dict[str, Any] = {
-        "contact_url": "https://example.org/contact",
-        "allow_private_networks": LOOPBACK_ONLY,
-        "per_host_connections": 4,
-        "per_host_gap": 0.0,
-        "deadline": 5.0,
-    }
-    return ClientSettings(**{**base, **overrides})
-
-
-def run(coro: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coro)
-
-
-async def get(url: str, headers: dict[str, str] | None = None, **overrides: Any) -> HttpResponse:
-    async with HttpClient(settings(**overrides)) as client:
-        return await client.get(url, headers)
 
 
 def test_identity_user_agent_has_version_and_contact(site: Loopback) -> None:

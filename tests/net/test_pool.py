@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from aggregator.net.client import HttpClient
+from tests.helpers.net import settings
 from tests.loopback import Loopback, Reply
-from tests.net.test_client import settings
 
 
 def test_sequential_requests_reuse_one_connection(site: Loopback) -> None:

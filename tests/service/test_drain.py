@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 import os
 import signal
@@ -25,25 +24,14 @@ from aggregator.storage.due import due_counts
 from aggregator.storage.store import Store
 from aggregator.storage.stubs import StubQueue
 from aggregator.storage.tables import articles
-from tests.drafting.fakes import FakeLibreTranslate
-from tests.feeds.test_refresh import rss
+from tests.helpers.feeds import rss
+from tests.helpers.service import wait_for
+from tests.helpers.translators import SlowTranslator, translator_config
 from tests.loopback import Loopback, Reply
-from tests.service.test_scheduler import wait_for
 
 GRACE = 30.0
 RUN_JSON = ("--log-format", "json", "run")
 STORIES = 12
-
-
-class SlowTranslator(FakeLibreTranslate):
-    """A LibreTranslate that takes `delay` seconds over every answer: drafting takes a while."""
-
-    def __init__(self, site: Loopback, delay: float) -> None:
-        super().__init__(site)
-        self.delay = delay
-
-    def answer(self, body: Any) -> Reply:
-        return dataclasses.replace(super().answer(body), delay=self.delay)
 
 
 class Service:
@@ -121,10 +109,6 @@ def queue_state(config: Config) -> tuple[dict[str, int], dict[str, int]]:
         return StubQueue(store).counts(), due_counts(store, datetime.now(UTC))
     finally:
         store.close()
-
-
-def translator_config(translator: FakeLibreTranslate) -> str:
-    return f'[drafting]\nbackend = "libretranslate"\nbase_url = "{translator.base_url}"\n'
 
 
 def test_sigterm_with_a_stub_backlog_and_a_hung_feed_exits_well_inside_the_grace(

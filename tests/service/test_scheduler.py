@@ -6,42 +6,18 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
 
 import httpx
 
 from aggregator.config import Config
 from aggregator.service.scheduler import serve
-from aggregator.storage.store import Store
-from tests.feeds.test_refresh import rss
+from tests.helpers.feeds import rss
+from tests.helpers.service import feeds_on, free_port, item_count, wait_for
 from tests.loopback import Loopback, Reply
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.05)
-
-
-def feeds_on(site: Loopback, count: int) -> list[dict[str, Any]]:
-    for i in range(count):
-        site.route(f"/f{i}", Reply(body=rss([(f"urn:{i}:{j}", f"Item {j}") for j in range(3)])))
-    return [{"name": f"f{i}", "url": site.url(f"/f{i}")} for i in range(count)]
-
-
-def item_count(config: Config) -> int:
-    store = Store.open(config.settings.database_url)
-    try:
-        return sum(row.items for row in store.feed_rows())
-    finally:
-        store.close()
 
 
 def test_a_tick_fetches_every_due_feed_once(
@@ -92,12 +68,6 @@ def test_sigterm_drains_the_running_tick(
     assert "service.draining" in stderr
     assert "service.stopped" in stderr
     assert item_count(config) == 7
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_the_service_serves_http_while_it_fetches_on_its_schedule(

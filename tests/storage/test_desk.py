@@ -7,27 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from aggregator.drafting.records import PREPARED, TO_WRITE, Part
-from aggregator.storage.articles import ArticleQueue
+from aggregator.drafting.records import PREPARED, Part
 from aggregator.storage.desk import Desk, DeskError, StubFilter
 from aggregator.storage.store import Store
 from aggregator.storage.stubs import StubQueue
 from aggregator.storage.tables import stubs
-from tests.storage.test_store import NOW, store
-from tests.storage.test_stubs import LEASE, article, result, stored_item
-
-__all__ = ["store"]
-
-PARTS = (Part("title", PREPARED, "Title"), Part("summary", TO_WRITE, "", prompt="Write it."))
-
-
-def drafted(store: Store, guid: str, feed: str = "one") -> int:
-    item_id = stored_item(store, guid, feed)
-    ArticleQueue(store).save(item_id, article(f"Text of {guid}.", title=f"Story {guid}"), None, NOW)
-    queue = StubQueue(store)
-    for job in queue.claim_due(NOW, 10, LEASE):
-        queue.save(job, result(PARTS), NOW)
-    return item_id
+from tests.helpers.storage import LEASE, NOW, PARTS, drafted, result
 
 
 def test_filters_and_counts(store: Store) -> None:

@@ -8,11 +8,7 @@ from aggregator.drafting.records import EDITED, MACHINE_DRAFT, PREPARED, TO_WRIT
 from aggregator.storage.desk import Desk
 from aggregator.storage.store import Store
 from aggregator.storage.stubs import StubQueue
-from tests.storage.test_desk import drafted
-from tests.storage.test_store import NOW, store
-from tests.storage.test_stubs import LEASE, result
-
-__all__ = ["store"]
+from tests.helpers.storage import LEASE, NOW, drafted, result
 
 JAPANESE = messages("ja")
 

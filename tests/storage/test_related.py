@@ -8,10 +8,7 @@ from aggregator.storage.related import RelatedIndex
 from aggregator.storage.store import Store
 from aggregator.text.links import LINK_PREFIX
 from aggregator.text.similarity import LINK_MAX_ARTICLES, LINKED_SCORE, SAME_STORY
-from tests.storage.test_store import store
-from tests.storage.test_stubs import NOW, article, stored_item
-
-__all__ = ["store"]
+from tests.helpers.storage import NOW, article, stored_item
 
 FLOOD = {"flood": 0.5, "river": 0.5, "dam": 0.4, "rain": 0.4, "said": 0.2, "year": 0.2}
 

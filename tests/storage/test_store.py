@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -9,40 +8,11 @@ import sqlalchemy as sa
 
 from aggregator.config import FeedConfig
 from aggregator.feeds.plan import keyed
-from aggregator.records import FeedUpdate, NextCheck, Outcome, ParsedItem
+from aggregator.records import NextCheck, Outcome, ParsedItem
 from aggregator.storage.engine import SCHEMA_REVISION
 from aggregator.storage.store import Store
 from aggregator.storage.tables import feeds, item_changes, items
-
-NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def store(database_url: str) -> Iterator[Store]:
-    s = Store.open(database_url)
-    s.sync_feeds(
-        [FeedConfig("one", "https://e.org/one"), FeedConfig("two", "https://e.org/two")], NOW
-    )
-    try:
-        yield s
-    finally:
-        s.close()
-
-
-def update(outcome: Outcome = Outcome.OK, **kw: object) -> FeedUpdate:
-    values: dict[str, object] = {
-        "outcome": outcome,
-        "checked_at": NOW,
-        "next_check": NextCheck(NOW + timedelta(hours=1), "interval of 60 min"),
-        "error_count": 0,
-        "http_status": 200,
-        **kw,
-    }
-    return FeedUpdate(**values)  # type: ignore[arg-type]
-
-
-def feed_id(store: Store, name: str) -> int:
-    return next(f.feed_id for f in store.feeds_to_fetch(NOW, 60, due_only=False) if f.name == name)
+from tests.helpers.storage import NOW, feed_id, update
 
 
 def rows(store: Store, table: sa.Table) -> list[sa.Row[object]]:

@@ -8,61 +8,14 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from aggregator.drafting.records import EDITED, MACHINE_DRAFT, PREPARED, Part, Provenance
-from aggregator.feeds.plan import keyed
-from aggregator.records import Article, ParsedItem, Quality
+from aggregator.drafting.records import EDITED, MACHINE_DRAFT, PREPARED, Part
 from aggregator.storage.articles import ArticleQueue
 from aggregator.storage.ledger import Ledger, LedgerEntry, idempotency_key
 from aggregator.storage.related import RelatedIndex
 from aggregator.storage.store import Store
-from aggregator.storage.stubs import DRAFTED, PENDING, QUEUED, DraftResult, StubQueue
+from aggregator.storage.stubs import DRAFTED, PENDING, QUEUED, StubQueue
 from aggregator.storage.tables import stubs
-from tests.storage.test_store import NOW, feed_id, store, update
-
-__all__ = ["store"]
-
-LEASE = timedelta(minutes=5)
-
-
-def article(text: str, title: str = "Title", digest: str = "h1") -> Article:
-    return Article(
-        method="generic",
-        text=text,
-        html="",
-        quality=Quality(score=1.0),
-        content_hash=digest,
-        title=title,
-    )
-
-
-def stored_item(store: Store, guid: str = "g1", feed: str = "one") -> int:
-    report = store.save_refresh(
-        feed_id(store, feed),
-        update(),
-        keyed([ParsedItem(guid=guid, link=f"https://e.org/{guid}", title=guid, categories=("X",))]),
-    )
-    (item_id,) = report.new_item_ids
-    return item_id
-
-
-def result(parts: tuple[Part, ...], retry: bool = False) -> DraftResult:
-    return DraftResult(
-        category="World",
-        source_language="en",
-        target_language="ja",
-        parts=parts,
-        provenance=Provenance(
-            feed="one",
-            fetched_at=None,
-            extraction_method="generic",
-            content_hash="h1",
-            source_language="en",
-            target_language="ja",
-        ),
-        pending="translation pending: budget" if retry else None,
-        errors=(),
-        retry_at=NOW + timedelta(hours=1) if retry else None,
-    )
+from tests.helpers.storage import LEASE, NOW, article, result, stored_item
 
 
 def work(store: Store, item_id: int) -> sa.Row[object]:

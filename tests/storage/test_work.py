@@ -14,7 +14,7 @@ from aggregator.records import ParsedItem
 from aggregator.storage.articles import ArticleQueue
 from aggregator.storage.store import Store
 from aggregator.storage.work import due_work, forget_turns, host_of, item_hosts, take_turn
-from tests.storage.test_store import NOW, feed_id, update
+from tests.helpers.storage import NOW, feed_id, update
 
 LEASE = timedelta(minutes=5)
 

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from aggregator.config import Config
 from aggregator.storage.tables import articles
 from aggregator.workers.tasks import Tasks
+from tests.helpers.service import feeds_on
+from tests.helpers.workers import WORKERS, drain, jobs, with_tasks
 from tests.loopback import Loopback
-from tests.service.test_scheduler import feeds_on
-from tests.workers.test_tasks import WORKERS, drain, jobs, with_tasks
 
 
 def test_a_first_fetch_queues_the_newest_items_only(

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from aggregator.config import Config
 from aggregator.service.scheduler import serve
 from aggregator.storage.engine import create_engine
+from tests.helpers.service import feeds_on, free_port, item_count
 from tests.loopback import Loopback
-from tests.service.test_scheduler import feeds_on, free_port, item_count
 
 FAST_WORKERS = """
 [workers]

@@ -4,7 +4,7 @@ longer due, and queueing again the tasks of a worker that stopped beating."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,54 +12,19 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from aggregator.app import App
 from aggregator.config import Config
 from aggregator.storage.work import take_turn
 from aggregator.workers.tasks import Tasks, every
-from aggregator.workers.worker import open_tasks_queue
+from tests.helpers.service import feeds_on
+from tests.helpers.workers import WORKERS, drain, jobs, with_tasks
 from tests.loopback import Loopback
-from tests.service.test_scheduler import feeds_on
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
-WORKERS = "\n[workers]\nheartbeat_seconds = 0.5\nstalled_seconds = 1\npoll_seconds = 0.1\n"
 
 
 @pytest.fixture
 def config(site: Loopback, make_config: Callable[..., Config], postgresql_url: str) -> Config:
     return make_config(feeds_on(site, 3), WORKERS, database_url=postgresql_url)
-
-
-def with_tasks(config: Config, body: Callable[[Tasks], Awaitable[Any]]) -> Any:
-    async def run() -> Any:
-        async with App(config, shared_politeness=True) as app:
-            queue = open_tasks_queue(config)
-            async with queue.open_async():
-                return await body(Tasks(queue, app, config.workers))
-
-    return asyncio.run(run())
-
-
-async def jobs(tasks: Tasks) -> list[tuple[str, str, Any]]:
-    def read() -> list[tuple[str, str, Any]]:
-        with tasks.app.store.engine.connect() as conn:
-            rows = conn.execute(
-                sa.text(
-                    "SELECT task_name, status::text, args FROM procrastinate_jobs "
-                    "WHERE queue_name <> 'periodic' ORDER BY id"
-                )
-            )
-            return [(r.task_name.removeprefix("aggregator."), r.status, r.args) for r in rows]
-
-    return await tasks.app.db.run(read)
-
-
-async def drain(tasks: Tasks) -> None:
-    """Run every queued task, and those they queue, then return (a real worker). A worker
-    told not to wait stops when no task can start, e.g. when the rest wait for a host's lock."""
-    while any(status in ("todo", "doing") for _, status, _ in await jobs(tasks)):
-        await tasks.queue.run_worker_async(
-            wait=False, install_signal_handlers=False, concurrency=4, delete_jobs="never"
-        )
 
 
 def test_due_work_is_queued_once_and_done_once(config: Config, site: Loopback) -> None:
