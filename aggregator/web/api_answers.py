@@ -4,22 +4,29 @@ document is generated from them (`openapi.py`).
 Times are ISO 8601 in UTC; absent values are null, so every key of a stub, source, event and
 feed is always there and clients need not guess. A part keeps its stored shape
 (`Part.to_json`): keys without a value are left out, and `edited` is there only when true.
+
+A stub's answer is built from the typed records with `model_construct`, not validated again,
+and its parts and entries are TypedDicts serialised from the stored dicts: a model object for
+each of a page's 600 parts and entries, validated, made a page of 50 stubs three times as
+costly to answer (`bench/api_models.py`). The models still decide every key and how it is
+written, and schemathesis holds the answers to the document.
 """
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NotRequired
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from typing_extensions import TypedDict  # pydantic reads TypedDicts from here before 3.12
 
 from aggregator.drafting import records
 from aggregator.storage import summaries
 from aggregator.storage.desk import Event as EventRecord
 from aggregator.storage.desk import Source as SourceRecord
 from aggregator.storage.store import FeedRow
-from aggregator.web.api_bodies import Action, PartKind, PartName, State, never_null
+from aggregator.web.api_bodies import Action, PartKindValue, PartNameValue, State, never_null
 
 
 def _absent(value: object) -> bool:
@@ -61,58 +68,67 @@ class Error(Answer):
     error: str = Field(description="What went wrong, for people.")
 
 
-class Entry(Answer):
+def _about(description: str) -> Any:
+    return Field(description=description)
+
+
+class Entry(TypedDict):
+    """One entry of a list-like part: a sentence with its offsets in the article text, or a
+    stored article with its link. Keys without a value are left out."""
+
     text: str
-    start: int | None = _omitted("Offset in the article text.")
-    end: int | None = _omitted()
-    url: str | None = _omitted()
-    title: str | None = _omitted()
-    published: str | None = _omitted("ISO 8601 date of a linked article.")
-    source: str | None = _omitted("The feed a linked article comes from.")
-    score: float | None = _omitted()
-    original: str | None = _omitted(
-        "The source-language text (a linked article's title) that text and title were "
-        "machine-translated from."
-    )
-    credit: str | None = _omitted("An illustration's credit: who made the image.")
-    licence: str | None = _omitted("An illustration's licence.")
-    licence_url: str | None = _omitted()
-    licence_from: Literal["credit", "feed"] | None = _omitted(
-        "credit: the image's credit names the licence; feed: the feed's licence is assumed."
-    )
-    found_at: str | None = _omitted("The page an illustration appeared on.")
+    start: NotRequired[Annotated[int, _about("Offset in the article text.")]]
+    end: NotRequired[int]
+    url: NotRequired[str]
+    title: NotRequired[str]
+    published: NotRequired[Annotated[str, _about("ISO 8601 date of a linked article.")]]
+    source: NotRequired[Annotated[str, _about("The feed a linked article comes from.")]]
+    score: NotRequired[float]
+    original: NotRequired[
+        Annotated[
+            str,
+            _about(
+                "The source-language text (a linked article's title) that text and title "
+                "were machine-translated from."
+            ),
+        ]
+    ]
+    credit: NotRequired[Annotated[str, _about("An illustration's credit: who made the image.")]]
+    licence: NotRequired[Annotated[str, _about("An illustration's licence.")]]
+    licence_url: NotRequired[str]
+    licence_from: NotRequired[
+        Annotated[
+            Literal["credit", "feed"],
+            _about("credit: the image's credit names the licence; feed: the feed's is assumed."),
+        ]
+    ]
+    found_at: NotRequired[Annotated[str, _about("The page an illustration appeared on.")]]
 
-    @classmethod
-    def of(cls, entry: records.Entry) -> Entry:
-        return cls(**{name: getattr(entry, name) for name in records.Entry.__slots__})
 
+class Part(TypedDict):
+    """A part in its stored shape (`records.Part.to_json`); keys without a value are left out.
+    Serialised from that dict as it is: no object a part."""
 
-class Part(Answer):
-    name: PartName
-    kind: PartKind
+    name: PartNameValue
+    kind: Annotated[
+        PartKindValue,
+        _about(
+            "Who made the content: prepared, machine_draft (to check), to_write (empty, see "
+            "prompt) or edited (an editor's text, kept on redraft)."
+        ),
+    ]
     content: str
-    prompt: str | None = _omitted("What the editor should write here.")
-    original: str | None = _omitted("The text a machine draft translates.")
-    pending: str | None = _omitted("Why a machine step has not happened yet.")
-    by: str | None = _omitted("What made the content.")
-    flags: list[str] | None = _omitted("Claims of a machine draft not found in the sources.")
-    entries: list[Entry] | None = _omitted()
-    edited: bool | None = _omitted("True when kind is edited; kept for older clients.")
-
-    @classmethod
-    def of(cls, part: records.Part) -> Part:
-        return cls(
-            name=PartName(part.name),
-            kind=PartKind(part.kind),
-            content=part.content,
-            prompt=part.prompt,
-            original=part.original,
-            pending=part.pending,
-            by=part.by,
-            flags=list(part.flags),
-            entries=[Entry.of(e) for e in part.entries],
-            edited=part.edited,
-        )
+    prompt: NotRequired[Annotated[str, _about("What the editor should write here.")]]
+    original: NotRequired[Annotated[str, _about("The text a machine draft translates.")]]
+    pending: NotRequired[Annotated[str, _about("Why a machine step has not happened yet.")]]
+    by: NotRequired[Annotated[str, _about("What made the content.")]]
+    flags: NotRequired[
+        Annotated[list[str], _about("Claims of a machine draft not found in the sources.")]
+    ]
+    entries: NotRequired[list[Entry]]
+    edited: NotRequired[
+        Annotated[Literal[True], _about("There when kind is edited; kept for older clients.")]
+    ]
 
 
 class Provenance(Answer):
@@ -159,7 +175,7 @@ class Stub(Answer):
 
     @classmethod
     def of(cls, stub: records.Stub) -> Stub:
-        return cls(**_stub_fields(stub))
+        return cls.model_construct(**_stub_fields(stub))
 
 
 def _stub_fields(stub: records.Stub) -> dict[str, Any]:
@@ -185,8 +201,8 @@ def _stub_fields(stub: records.Stub) -> dict[str, Any]:
         "drafted_at": stub.drafted_at,
         "updated_at": stub.updated_at,
         "version": stub.version,
-        "provenance": Provenance(**stub.provenance.to_json()),
-        "parts": [Part.of(p) for p in stub.parts],
+        "provenance": Provenance.model_construct(**stub.provenance.to_json()),
+        "parts": [p.to_json() for p in stub.parts],
     }
 
 
@@ -215,7 +231,9 @@ class StubWithSource(Stub):
 
     @classmethod
     def with_source(cls, stub: records.Stub, source: SourceRecord | None) -> StubWithSource:
-        return cls(**_stub_fields(stub), source=Source.of(source) if source else None)
+        return cls.model_construct(
+            **_stub_fields(stub), source=Source.of(source) if source else None
+        )
 
 
 class StaleStub(Answer):

@@ -41,29 +41,23 @@ class State(StrEnum):
     REJECTED = records.REJECTED
 
 
-class PartName(StrEnum):
-    TITLE = "title"
-    CATEGORY = "category"
-    DISCLAIMER = "disclaimer"
-    NEWS_SUMMARY = "news_summary"
-    SOURCE = "source"
-    ILLUSTRATION = "illustration"
-    BACKGROUND = "background"
-    EXPERT_ANALYSIS = "expert_analysis"
-    KEY_POINTS = "key_points"
-    ADDITIONAL_DATA = "additional_data"
-    RELATED_NEWS = "related_news"
-    SUMMARY = "summary"
-
-
-class PartKind(StrEnum):
-    """Who made a part's content: prepared, machine_draft (to check), to_write (empty, see the
-    prompt) or edited (an editor's text, kept on redraft)."""
-
-    PREPARED = records.PREPARED
-    MACHINE_DRAFT = records.MACHINE_DRAFT
-    TO_WRITE = records.TO_WRITE
-    EDITED = records.EDITED
+PartNameValue = Literal[
+    "title",
+    "category",
+    "disclaimer",
+    "news_summary",
+    "source",
+    "illustration",
+    "background",
+    "expert_analysis",
+    "key_points",
+    "additional_data",
+    "related_news",
+    "summary",
+]
+"""`records.PART_NAMES`, in page order (a test holds the two together)."""
+PartKindValue = Literal["prepared", "machine_draft", "to_write", "edited"]
+"""`records.KINDS`: who made a part's content."""
 
 
 class Action(StrEnum):
@@ -115,7 +109,7 @@ class PartEdit(Body):
     @model_validator(mode="after")
     def _category(self, info: ValidationInfo) -> PartEdit:
         context: dict[str, Any] = info.context or {}
-        if context.get("part") != PartName.CATEGORY or not self.content.strip():
+        if context.get("part") != "category" or not self.content.strip():
             return self  # empty: the category part is to write again
         chosen = rules.category_name(self.content, context.get("categories", ()))
         return self.model_copy(update={"content": chosen})

@@ -4,6 +4,8 @@ body and answer models, statuses and headers. `api.py` builds its routes from th
 
 from __future__ import annotations
 
+from typing import get_args
+
 from aggregator.web import api_answers as answers
 from aggregator.web import api_bodies as bodies
 from aggregator.web.openapi import Header, Operation, Param
@@ -30,7 +32,7 @@ ETAG = Header(
     {"type": "string"},
 )
 PART_NAME = Param(
-    "name", "path", "The part.", {"type": "string", "enum": [n.value for n in bodies.PartName]}
+    "name", "path", "The part.", {"type": "string", "enum": list(get_args(bodies.PartNameValue))}
 )
 
 STUBS = Operation(

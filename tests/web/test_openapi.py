@@ -4,13 +4,15 @@ from, valid OpenAPI 3.1, and describing every route under /api and nothing else.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, get_args
 
 from openapi_spec_validator import validate
 from starlette.routing import Route
 
+from aggregator.drafting.records import KINDS, PART_NAMES, STATES
 from aggregator.web import api_operations
 from aggregator.web.api import FALLBACK
+from aggregator.web.api_bodies import PartKindValue, PartNameValue, State
 from aggregator.web.app import create_web_app
 from aggregator.web.openapi import Operation, openapi_document
 from tests.web.conftest import Web
@@ -96,4 +98,11 @@ def test_a_write_body_is_its_model_and_an_answer_its_serialised_model(web: Web) 
         "description": "What the editor should write here.",
         "title": "Prompt",
     }, "a key left out when empty is optional in the document, never null"
+    assert part["properties"]["kind"]["enum"] == list(KINDS)
     assert "null" in str(schemas["Stub"]["properties"]["guid"]), "every key of a stub is there"
+
+
+def test_the_closed_sets_of_the_api_are_the_records() -> None:
+    assert get_args(PartNameValue) == PART_NAMES
+    assert get_args(PartKindValue) == KINDS
+    assert tuple(State) == STATES
