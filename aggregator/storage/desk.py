@@ -29,7 +29,12 @@ from aggregator.drafting.records import (
 )
 from aggregator.errors import AggregatorError
 from aggregator.storage.stubs import STUB_QUERY, stub_of
-from aggregator.storage.summaries import SUMMARY_QUERY, StubSummary, summary_of
+from aggregator.storage.summaries import (
+    SUMMARY_QUERY,
+    StubSummary,
+    distinct_values,
+    summary_of,
+)
 from aggregator.storage.tables import articles, feeds, items, stub_events, stubs
 
 MAX_PART_CHARS = 50_000
@@ -115,19 +120,11 @@ class Desk:
         """The values the list can be filtered by: feeds, categories and languages in use."""
         with self.store.engine.connect() as conn:
             names = conn.execute(sa.select(feeds.c.name).order_by(feeds.c.name)).scalars()
-            categories = conn.execute(
-                sa.select(stubs.c.category).where(stubs.c.category.is_not(None)).distinct()
-            ).scalars()
-            languages = conn.execute(
-                sa.select(stubs.c.source_language)
-                .where(stubs.c.source_language.is_not(None))
-                .distinct()
-            ).scalars()
             return {
                 "states": list(STATES),
                 "feeds": list(names),
-                "categories": sorted(categories),
-                "languages": sorted(languages),
+                "categories": distinct_values(conn, stubs.c.category),
+                "languages": distinct_values(conn, stubs.c.source_language),
             }
 
     def get(self, item_id: int) -> Stub:

@@ -183,6 +183,11 @@ stubs = sa.Table(
         "source_language",
         "stale",
     ),
+    # A category or a language: its stubs newest drafts first (the list filtered by it), and
+    # the values in use read one probe each (the filter's choices); the category's also covers
+    # the digest of one category.
+    sa.Index(None, "category", "drafted_at", "item_id", "state", "updated_at"),
+    sa.Index(None, "source_language", "drafted_at", "item_id"),
 )
 
 article_terms = sa.Table(

@@ -2,7 +2,9 @@
 the parts (the title, how many parts are left to write) kept in columns by the database.
 
 The index serves the list newest drafts first, with the columns its filters and counts read, so
-a page of 50 and its counts are index scans instead of a sort of every stub. `title` and
+a page of 50 and its counts are index scans instead of a sort of every stub; two more serve the
+list filtered by a category or a language in order, and find the values in use (the filter's
+choices) with one probe each instead of reading every stub. `title` and
 `to_write` are set from `parts` by triggers on every insert and every change of `parts`, whoever
 writes them (drafting, an editor, a related-news refresh, a test), so a summary can never
 disagree with its stub; reading them from the JSON at each list request cost more than the rest
@@ -24,6 +26,8 @@ branch_labels = None
 depends_on = None
 
 INDEX = "ix_stubs_desk_list"
+CATEGORY = "ix_stubs_category_drafted_at_item_id_state_updated_at"
+LANGUAGE = "ix_stubs_source_language_drafted_at_item_id"
 
 
 def _sqlite_title(parts: str) -> str:
@@ -89,6 +93,8 @@ def upgrade() -> None:
     op.create_index(
         INDEX, "stubs", ["drafted_at", "item_id", "state", "category", "source_language", "stale"]
     )
+    op.create_index(CATEGORY, "stubs", ["category", "drafted_at", "item_id", "state", "updated_at"])
+    op.create_index(LANGUAGE, "stubs", ["source_language", "drafted_at", "item_id"])
     bind = op.get_bind()
     for statement in POSTGRESQL if bind.dialect.name == "postgresql" else SQLITE:
         bind.exec_driver_sql(statement)
@@ -102,6 +108,8 @@ def downgrade() -> None:
     else:
         bind.exec_driver_sql("DROP TRIGGER stubs_summary_insert")
         bind.exec_driver_sql("DROP TRIGGER stubs_summary_update")
+    op.drop_index(LANGUAGE, table_name="stubs")
+    op.drop_index(CATEGORY, table_name="stubs")
     op.drop_index(INDEX, table_name="stubs")
     with op.batch_alter_table("stubs") as batch:
         batch.drop_column("to_write")
