@@ -197,7 +197,8 @@ def routes(ctx: WebContext) -> list[BaseRoute]:
         return answer(ArticleQueued(item_id=int(value), article=state), 202)
 
     async def openapi(request: Request) -> Response:
-        return JSONResponse(openapi_document(operations, allowed_categories(ctx)))
+        documented = [*operations, *described_as.ELSEWHERE]
+        return JSONResponse(openapi_document(documented, allowed_categories(ctx)))
 
     endpoints: list[tuple[Operation, Endpoint]] = [
         (described_as.STUBS, list_stubs),

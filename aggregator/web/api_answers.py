@@ -27,6 +27,7 @@ from aggregator.storage.desk import Event as EventRecord
 from aggregator.storage.desk import Source as SourceRecord
 from aggregator.storage.store import FeedRow
 from aggregator.web.api_bodies import Action, PartKindValue, PartNameValue, State, never_null
+from aggregator.web.health import Health
 
 
 def _absent(value: object) -> bool:
@@ -298,6 +299,30 @@ class StubList(Answer):
         description="Summaries, newest drafts first; the full stubs with their parts when the "
         "query says parts=yes."
     )
+
+
+class HealthReport(Answer):
+    """Whether the database can serve the desk (`web/health.py`): 200 when it can, 503 with
+    the reason when it cannot."""
+
+    status: Literal["ok", "unhealthy"]
+    database: str = Field(
+        description="ok, or what is wrong, its kind first: corrupt: ..., missing: ..., "
+        "read-only: ..., unreadable: ..."
+    )
+    newest_stub: int | None = Field(
+        description="The item id of the stub read to prove it (null: no stubs yet, or not read)."
+    )
+    quick_check_at: MaybeTime = Field(description="When SQLite's quick_check last ran.")
+
+    @classmethod
+    def of(cls, verdict: Health) -> HealthReport:
+        return cls(
+            status="ok" if verdict.ok else "unhealthy",
+            database=verdict.database,
+            newest_stub=verdict.newest_stub,
+            quick_check_at=verdict.checked_at,
+        )
 
 
 class Event(Answer):

@@ -121,3 +121,12 @@ DRAFT_ITEM = Operation(
     params=(Param("item_id", "path", "The item's id (`aggregator items`).", {"type": "integer"}),),
 )
 OPENAPI = Operation("GET", "/api/openapi.json", "This description (OpenAPI 3.1)", None)
+HEALTH = Operation(
+    "GET",
+    "/healthz",
+    "Whether the database can serve the desk (served beside the API, not under /api)",
+    answers.HealthReport,
+    errors=(503,),
+)
+ELSEWHERE = (HEALTH,)
+"""Operations the document describes whose routes other modules serve (`ops.py`)."""

@@ -12,7 +12,6 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from aggregator.storage.health import desk_read, file_problem, quick_check, sqlite_path
 from aggregator.web.context import WebContext
@@ -30,14 +29,6 @@ class Health:
     """The item id of the stub read to prove it (None: no stubs yet, or not read)."""
     checked_at: datetime | None = None
     """When `quick_check` last ran."""
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "status": "ok" if self.ok else "unhealthy",
-            "database": self.database,
-            "newest_stub": self.newest_stub,
-            "quick_check_at": self.checked_at.isoformat() if self.checked_at else None,
-        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from aggregator.web.api_answers import Error, StaleStub
+from aggregator.web.api_answers import Error, HealthReport, StaleStub
 
 REF = "#/components/schemas/{model}"
 ERRORS = {
@@ -34,8 +34,9 @@ ERRORS = {
     422: "The JSON does not say what is needed (not an object, a field missing or of the wrong "
     "type, an unknown state, an empty editor's name, a part longer than 50,000 characters).",
     428: "If-Match is required: send the ETag of the stub as read.",
+    503: "The database cannot serve the desk; the answer says why.",
 }
-ERROR_ANSWERS: dict[int, type[BaseModel]] = {412: StaleStub}
+ERROR_ANSWERS: dict[int, type[BaseModel]] = {412: StaleStub, 503: HealthReport}
 """The statuses whose answer says more than `Error`."""
 
 

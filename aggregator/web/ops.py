@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from aggregator.storage.health import state_counts
+from aggregator.web import api_operations
+from aggregator.web.api_answers import HealthReport
 from aggregator.web.context import WebContext
 from aggregator.web.favicon import favicon_ico
 from aggregator.web.health import HealthCheck
@@ -21,9 +23,10 @@ def routes(ctx: WebContext, health: HealthCheck) -> list[Route]:
 
     async def healthz(request: Request) -> Response:
         verdict = await health.check()
-        return JSONResponse(
-            verdict.to_json(),
+        return Response(
+            HealthReport.of(verdict).model_dump_json(),
             status_code=200 if verdict.ok else 503,
+            media_type="application/json",
             headers={"Cache-Control": "no-store"},
         )
 
@@ -45,7 +48,7 @@ def routes(ctx: WebContext, health: HealthCheck) -> list[Route]:
         )
 
     return [
-        Route("/healthz", healthz, methods=["GET", "HEAD"]),
+        Route(api_operations.HEALTH.path, healthz, methods=["GET", "HEAD"]),
         Route("/metrics", metrics, methods=["GET"]),
         Route("/favicon.ico", favicon, methods=["GET", "HEAD"]),
     ]

@@ -25,10 +25,14 @@ def documented(document: dict[str, Any]) -> set[tuple[str, str]]:
 
 
 def served(web: Web) -> set[tuple[str, str]]:
+    """The API's routes, and those beside it that the document describes (`/healthz`)."""
+    elsewhere = {op.path for op in api_operations.ELSEWHERE}
     routes = [
         route
         for route in create_web_app(web.ctx).routes
-        if isinstance(route, Route) and route.path.startswith("/api/") and route.name != FALLBACK
+        if isinstance(route, Route)
+        and (route.path.startswith("/api/") or route.path in elsewhere)
+        and route.name != FALLBACK
     ]
     return {
         (re.sub(r"\{(\w+):\w+\}", r"{\1}", route.path), method.lower())
@@ -100,6 +104,18 @@ def test_a_write_body_is_its_model_and_an_answer_its_serialised_model(web: Web) 
     }, "a key left out when empty is optional in the document, never null"
     assert part["properties"]["kind"]["enum"] == list(KINDS)
     assert "null" in str(schemas["Stub"]["properties"]["guid"]), "every key of a stub is there"
+
+
+def test_health_is_answered_by_its_model_and_documented(web: Web) -> None:
+    response = web.client.get("/healthz")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert set(response.json()) == {"status", "database", "newest_stub", "quick_check_at"}
+    operation = web.client.get("/api/openapi.json").json()["paths"]["/healthz"]["get"]
+    assert set(operation["responses"]) == {"200", "503"}
+    for answer in operation["responses"].values():
+        schema = answer["content"]["application/json"]["schema"]
+        assert schema == {"$ref": "#/components/schemas/HealthReport"}
 
 
 def test_the_closed_sets_of_the_api_are_the_records() -> None:
