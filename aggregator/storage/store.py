@@ -80,6 +80,18 @@ class Store:
         self.engine.dispose()
 
     @contextmanager
+    def reading(self) -> Iterator[sa.Connection]:
+        """A connection for reads that need no transaction around them (one query, or several
+        that need not agree). On PostgreSQL it runs in autocommit: no BEGIN and ROLLBACK round
+        trips, and the ROLLBACK that would make psycopg drop its prepared statements is not
+        sent, so the queries a worker repeats for every task are parsed and planned once."""
+        conn = self.engine.connect()
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        with conn:
+            yield conn
+
+    @contextmanager
     def writing(self) -> Iterator[sa.Connection]:
         """One write transaction: everything in it commits together or not at all."""
         with (
@@ -162,7 +174,7 @@ class Store:
                 sa.or_(feeds.c.next_check_at.is_(None), feeds.c.next_check_at <= now)
             )
         query = query.order_by(feeds.c.next_check_at.is_not(None), feeds.c.next_check_at)
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             return [
                 FeedToFetch(
                     feed_id=row.id,

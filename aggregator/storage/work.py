@@ -3,6 +3,7 @@ would send requests to) and the turns that keep requests to one host apart acros
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -42,8 +43,23 @@ class DueWork:
     stubs: tuple[Due, ...]
 
 
-def due_work(store: Store, now: datetime, limit: int) -> DueWork:
-    """Up to `limit` of each kind of work that is due now, the longest waiting first."""
+UnqueuedFilter = Callable[[str, sa.ColumnElement[int]], sa.ColumnElement[bool]]
+"""Given a kind of work (`feeds`, `articles`, `stubs`) and its id column, the condition that no
+task waiting or running already does it: the queue's knowledge, handed in by the workers."""
+
+
+def due_work(
+    store: Store,
+    now: datetime,
+    limit: int,
+    unqueued: UnqueuedFilter | None = None,
+    *,
+    feeds_only: bool = False,
+) -> DueWork:
+    """Up to `limit` of each kind of work that is due now, the longest waiting first; with
+    `unqueued`, only work no task does already, filtered by the database (a backlog of thousands
+    of queued articles is then not read back on every pass); `feeds_only` reads no articles or
+    stubs."""
     due_feeds = (
         sa.select(feeds.c.id, feeds.c.url)
         .where(
@@ -69,9 +85,16 @@ def due_work(store: Store, now: datetime, limit: int) -> DueWork:
         .order_by(stubs.c.next_attempt_at)
         .limit(limit)
     )
+    if unqueued is not None:
+        due_feeds = due_feeds.where(unqueued("feeds", feeds.c.id))
+        due_articles = due_articles.where(unqueued("articles", articles.c.item_id))
+        due_stubs = due_stubs.where(unqueued("stubs", stubs.c.item_id))
     with store.engine.connect() as conn:
+        due = tuple(Due(r.id, host_of(r.url)) for r in conn.execute(due_feeds))
+        if feeds_only:
+            return DueWork(feeds=due, articles=(), stubs=())
         return DueWork(
-            feeds=tuple(Due(r.id, host_of(r.url)) for r in conn.execute(due_feeds)),
+            feeds=due,
             articles=tuple(Due(r.item_id, host_of(r.url)) for r in conn.execute(due_articles)),
             stubs=tuple(Due(r.item_id, None) for r in conn.execute(due_stubs)),
         )
@@ -82,7 +105,7 @@ def item_hosts(store: Store, item_ids: tuple[int, ...]) -> tuple[Due, ...]:
     if not item_ids:
         return ()
     query = sa.select(items.c.id, items.c.url).where(items.c.id.in_(list(item_ids)))
-    with store.engine.connect() as conn:
+    with store.reading() as conn:
         return tuple(Due(r.id, host_of(r.url)) for r in conn.execute(query))
 
 

@@ -35,17 +35,22 @@ waits behind the backlog of article pages on its host (nor forever, on workers t
 articles to others)."""
 
 
+FEED_LOCK, ARTICLE_LOCK, STUB_LOCK = "feed:", "article:", "stub:"
+"""Queueing locks are these prefixes and an id."""
+
+
 def feed_lock(feed_id: int) -> str:
     """At most one refresh of a feed waits in the queue, cluster-wide."""
-    return f"feed:{feed_id}"
+    return f"{FEED_LOCK}{feed_id}"
 
 
 def article_lock(item_id: int) -> str:
-    return f"article:{item_id}"
+    """Extraction queued one item at a time, as before tasks carried `item_ids`."""
+    return f"{ARTICLE_LOCK}{item_id}"
 
 
 def stub_lock(item_id: int) -> str:
-    return f"stub:{item_id}"
+    return f"{STUB_LOCK}{item_id}"
 
 
 def host_lock(host: str) -> str:

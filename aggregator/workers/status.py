@@ -1,5 +1,6 @@
 """What the job queue holds, read straight from procrastinate's tables: the `workers` command,
-the web page's queue and `enqueue_due` (which skips work already waiting) read it here."""
+the web page's queue read it here, and `enqueue_due` the conditions that leave out work already
+queued."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 
 from aggregator.storage.store import Store
 
@@ -24,9 +26,13 @@ _OLDEST_WAITING = sa.text(
     "WHERE j.status = 'todo' GROUP BY j.task_name"
 )
 _WORKERS = sa.text("SELECT id, last_heartbeat FROM procrastinate_workers ORDER BY id")
-_WAITING = sa.text(
-    "SELECT queueing_lock FROM procrastinate_jobs "
-    "WHERE status IN ('todo', 'doing') AND queueing_lock IS NOT NULL"
+_LIVE = ("todo", "doing")
+_JOBS = sa.table(
+    "procrastinate_jobs",
+    sa.column("queueing_lock", sa.Text),
+    sa.column("task_name", sa.Text),
+    sa.column("args", JSONB),
+    sa.column("status", sa.Text),
 )
 
 
@@ -60,12 +66,6 @@ def queue_view(store: Store) -> QueueView:
     )
 
 
-def waiting_locks(store: Store) -> frozenset[str]:
-    """Queueing locks of tasks waiting or running: their work needs no new task."""
-    with store.engine.connect() as conn:
-        return frozenset(row.queueing_lock for row in conn.execute(_WAITING))
-
-
 def task_gauges(store: Store) -> dict[str, dict[str, int]]:
     """Tasks waiting, running and failed per kind, for `/metrics`."""
     view = queue_view(store)
@@ -73,3 +73,26 @@ def task_gauges(store: Store) -> dict[str, dict[str, int]]:
         f"tasks_{name}": {t.task.removeprefix("aggregator."): t.counts[state] for t in view.tasks}
         for name, state in (("waiting", "todo"), ("running", "doing"), ("failed", "failed"))
     }
+
+
+def live_jobs() -> sa.ColumnElement[bool]:
+    """Jobs waiting or running (procrastinate's status is an enum: compared as text)."""
+    return sa.cast(_JOBS.c.status, sa.Text).in_(_LIVE)
+
+
+def not_locked(prefix: str, ids: sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
+    """No job waiting or running holds the queueing lock `<prefix><id>`. Written as NOT IN a
+    subquery, which PostgreSQL hashes once per query, rather than as NOT EXISTS, which it may
+    run once per due row (a scan of the jobs for each of a thousand due feeds)."""
+    locked = sa.select(sa.func.substr(_JOBS.c.queueing_lock, len(prefix) + 1)).where(
+        _JOBS.c.queueing_lock.startswith(prefix, autoescape=True), live_jobs()
+    )
+    return sa.cast(ids, sa.Text).not_in(locked.scalar_subquery())
+
+
+def not_batched(task: str, ids: sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
+    """No job of `task` waiting or running names the id in its `item_ids`."""
+    batched = sa.select(
+        sa.cast(sa.func.jsonb_array_elements_text(_JOBS.c.args["item_ids"]), sa.Integer)
+    ).where(_JOBS.c.task_name == task, live_jobs(), _JOBS.c.args.has_key("item_ids"))
+    return ids.not_in(batched.scalar_subquery())

@@ -3,8 +3,10 @@
 - `enqueue_due` (periodic) queues a refresh for every due feed, and extraction or drafting for
   every article or stub that waits; a queueing lock per feed, article and stub keeps at most one
   waiting task of each, cluster-wide.
-- `refresh_feed` refreshes one feed and queues extraction of its new items at once.
-- `extract_article` extracts one page and queues its stub's drafting.
+- `refresh_feed` refreshes one feed and queues extraction of its new items at once: one task
+  per host of their pages, in one statement.
+- `extract_article` extracts the pages of a few items of one host (`item_ids`, up to
+  `ARTICLE_BATCH`; or one `item_id`, as queued before) and queues each stub's drafting.
 - `draft_stub` drafts one stub.
 - `recover_stalled` (periodic) queues again the tasks of a worker that stopped beating.
 - `write_digest` and `clean_up` (periodic) run once per slot, whichever worker gets the slot.
@@ -19,21 +21,31 @@ work once.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
 from typing import Any
+
+import sqlalchemy as sa
 
 from aggregator.app import App
 from aggregator.logs import get_logger
 from aggregator.storage.work import Due, due_work, forget_turns, host_of, item_hosts
 from aggregator.workers import queue as q
 from aggregator.workers.settings import WorkerSettings
-from aggregator.workers.status import waiting_locks
+from aggregator.workers.status import not_batched, not_locked
 
 BATCH = 500
 """Tasks queued by one query."""
 DUE_LIMIT = 10_000
 """Most pieces of work of one kind queued by one `enqueue_due`; the next one takes the rest."""
+ARTICLE_BATCH = 10
+"""Most pages one extraction task fetches. Tasks of a host run one at a time; a refresh of
+that host, queued meanwhile, waits for the running one, so a batch is kept short."""
+SWEEP_SECONDS = 60
+"""How often `enqueue_due` also looks for articles and stubs that wait without a task (a retry
+come due, a task lost with its worker): the task before them queues the others at once, and
+the look is a scan of the whole backlog."""
 CLEANUP_CRON = "17 3 * * *"
 
 
@@ -115,15 +127,14 @@ class Tasks:
         task: Any,
         lock: Callable[[int], str],
         work: Sequence[Due],
-        waiting: frozenset[str] = frozenset(),
         argument: str = "item_id",
         **extra: Any,
     ) -> int:
-        """Queue a task for each piece of work not waiting or running already: in batches of
-        one query each, or one by one when a batch meets work queued meanwhile."""
+        """Queue a task for each piece of work: in batches of one query each, or one by one when
+        a batch meets work queued meanwhile."""
         from procrastinate.exceptions import AlreadyEnqueued
 
-        todo = [due for due in work if lock(due.id) not in waiting]
+        todo = list(work)
         queued = 0
         for start in range(0, len(todo), BATCH):
             batch = todo[start : start + BATCH]
@@ -141,26 +152,52 @@ class Tasks:
                     )
         return queued
 
+    async def _queue_pages(self, work: Sequence[Due]) -> int:
+        """Queue the extraction of these items: a task per host and `ARTICLE_BATCH` items, all
+        in one statement. The store's lease on each article, not a queueing lock, keeps an
+        item queued twice from being extracted twice."""
+        if not work:
+            return 0
+        jobs = []
+        for host, ids in host_batches(work, ARTICLE_BATCH):
+            deferrer = self.extract.configure(lock=q.host_lock(host) if host else None)
+            jobs.append(deferrer.make_new_job(item_ids=ids))
+        await self.queue.job_manager.batch_defer_jobs_async(jobs)
+        return sum(len(job.task_kwargs["item_ids"]) for job in jobs)
+
     # -- periodic tasks --------------------------------------------------------------------
 
     async def enqueue_due(self, timestamp: int) -> None:
         started = time.perf_counter()
         app = self.app
-        # Waiting work first: a task that ends between the two reads is then seen as done,
-        # and its work as no longer due, instead of as not queued and due.
-        waiting = await app.db.run(waiting_locks, app.store)
-        work = await app.db.run(due_work, app.store, app.clock(), DUE_LIMIT)
+        # Each kind is one query that reads the due work and leaves out what a task waiting or
+        # running does already, in one snapshot: a task ending meanwhile is seen either as
+        # running or as done with its work no longer due.
+        work = await app.db.run(
+            lambda: due_work(
+                app.store,
+                app.clock(),
+                DUE_LIMIT,
+                _unqueued,
+                feeds_only=not self.sweeps(timestamp),
+            )
+        )
         counts = {
             "feeds": await self._queue_all(
-                self.refresh, q.feed_lock, work.feeds, waiting, argument="feed_id"
+                self.refresh, q.feed_lock, work.feeds, argument="feed_id"
             ),
-            "articles": await self._queue_all(self.extract, q.article_lock, work.articles, waiting),
-            "stubs": await self._queue_all(self.draft, q.stub_lock, work.stubs, waiting),
+            "articles": await self._queue_pages(work.articles),
+            "stubs": await self._queue_all(self.draft, q.stub_lock, work.stubs),
         }
         if sum(counts.values()):
             self.log.info(
                 "workers.enqueued", seconds=round(time.perf_counter() - started, 3), **counts
             )
+
+    def sweeps(self, timestamp: int) -> bool:
+        """Whether the `enqueue_due` of this slot looks for articles and stubs too: the first
+        slot of every `SWEEP_SECONDS`, every slot when slots are longer."""
+        return timestamp % SWEEP_SECONDS < max(1, self.settings.enqueue_seconds)
 
     async def recover_stalled(self, timestamp: int) -> None:
         """Queue again what workers silent for `stalled_seconds` were running. A task whose
@@ -218,24 +255,29 @@ class Tasks:
             self.log.info("feed.skipped", feed_id=feed_id, why="not due, or not enabled")
             return
         report = await app.refresher.refresh(due[0])
-        new = await app.db.run(item_hosts, app.store, report.new_item_ids)
-        await self._queue_all(self.extract, q.article_lock, new)
+        if report.new_item_ids:
+            new = await app.db.run(item_hosts, app.store, report.new_item_ids)
+            await self._queue_pages(new)
 
-    async def extract_article(self, context: Any, item_id: int) -> None:
+    async def extract_article(
+        self, context: Any, item_id: int | None = None, item_ids: Sequence[int] = ()
+    ) -> None:
+        """Each page is claimed just before it is fetched, so the lease of the last one does
+        not run while the first ones are fetched; a page claimed meanwhile by another task is
+        skipped."""
         app = self.app
-        claimed = await app.db.run(
-            lambda: app.articles.queue.claim_due(
-                app.clock(),
-                1,
-                app.articles.lease,
-                item_ids=[item_id],
-                leased_too=context.job.attempts > 0,  # its worker died holding the lease
+        for one in [item_id] if item_id is not None else item_ids:
+            claimed = await app.db.run(
+                lambda one=one: app.articles.queue.claim_due(
+                    app.clock(),
+                    1,
+                    app.articles.lease,
+                    item_ids=[one],
+                    leased_too=context.job.attempts > 0,  # its worker died holding the lease
+                )
             )
-        )
-        if not claimed:
-            return
-        if await app.articles.extract(claimed[0]) != "retry":
-            await self._defer(self.draft, q.stub_lock(item_id), None, item_id=item_id)
+            if claimed and await app.articles.extract(claimed[0]) != "retry":
+                await self._defer(self.draft, q.stub_lock(one), None, item_id=one)
 
     async def draft_stub(self, context: Any, item_id: int) -> None:
         app = self.app
@@ -250,3 +292,23 @@ class Tasks:
         )
         if claimed:
             await app.drafter.draft(claimed[0])
+
+
+def _unqueued(kind: str, ids: sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
+    """The work of `kind` no task waiting or running does: feeds and stubs by their queueing
+    lock, articles by the `item_ids` of extraction tasks (or the lock of one queued alone)."""
+    if kind == "feeds":
+        return not_locked(q.FEED_LOCK, ids)
+    if kind == "stubs":
+        return not_locked(q.STUB_LOCK, ids)
+    return sa.and_(not_locked(q.ARTICLE_LOCK, ids), not_batched(q.EXTRACT, ids))
+
+
+def host_batches(work: Sequence[Due], size: int) -> Iterator[tuple[str | None, list[int]]]:
+    """Item ids grouped by host, at most `size` to a group, in the order given."""
+    by_host: defaultdict[str | None, list[int]] = defaultdict(list)
+    for due in work:
+        by_host[due.host].append(due.id)
+    for host, ids in by_host.items():
+        for start in range(0, len(ids), size):
+            yield host, ids[start : start + size]

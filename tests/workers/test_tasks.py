@@ -41,7 +41,9 @@ def test_due_work_is_queued_once_and_done_once(config: Config, site: Loopback) -
     assert [(name, status) for name, status, _ in queued] == [("refresh_feed", "todo")] * 3
     assert sorted(args["feed_id"] for _, _, args in queued) == [1, 2, 3]
     kinds = [name for name, status, _ in done if status == "succeeded"]
-    assert (kinds.count("refresh_feed"), kinds.count("extract_article")) == (3, 9)
+    assert (kinds.count("refresh_feed"), kinds.count("extract_article")) == (3, 3)
+    pages = sorted(len(args["item_ids"]) for name, _, args in done if name == "extract_article")
+    assert pages == [3, 3, 3], "a refresh queues its items' pages on their one host as one task"
     assert kinds.count("draft_stub") == 9
     assert len(done) == len(kinds), "every task succeeded"
     assert after == done
@@ -76,7 +78,7 @@ def test_a_refresh_never_waits_behind_the_pages_of_its_host(config: Config, site
         await tasks.enqueue_due(0)
         await feeds_only(tasks)
         backlog = [n for n, s, _ in await jobs(tasks) if s == "todo"]
-        assert backlog == ["extract_article"] * 9
+        assert backlog == ["extract_article"] * 3
         assert await tasks.queue_refresh(["f0"]) == 1
         await asyncio.wait_for(feeds_only(tasks), 20)
         assert len(site.hits("/f0")) == 2
