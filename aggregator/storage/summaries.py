@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -93,8 +94,13 @@ def distinct_values(conn: sa.Connection, column: sa.Column[str]) -> list[str]:
     """The distinct values of an indexed `column` (NULL left out), in order, one index probe
     per value (a loose index scan): the smallest value, then the smallest above it, and so on.
     For the list's filter choices, where `SELECT DISTINCT` read every stub's index entry."""
+    return [str(value) for value in conn.execute(_distinct_query(column)).scalars()]
+
+
+@cache
+def _distinct_query(column: sa.Column[str]) -> sa.Select[tuple[str]]:
+    """Built once per column: building the statement cost more than running it."""
     found = sa.select(sa.func.min(column).label("value")).cte("found", recursive=True)
     above = sa.select(sa.func.min(column)).where(column > found.c.value).scalar_subquery()
     found = found.union_all(sa.select(above).where(found.c.value.is_not(None)))
-    query = sa.select(found.c.value).where(found.c.value.is_not(None))
-    return [str(value) for value in conn.execute(query).scalars()]
+    return sa.select(found.c.value).where(found.c.value.is_not(None))

@@ -188,6 +188,17 @@ stubs = sa.Table(
     # the digest of one category.
     sa.Index(None, "category", "drafted_at", "item_id", "state", "updated_at"),
     sa.Index(None, "source_language", "drafted_at", "item_id"),
+    # The list's count of each state: one small index per state (a partial index, which a
+    # query must name its state literally to use; the digest's `state IN (...)` cannot).
+    *(
+        sa.Index(
+            f"ix_stubs_{state}_drafted_at",
+            "drafted_at",
+            sqlite_where=sa.text(f"state = '{state}'"),
+            postgresql_where=sa.text(f"state = '{state}'"),
+        )
+        for state in ("draft", "reviewed", "approved", "rejected")
+    ),
 )
 
 article_terms = sa.Table(

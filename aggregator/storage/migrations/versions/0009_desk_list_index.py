@@ -4,7 +4,8 @@ the parts (the title, how many parts are left to write) kept in columns by the d
 The index serves the list newest drafts first, with the columns its filters and counts read, so
 a page of 50 and its counts are index scans instead of a sort of every stub; two more serve the
 list filtered by a category or a language in order, and find the values in use (the filter's
-choices) with one probe each instead of reading every stub. `title` and
+choices) with one probe each instead of reading every stub; a partial index per state counts
+each state's stubs alone (the list's counts per state). `title` and
 `to_write` are set from `parts` by triggers on every insert and every change of `parts`, whoever
 writes them (drafting, an editor, a related-news refresh, a test), so a summary can never
 disagree with its stub; reading them from the JSON at each list request cost more than the rest
@@ -28,6 +29,7 @@ depends_on = None
 INDEX = "ix_stubs_desk_list"
 CATEGORY = "ix_stubs_category_drafted_at_item_id_state_updated_at"
 LANGUAGE = "ix_stubs_source_language_drafted_at_item_id"
+STATES = ("draft", "reviewed", "approved", "rejected")
 
 
 def _sqlite_title(parts: str) -> str:
@@ -95,6 +97,15 @@ def upgrade() -> None:
     )
     op.create_index(CATEGORY, "stubs", ["category", "drafted_at", "item_id", "state", "updated_at"])
     op.create_index(LANGUAGE, "stubs", ["source_language", "drafted_at", "item_id"])
+    for state in STATES:
+        where = sa.text(f"state = '{state}'")
+        op.create_index(
+            f"ix_stubs_{state}_drafted_at",
+            "stubs",
+            ["drafted_at"],
+            sqlite_where=where,
+            postgresql_where=where,
+        )
     bind = op.get_bind()
     for statement in POSTGRESQL if bind.dialect.name == "postgresql" else SQLITE:
         bind.exec_driver_sql(statement)
@@ -108,6 +119,8 @@ def downgrade() -> None:
     else:
         bind.exec_driver_sql("DROP TRIGGER stubs_summary_insert")
         bind.exec_driver_sql("DROP TRIGGER stubs_summary_update")
+    for state in STATES:
+        op.drop_index(f"ix_stubs_{state}_drafted_at", table_name="stubs")
     op.drop_index(LANGUAGE, table_name="stubs")
     op.drop_index(CATEGORY, table_name="stubs")
     op.drop_index(INDEX, table_name="stubs")
