@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from aggregator.faults import crash_point
 from aggregator.records import Article, ParsedItem
+from aggregator.storage import search
 from aggregator.storage.cleanup import EXPIRED
 from aggregator.storage.leases import claim
 from aggregator.storage.stubs import queue_stub
@@ -170,6 +171,7 @@ class ArticleQueue:
             ).one_or_none()
             conn.execute(articles.update().where(articles.c.item_id == item_id).values(**values))
             queue_stub(conn, item_id, old, article.title, article.text, article.content_hash, now)
+            search.index(conn, item_id)
             crash_point("extract.in_transaction")
 
     def request(self, item_id: int, now: datetime) -> str | None:

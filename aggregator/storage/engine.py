@@ -13,7 +13,7 @@ from aggregator.errors import StorageError
 MIGRATIONS = Path(__file__).parent / "migrations"
 WRITE_OPTION = "aggregator_write"
 # The newest migration in migrations/versions; a test keeps the two in step.
-SCHEMA_REVISION = "0009"
+SCHEMA_REVISION = "0010"
 LOCK_KEY = 0x61676772  # pg_advisory_xact_lock key held while migrating
 
 

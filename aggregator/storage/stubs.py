@@ -18,6 +18,7 @@ from aggregator.drafting.records import DRAFT, REVIEWED, Part, Provenance, Stub
 from aggregator.drafting.staleness import describe_change
 from aggregator.faults import crash_point
 from aggregator.sanitize import html_to_text
+from aggregator.storage import search
 from aggregator.storage.leases import claim
 from aggregator.storage.tables import articles, feeds, items, stub_events, stubs
 
@@ -237,6 +238,7 @@ class StubQueue:
                 "version": stubs.c.version + 1,  # a desk save based on the old draft is stale
             }
             conn.execute(stubs.update().where(stubs.c.item_id == job.item_id).values(**values))
+            search.index(conn, job.item_id)
             if on_saved is not None:
                 on_saved(
                     stub_of(conn.execute(STUB_QUERY.where(stubs.c.item_id == job.item_id)).one())
@@ -276,6 +278,7 @@ class StubQueue:
                     version=stubs.c.version + 1,
                 )
             )
+            search.index(conn, item_id)
             if translate:
                 conn.execute(
                     stubs.update()
