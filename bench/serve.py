@@ -308,7 +308,7 @@ def captured_sql(store: Store, run: Callable[[], object]) -> list[tuple[str, Any
     seen: list[tuple[str, Any]] = []
 
     def record(conn: Any, cursor: Any, statement: str, params: Any, *rest: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
             seen.append((statement, params))
 
     sa.event.listen(store.engine, "before_cursor_execute", record)

@@ -71,22 +71,27 @@ SUMMARY_QUERY = (
 
 
 def summary_of(r: sa.Row[Any]) -> StubSummary:
+    """A row of `SUMMARY_QUERY`, unpacked by position (its columns are in the record's order;
+    by name, reading the rows cost as much as the query)."""
+    row: tuple[Any, ...] = tuple(r)
+    (item_id, title, feed, url, state, stale, category, source, target, *times, to_write, v) = row
+    drafted_at, updated_at, published, quality = times
     return StubSummary(
-        item_id=r.item_id,
-        title=r.title or "",
-        feed=r.feed,
-        url=r.url,
-        state=r.state,
-        stale=bool(r.stale),
-        category=r.category,
-        source_language=r.source_language,
-        target_language=r.target_language,
-        drafted_at=r.drafted_at,
-        updated_at=r.updated_at,
-        published=r.published,
-        quality=r.quality,
-        to_write=int(r.to_write or 0),
-        version=int(r.version),
+        item_id,
+        title or "",
+        feed,
+        url,
+        state,
+        bool(stale),
+        category,
+        source,
+        target,
+        drafted_at,
+        updated_at,
+        published,
+        quality,
+        int(to_write or 0),
+        int(v),
     )
 
 
