@@ -110,6 +110,7 @@ def test_what_the_fast_path_declines() -> None:
         .replace(b"UTF-8", b"windows-1252")
         .replace(b"\xc2\x81", b"\x81"),
         "GB2312": rss().replace(b"UTF-8", b"GB2312"),
+        "XML 1.1": rss().replace(b'version="1.0"', b'version="1.1"'),
         "UTF-16": rss().decode().replace("UTF-8", "UTF-16").encode("utf-16"),
         "RSS 0.91": rss().replace(b'version="2.0"', b'version="0.91"'),
         "Atom 0.3": b'<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>t</title></feed>',
@@ -239,18 +240,43 @@ ITEM_PARTS = st.one_of(
 )
 
 
+RDF_NAMESPACES = (
+    ' xmlns:content="http://purl.org/rss/1.0/modules/content/"'
+    ' xmlns:media="http://search.yahoo.com/mrss/"'
+    ' xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:x="urn:example:unknown"'
+)
+# Declared on the root, the Atom namespace would make feedparser call the document Atom.
+ATOM_HERE = ' xmlns:atom="http://www.w3.org/2005/Atom"'
+
+
 @SETTINGS
 @given(
     st.lists(st.lists(ITEM_PARTS, max_size=8), max_size=4),
     st.lists(ITEM_PARTS, max_size=3),
+    st.booleans(),
 )
 def test_generated_rss_agrees_with_feedparser_or_declines(
-    items: list[list[str]], channel: list[str]
+    items: list[list[str]], channel: list[str], as_rdf: bool
 ) -> None:
-    body = rss(
-        "<title>Feed</title>" + "".join(channel),
-        "".join(f"<item>{''.join(parts)}</item>" for parts in items),
-    )
+    if as_rdf:  # RSS 1.0: the items beside the channel, each named by rdf:about
+        body = (
+            RDF.replace('xmlns:dc="', RDF_NAMESPACES + ' xmlns:dc="')
+            .replace("<channel>", f"<channel{ATOM_HERE}>")
+            .format(
+                channel="<title>Feed</title>" + "".join(channel),
+                items="".join(
+                    f"<item{ATOM_HERE} rdf:about='https://r.example/{index}'>"
+                    f"{''.join(parts)}</item>"
+                    for index, parts in enumerate(items)
+                ),
+            )
+            .encode()
+        )
+    else:
+        body = rss(
+            "<title>Feed</title>" + "".join(channel),
+            "".join(f"<item>{''.join(parts)}</item>" for parts in items),
+        )
     ours = fast(body)
     if ours is not None:
         assert ours == slow(body)
