@@ -9,11 +9,12 @@ stub's trouble never stops the others.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import functools
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -24,7 +25,7 @@ from aggregator.drafting.analysis import Analysis, analyse, figure_sentences_of,
 from aggregator.drafting.budget import retry_delay
 from aggregator.drafting.category import choose_category
 from aggregator.drafting.compose import compose
-from aggregator.drafting.machine import Database, MachineDrafter, MachineInput
+from aggregator.drafting.machine import MachineDrafter, MachineInput
 from aggregator.drafting.messages import messages
 from aggregator.drafting.records import Entry, Provenance, Stub
 from aggregator.drafting.related_parts import Refresh, Related, add_related
@@ -54,6 +55,13 @@ FIGURES_PER_RELATED = 2
 
 class Pool(Protocol):
     async def call(self, fn: Callable[..., T], *args: Any) -> T: ...
+
+
+class Database(Protocol):
+    async def run(self, fn: Callable[..., T], /, *args: Any) -> T: ...
+
+    async def read(self, fn: Callable[..., T], /, *args: Any) -> T:
+        """For calls that only read: beside the writer, which goes on with other writes."""
 
 
 @dataclass
@@ -103,16 +111,24 @@ class Drafter:
             batch = await self.db.run(self.queue.claim_due, self.clock(), BATCH, self.lease)
             if not batch:
                 return report
-            # One at a time: related search sees the stubs just indexed.
-            for number, job in enumerate(batch):
-                if stop is not None and stop.is_set():
-                    left = [j.item_id for j in batch[number:]]
-                    await self.db.run(give_back, self.queue.store, stubs, left, self.clock())
-                    break
-                outcome = await self.draft(job)
-                report.outcomes[outcome] += 1
-                if on_done is not None:
-                    on_done(outcome)
+            # The batch's analyses start together in the worker pool (they read nothing from
+            # the store); the rest goes one stub at a time, in order: related search sees the
+            # stubs just indexed, as if each were drafted alone.
+            analyses = [asyncio.ensure_future(self._analyse(job)) for job in batch]
+            try:
+                for number, job in enumerate(batch):
+                    if stop is not None and stop.is_set():
+                        left = [j.item_id for j in batch[number:]]
+                        await self.db.run(give_back, self.queue.store, stubs, left, self.clock())
+                        break
+                    outcome = await self.draft(job, analyses[number])
+                    report.outcomes[outcome] += 1
+                    if on_done is not None:
+                        on_done(outcome)
+            finally:
+                for analysis in analyses:
+                    analysis.cancel()
+                await asyncio.gather(*analyses, return_exceptions=True)
         return report
 
     async def index_backlog(self) -> int:
@@ -127,10 +143,11 @@ class Drafter:
         self.log.info("related.indexed_titles", items=len(weights))
         return len(weights)
 
-    async def draft(self, job: DraftJob) -> str:
+    async def draft(self, job: DraftJob, analysis: Awaitable[Analysis] | None = None) -> str:
+        """Draft and store one stub; `analysis`: its `_analyse`, when already under way."""
         started = time.perf_counter()
         try:
-            result, found = await self._draft(job)
+            result, found = await self._draft(job, analysis or self._analyse(job))
             write = self._write_file if self.stubs_dir is not None else None
             await self.db.run(self.queue.save, job, result, self.clock(), write)
             crash_point("draft.after_commit")
@@ -164,17 +181,15 @@ class Drafter:
         )
         return outcome
 
-    async def _draft(self, job: DraftJob) -> tuple[DraftResult, Found]:
+    async def _analyse(self, job: DraftJob) -> Analysis:
+        """The article's links and analysis, in the worker pool: CPU only, nothing stored."""
         settings = self.config.drafting
-        capped = cap_text(job.text, settings.max_text_chars)
-        job = dataclasses.replace(job, text=capped.text)  # a prefix: offsets stay the article's
-        feed = self.config.feed(job.feed)
-        target = (feed.target_language if feed else None) or self.config.settings.target_language
+        text = cap_text(job.text, settings.max_text_chars).text
         links = await self.pool.call(article_links, job.url, job.html)
-        analysis: Analysis = await self.pool.call(
+        return await self.pool.call(
             functools.partial(
                 analyse,
-                job.text,
+                text,
                 job.title,
                 job.language,
                 job.feed_language,
@@ -184,8 +199,18 @@ class Drafter:
                 excerpt=job.excerpt,
             )
         )
+
+    async def _draft(
+        self, job: DraftJob, analysing: Awaitable[Analysis]
+    ) -> tuple[DraftResult, Found]:
+        analysis = await analysing
+        settings = self.config.drafting
+        capped = cap_text(job.text, settings.max_text_chars)
+        job = dataclasses.replace(job, text=capped.text)  # a prefix: offsets stay the article's
+        feed = self.config.feed(job.feed)
+        target = (feed.target_language if feed else None) or self.config.settings.target_language
         await self.db.run(self.index.save_terms, job.item_id, analysis.terms)
-        found = await self.db.run(
+        found = await self.db.read(  # it sees the terms just saved: they are committed
             self.index.related,
             job.item_id,
             analysis.terms,
