@@ -8,7 +8,7 @@ Every change is one transaction with its event; an edit makes the part `edited` 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -28,6 +28,7 @@ from aggregator.drafting.records import (
     Stub,
 )
 from aggregator.errors import AggregatorError
+from aggregator.storage import versions
 from aggregator.storage.stubs import STUB_QUERY, stub_of
 from aggregator.storage.summaries import (
     SUMMARY_QUERY,
@@ -167,45 +168,97 @@ class Desk:
             quality=row.quality,
         )
 
-    def edit(self, item_id: int, name: str, content: str, who: str, now: datetime) -> Stub:
-        """Replace a part's content with an editor's; the part is then `edited` and kept
-        across redrafts. Empty content leaves the part to write again, with its prompt."""
+    def edit(
+        self,
+        item_id: int,
+        name: str,
+        content: str,
+        who: str,
+        now: datetime,
+        *,
+        expected_version: int | None = None,
+    ) -> Stub:
+        """Replace a part's content with an editor's (see `edit_parts`)."""
+        return self.edit_parts(
+            item_id, {name: content}, who, now, expected_version=expected_version
+        )
+
+    def edit_parts(
+        self,
+        item_id: int,
+        contents: Mapping[str, str],
+        who: str,
+        now: datetime,
+        *,
+        expected_version: int | None = None,
+    ) -> Stub:
+        """Replace parts' contents with an editor's, in one transaction with one version and
+        one history event per part; each part is then `edited` and kept across redrafts, or
+        to write again (with its prompt) when saved empty. With `expected_version`, nothing
+        is written unless the stub is still at that version (StaleVersion)."""
         who = _who(who)
-        if name not in PART_NAMES:
-            raise DeskError(f"unknown part {name!r}; parts are {', '.join(PART_NAMES)}")
-        if len(content) > MAX_PART_CHARS:
-            raise DeskError(f"a part holds at most {MAX_PART_CHARS} characters")
-        content = content.replace("\r\n", "\n").strip()
+        if not contents:
+            raise DeskError("no part to save")
+        for name, content in contents.items():
+            if name not in PART_NAMES:
+                raise DeskError(f"unknown part {name!r}; parts are {', '.join(PART_NAMES)}")
+            if len(content) > MAX_PART_CHARS:
+                raise DeskError(f"a part holds at most {MAX_PART_CHARS} characters")
+        cleaned = {
+            name: content.replace("\r\n", "\n").strip() for name, content in contents.items()
+        }
         with self.store.writing() as conn:
-            parts = [Part.from_json(p) for p in _drafted(conn, item_id, stubs.c.parts)]
-            if not any(p.name == name for p in parts):
-                raise DeskError(f"stub {item_id} has no part {name!r}")
-            language = conn.execute(
-                sa.select(stubs.c.target_language).where(stubs.c.item_id == item_id)
-            ).scalar_one()
-            parts = [edit_part(p, content, who, language) if p.name == name else p for p in parts]
+            row = versions.locked_row(conn, item_id, stubs.c.parts, stubs.c.target_language)
+            if row is None:
+                raise DeskError(f"no drafted stub for item {item_id}")
+            versions.check(item_id, expected_version, row.version)
+            parts = [Part.from_json(p) for p in row.parts or ()]
+            missing = sorted(set(cleaned) - {p.name for p in parts})
+            if missing:
+                raise DeskError(f"stub {item_id} has no part {missing[0]!r}")
+            language = row.target_language
+            parts = [
+                edit_part(p, cleaned[p.name], who, language) if p.name in cleaned else p
+                for p in parts
+            ]
             values: dict[str, Any] = {"parts": [p.to_json() for p in parts], "updated_at": now}
-            if name == "category" and content:
-                values["category"] = content  # the list and the digest filter on it
-            conn.execute(stubs.update().where(stubs.c.item_id == item_id).values(**values))
-            _event(conn, item_id, now, who, "edit", name)
+            if cleaned.get("category"):
+                values["category"] = cleaned["category"]  # the list and the digest filter on it
+            versions.compare_and_set(conn, item_id, row.version, values)
+            for name in (p.name for p in parts if p.name in cleaned):
+                _event(conn, item_id, now, who, "edit", name)
         return self.get(item_id)
 
-    def move(self, item_id: int, state: str, who: str, now: datetime) -> Stub:
-        """Move a stub to `state`, recording who and when; refuses transitions not allowed."""
+    def move(
+        self,
+        item_id: int,
+        state: str,
+        who: str,
+        now: datetime,
+        *,
+        expected_version: int | None = None,
+    ) -> Stub:
+        """Move a stub to `state`, recording who and when; refuses transitions not allowed.
+        With `expected_version`, nothing moves unless the stub is still at that version."""
         who = _who(who)
         if state not in STATES:
             raise DeskError(f"unknown state {state!r}; states are {', '.join(STATES)}")
         with self.store.writing() as conn:
-            current = _drafted(conn, item_id, stubs.c.state)
+            row = versions.locked_row(conn, item_id, stubs.c.state)
+            if row is None:
+                raise DeskError(f"no drafted stub for item {item_id}")
+            versions.check(item_id, expected_version, row.version)
+            current = row.state
             if state not in TRANSITIONS[current]:
                 allowed = ", ".join(sorted(TRANSITIONS[current]))
                 raise DeskError(f"a {current} stub can go to {allowed}, not {state}")
-            conn.execute(
-                stubs.update()
-                .where(stubs.c.item_id == item_id)
-                .values(state=state, state_changed_at=now, state_changed_by=who, updated_at=now)
-            )
+            values = {
+                "state": state,
+                "state_changed_at": now,
+                "state_changed_by": who,
+                "updated_at": now,
+            }
+            versions.compare_and_set(conn, item_id, row.version, values)
             _event(conn, item_id, now, who, "state", json.dumps({"from": current, "to": state}))
         return self.get(item_id)
 
@@ -264,16 +317,6 @@ def _filtered(query: sa.Select[Any], where: StubFilter) -> sa.Select[Any]:
             )
         )
     return query
-
-
-def _drafted(conn: sa.Connection, item_id: int, column: sa.Column[Any]) -> Any:
-    """`column` of the item's drafted stub, read in the caller's transaction."""
-    value = conn.execute(
-        sa.select(column).where(stubs.c.item_id == item_id, stubs.c.drafted_at.is_not(None))
-    ).scalar_one_or_none()
-    if value is None:
-        raise DeskError(f"no drafted stub for item {item_id}")
-    return value
 
 
 def _who(who: str) -> str:

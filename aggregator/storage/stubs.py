@@ -212,6 +212,7 @@ class StubQueue:
                 )
                 .select_from(stubs.join(articles, articles.c.item_id == stubs.c.item_id))
                 .where(stubs.c.item_id == job.item_id)
+                .with_for_update(of=stubs)  # an editor's save waits, and is not lost
             ).one_or_none()
             if row is None:  # the item was deleted meanwhile
                 return

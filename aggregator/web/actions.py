@@ -6,23 +6,29 @@ conflicts with the stub's or feed's current state (409). A value that breaks one
 rules (`rules.py`: an editor's name with control characters, a category the config does not
 have) is 400 with the rule's reason. The desk checks again inside its
 transaction; what it refuses then (the stub changed meanwhile) is a conflict.
+
+Every write names the version of the stub it was based on; one based on another version than
+the stored one is `Stale` (412), checked here first and again by the write's compare-and-set.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 from aggregator.app import stubs_directory
 from aggregator.drafting.files import write_stub_file
 from aggregator.drafting.records import STATES, Stub
 from aggregator.storage.desk import MAX_PART_CHARS, TRANSITIONS, DeskError
+from aggregator.storage.versions import StaleVersion
 from aggregator.web import rules
 from aggregator.web.context import WebContext
 
 BAD_INPUT = 400
 NOT_FOUND = 404
 CONFLICT = 409
+PRECONDITION_FAILED = 412
 INVALID = 422
 
 
@@ -31,6 +37,22 @@ class Refusal(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
+
+
+class Stale(Refusal):
+    """A write based on another version of the stub than the stored one: nothing was written.
+    `current` is the stub as it is now, to show what changed (the API answers 412, the page
+    shows both texts)."""
+
+    def __init__(self, current: Stub, expected_version: int) -> None:
+        super().__init__(
+            PRECONDITION_FAILED,
+            f"stub {current.item_id} changed since version {expected_version} was read: it is "
+            f"at version {current.version} now, and nothing was saved. Read it again and send "
+            "your change based on the new version (for the API: the new ETag in If-Match)",
+        )
+        self.current = current
+        self.expected_version = expected_version
 
 
 def editor_name(value: str | None) -> str:
@@ -59,32 +81,59 @@ async def load_stub(ctx: WebContext, item_id: int) -> Stub:
     return stub
 
 
-async def edit_part(ctx: WebContext, item_id: int, name: str, content: str, editor: str) -> Stub:
+async def edit_part(
+    ctx: WebContext, item_id: int, name: str, content: str, editor: str, expected_version: int
+) -> Stub:
+    """Save one part over `expected_version` of the stub (see `edit_parts`)."""
+    return await edit_parts(ctx, item_id, {name: content}, editor, expected_version)
+
+
+async def edit_parts(
+    ctx: WebContext,
+    item_id: int,
+    contents: Mapping[str, str],
+    editor: str,
+    expected_version: int,
+) -> Stub:
+    """Save parts in one change of the stub, if it is still at `expected_version` (Stale if
+    not, with the stub as it is now, and nothing saved)."""
     who = editor_name(editor)
     stub = await load_stub(ctx, item_id)
-    if stub.part(name) is None:
-        raise Refusal(NOT_FOUND, f"stub {item_id} has no part {name!r}")
-    if len(content) > MAX_PART_CHARS:
-        raise Refusal(INVALID, f"a part holds at most {MAX_PART_CHARS} characters")
-    if name == "category" and content.strip():  # empty: the part is to write again
-        try:
-            content = rules.category_name(content, allowed_categories(ctx))
-        except rules.BadInput as exc:
-            raise Refusal(BAD_INPUT, str(exc)) from None
-    return await _desk(ctx, ctx.desk.edit, item_id, name, content, who, _now(ctx))
+    checked = {}
+    for name, content in contents.items():
+        if stub.part(name) is None:
+            raise Refusal(NOT_FOUND, f"stub {item_id} has no part {name!r}")
+        if len(content) > MAX_PART_CHARS:
+            raise Refusal(INVALID, f"a part holds at most {MAX_PART_CHARS} characters")
+        checked[name] = content
+        if name == "category" and content.strip():  # empty: the part is to write again
+            try:
+                checked[name] = rules.category_name(content, allowed_categories(ctx))
+            except rules.BadInput as exc:
+                raise Refusal(BAD_INPUT, str(exc)) from None
+    if stub.version != expected_version:
+        raise Stale(stub, expected_version)
+    write = functools.partial(ctx.desk.edit_parts, expected_version=expected_version)
+    return await _desk(ctx, write, item_id, checked, who, _now(ctx))
 
 
-async def move_stub(ctx: WebContext, item_id: int, state: str, editor: str) -> Stub:
+async def move_stub(
+    ctx: WebContext, item_id: int, state: str, editor: str, expected_version: int
+) -> Stub:
+    """Move the stub, if it is still at `expected_version` (Stale if not: nothing moves)."""
     who = editor_name(editor)
     if state not in STATES:
         raise Refusal(INVALID, f"unknown state {state!r}; states are {', '.join(STATES)}")
     stub = await load_stub(ctx, item_id)
+    if stub.version != expected_version:
+        raise Stale(stub, expected_version)
     allowed = TRANSITIONS[stub.state]
     if state not in allowed:
         raise Refusal(
             CONFLICT, f"a {stub.state} stub can go to {', '.join(sorted(allowed))}, not {state}"
         )
-    return await _desk(ctx, ctx.desk.move, item_id, state, who, _now(ctx))
+    write = functools.partial(ctx.desk.move, expected_version=expected_version)
+    return await _desk(ctx, write, item_id, state, who, _now(ctx))
 
 
 async def start_fetch(ctx: WebContext, names: Sequence[str]) -> tuple[str, ...]:
@@ -107,6 +156,8 @@ async def start_fetch(ctx: WebContext, names: Sequence[str]) -> tuple[str, ...]:
 async def _desk(ctx: WebContext, fn: Callable[..., Stub], *args: object) -> Stub:
     try:
         stub: Stub = await ctx.db(fn, *args)
+    except StaleVersion as exc:  # changed between our read and the write
+        raise Stale(await load_stub(ctx, exc.item_id), exc.expected) from None
     except DeskError as exc:
         raise Refusal(CONFLICT, str(exc)) from None
     directory = stubs_directory(ctx.app.config)

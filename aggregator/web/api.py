@@ -9,6 +9,9 @@ breaks an input rule (`rules.py`: JSON nested too deeply, not UTF-8, a lone surr
 editor's name with control characters, a category the config does not have), 403 refused
 cross-site, 404 no such thing, 405 wrong method, 409 not allowed in the current state, 413 body
 too large, 415 not JSON, 422 JSON that does not say what is needed.
+
+A stub's answers carry its version as a strong `ETag`; its writes must send it back in
+`If-Match`: 428 without it, 412 when the stub changed since (`api_versions.stale_answer`).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from aggregator.storage.store import FeedRow
 from aggregator.web import api_operations as described_as
 from aggregator.web.actions import (
     Refusal,
+    Stale,
     allowed_categories,
     edit_part,
     load_stub,
@@ -50,10 +54,12 @@ from aggregator.web.api_answers import Stub as StubAnswer
 from aggregator.web.api_answers import StubSummary as SummaryAnswer
 from aggregator.web.api_bodies import DEFAULT_LIMIT, MAX_LIMIT, Empty, PartEdit, StateMove
 from aggregator.web.api_errors import refusal
+from aggregator.web.api_versions import etag_of, stale_answer
 from aggregator.web.context import WebContext
 from aggregator.web.filters import BadQuery, GetList, Paging, read_filter, read_paging
 from aggregator.web.incoming import BodyTooLarge, cross_site_reason, read_body
 from aggregator.web.openapi import Operation, openapi_document
+from aggregator.web.preconditions import PreconditionRequired, based_on
 from aggregator.web.rules import BadInput, json_document
 
 MAX_BODY_BYTES = 1 << 20
@@ -91,6 +97,8 @@ def answers_json(fn: Endpoint) -> Endpoint:
     async def endpoint(request: Request) -> Response:
         try:
             return await fn(request)
+        except Stale as stale:  # a part's write answers with the part's current text
+            return stale_answer(stale, request.path_params.get("name"))
         except (ApiError, Refusal) as exc:
             return error(exc.status, exc.message)
         except BadQuery as exc:
@@ -132,6 +140,16 @@ async def parse(request: Request, model: type[Body], **context: Any) -> Body:
         raise ApiError(*refusal(exc)) from None
 
 
+async def if_match(ctx: WebContext, request: Request, item_id: int) -> int:
+    """The version of the stub a write was based on, from its If-Match (`preconditions`);
+    428 without one (404 first when there is no such stub)."""
+    try:
+        return based_on(request.headers.get("if-match"), item_id)
+    except PreconditionRequired as exc:
+        await load_stub(ctx, item_id)
+        raise ApiError(428, str(exc)) from None
+
+
 def item_id_of(request: Request) -> int:
     value: str = request.path_params["item_id"]
     if not (value.isascii() and value.isdigit() and len(value) < 12):
@@ -149,20 +167,22 @@ def routes(ctx: WebContext) -> list[BaseRoute]:
             source: Source | None = await ctx.db(ctx.desk.source, stub.item_id)
         except DeskError:
             source = None
-        return answer(StubWithSource.with_source(stub, source))
+        return answer(StubWithSource.with_source(stub, source), headers=etag_of(stub))
 
     async def put_part(request: Request) -> Response:
-        item_id = item_id_of(request)
-        name = request.path_params["name"]
+        item_id, name = item_id_of(request), request.path_params["name"]
         edit = await parse(request, PartEdit, part=name, categories=allowed_categories(ctx))
-        stub = await edit_part(ctx, item_id, name, edit.content, edit.editor)
-        return answer(StubAnswer.of(stub))
+        version = await if_match(ctx, request, item_id)  # after the body's checks
+        stub = await edit_part(ctx, item_id, name, edit.content, edit.editor, version)
+        return answer(StubAnswer.of(stub), headers=etag_of(stub))
 
     async def post_state(request: Request) -> Response:
         item_id = item_id_of(request)
         move = await parse(request, StateMove)
-        stub = await move_stub(ctx, item_id, move.state, move.editor)
-        return answer(StubAnswer.of(stub))
+        stub = await move_stub(
+            ctx, item_id, move.state, move.editor, await if_match(ctx, request, item_id)
+        )
+        return answer(StubAnswer.of(stub), headers=etag_of(stub))
 
     async def stub_events(request: Request) -> Response:
         stub = await load_stub(ctx, item_id_of(request))

@@ -1,5 +1,5 @@
-"""The editors' stub pages: the filtered list, and one stub beside its source with a form for
-each part and buttons for the states it may move to.
+"""The editors' stub pages: the filtered list, and one stub beside its source with one form for
+its parts (one Save, `pages_stub_edit`) and buttons for the states it may move to.
 
 Everything a page shows is read in one trip to a reader thread (`Database.read`); the list
 reads summaries, not parts. The stub's rendering comes from `render_html`, which escapes and
@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -27,10 +28,12 @@ from aggregator.drafting.render import render_html
 from aggregator.sanitize import safe_http_url
 from aggregator.storage.desk import TRANSITIONS, Desk, DeskError, Event, Source, StubFilter
 from aggregator.storage.summaries import StubSummary
-from aggregator.web.actions import INVALID, Refusal, allowed_categories, edit_part, move_stub
+from aggregator.web import pages_stub_edit
+from aggregator.web.actions import INVALID, Refusal, allowed_categories
 from aggregator.web.context import WebContext
 from aggregator.web.filters import BadQuery, filter_params, read_filter, read_page_number
-from aggregator.web.pages_render import Form, form_post, form_text, render, see_other
+from aggregator.web.pages_render import render
+from aggregator.web.stub_form import Conflict, PartsForm
 
 PAGE_SIZE = 50
 _PARAGRAPHS = re.compile(r"\n\s*")
@@ -110,34 +113,10 @@ def routes(ctx: WebContext) -> list[Route]:
             return _missing(request, ctx, request.path_params["item_id"])
         return await _show(request, ctx, item_id)
 
-    async def edit(request: Request, form: Form) -> Response:
-        item_id, name = _item_id(request), request.path_params["name"]
-        if item_id is None:
-            return _missing(request, ctx, request.path_params["item_id"])
-        content, editor = form_text(form, "content"), form_text(form, "editor")
-        try:
-            await edit_part(ctx, item_id, name, content, editor)
-        except Refusal as refusal:
-            return await _show(request, ctx, item_id, refusal, draft={name: content}, editor=editor)
-        message = f"Saved {HEADINGS.get(name, name)}."
-        return see_other(request, f"/stubs/{item_id}#part-{name}", message, editor)
-
-    async def move(request: Request, form: Form) -> Response:
-        item_id = _item_id(request)
-        if item_id is None:
-            return _missing(request, ctx, request.path_params["item_id"])
-        state, editor = form_text(form, "state"), form_text(form, "editor")
-        try:
-            stub = await move_stub(ctx, item_id, state, editor)
-        except Refusal as refusal:
-            return await _show(request, ctx, item_id, refusal, editor=editor)
-        return see_other(request, f"/stubs/{item_id}", f"Moved to {stub.state}.", editor)
-
     return [
         Route("/stubs", stub_list, methods=["GET"]),
         Route("/stubs/{item_id}", stub_page, methods=["GET"]),
-        Route("/stubs/{item_id}/parts/{name}", form_post(ctx, edit), methods=["POST"]),
-        Route("/stubs/{item_id}/state", form_post(ctx, move), methods=["POST"]),
+        *pages_stub_edit.routes(ctx, _show, _missing),
     ]
 
 
@@ -180,7 +159,12 @@ async def _show(
     *,
     draft: dict[str, str] | None = None,
     editor: str | None = None,
+    based_on: PartsForm | None = None,
+    conflicts: Sequence[Conflict] = (),
 ) -> Response:
+    """The stub page; `draft` fills parts with the editor's unsaved text, and `based_on` keeps
+    the version and texts the editor's page was rendered from (a refused save must not make
+    them current), `conflicts` the parts someone else saved meanwhile (pages_stub_edit)."""
     try:
         view: StubView = await ctx.read(read_stub_view, ctx.desk, item_id)
     except DeskError:
@@ -209,6 +193,7 @@ async def _show(
         events=[(e.at, e.who, event_text(e)) for e in reversed(view.events)],
         draft=draft or {},
         categories=allowed_categories(ctx),
+        **pages_stub_edit.form_values(view.stub, view.events, based_on, conflicts),
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import sqlalchemy as sa
+from bs4 import BeautifulSoup, Tag
 
 from aggregator.storage.desk import StubFilter
 from aggregator.storage.tables import articles, items, stubs
@@ -18,6 +19,8 @@ from tests.web.conftest import Web
 DAM = "Floods close the river port"
 VOTE = "Council votes on flood defences"
 TOKEN = re.compile(r'name="csrf_token" value="([0-9a-f]{64})"')
+VERSION = re.compile(r'name="version" value="(\d+)"')
+API_WRITE = re.compile(r"/api/stubs/(\d+)/(?:parts/|state)")
 
 
 def stub_id(web: Web, title: str) -> int:
@@ -32,11 +35,60 @@ def form_token(web: Web, page: str = "/feeds") -> str:
 
 
 def post_form(web: Web, path: str, data: dict[str, str], page: str = "/feeds") -> httpx.Response:
-    """A same-origin form submission with this browser's token."""
-    token = form_token(web, page)
+    """A same-origin form submission with this browser's token (and, from a stub's page, the
+    version of the stub it shows, unless `data` says otherwise)."""
+    html = web.client.get(page).text
+    found = TOKEN.search(html)
+    assert found is not None
+    version = VERSION.search(html)
+    fields = {"version": version.group(1)} if version is not None else {}
     return web.client.post(
-        path, data={**data, "csrf_token": token}, headers={"Origin": web.base_url}
+        path,
+        data={**fields, **data, "csrf_token": found.group(1)},
+        headers={"Origin": web.base_url},
     )
+
+
+def page_form(html: str, form_id: str = "parts") -> dict[str, str]:
+    """The fields a browser sends for the form `form_id` of a page, as rendered: hidden and
+    text inputs, textareas, the selected option of each select."""
+    form = BeautifulSoup(html, "html.parser").find("form", id=form_id)
+    assert isinstance(form, Tag), f"no form {form_id!r} on the page"
+    fields: dict[str, str] = {}
+    for field in form.find_all(["input", "textarea", "select"]):
+        assert isinstance(field, Tag)
+        name = field.get("name")
+        if not isinstance(name, str):
+            continue
+        if field.name == "textarea":
+            fields[name] = field.get_text().removeprefix("\n")
+        elif field.name == "select":
+            chosen = field.find("option", selected=True) or field.find("option")
+            fields[name] = str(chosen.get("value", "")) if isinstance(chosen, Tag) else ""
+        elif field.get("type") != "submit":
+            fields[name] = str(field.get("value", ""))
+    return fields
+
+
+def save_parts(
+    web: Web, item_id: int, texts: dict[str, str], editor: str, html: str | None = None
+) -> httpx.Response:
+    """Fill parts of the stub page's form (as rendered in `html`, else as it is now) and press
+    its one Save, as a browser does: every field of the form is sent."""
+    page = f"/stubs/{item_id}"
+    fields = page_form(html if html is not None else web.client.get(page).text)
+    fields |= {f"content-{name}": text for name, text in texts.items()} | {"editor": editor}
+    return web.client.post(f"{page}/parts", data=fields, headers={"Origin": web.base_url})
+
+
+def if_match(web: Web, path: str) -> dict[str, str]:
+    """For a write to a stub through the API, If-Match with the stub's ETag as a GET gives it
+    now (no header when there is no such stub)."""
+    found = API_WRITE.match(path)
+    if found is None:
+        return {}
+    response = web.client.get(f"/api/stubs/{found.group(1)}")
+    return {"If-Match": response.headers["ETag"]} if response.status_code == 200 else {}
 
 
 def update(web: Web, table: sa.Table, item_id: int, **values: Any) -> None:

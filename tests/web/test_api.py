@@ -12,13 +12,14 @@ from aggregator.drafting.records import PART_NAMES
 from aggregator.storage.tables import feeds
 from aggregator.web.api import MAX_BODY_BYTES
 from tests.web.conftest import Web
-from tests.web.editing import DAM, VOTE, diversify, stub_id
+from tests.web.editing import DAM, VOTE, diversify, if_match, stub_id
 
 JSON = {"Content-Type": "application/json"}
 
 
 def send(web: Web, method: str, path: str, body: Any = None) -> httpx.Response:
-    return web.client.request(method, path, json=body, headers={"Origin": web.base_url})
+    headers = {"Origin": web.base_url, **if_match(web, path)}
+    return web.client.request(method, path, json=body, headers=headers)
 
 
 def titles(response: httpx.Response) -> set[str]:

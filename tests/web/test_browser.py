@@ -1,6 +1,6 @@
 """The editors' desk in a real browser (Debian's headless Chromium through Playwright): review
-and approve a stub, with and without JavaScript, and see hostile feed values shown as text
-without anything running.
+and approve a stub, with and without JavaScript, see hostile feed values shown as text
+without anything running, and two editors saving the same stub without losing either's text.
 
 Deselect with `-m "not browser"`; skipped with the reason when /usr/bin/chromium is absent.
 """
@@ -18,7 +18,7 @@ import pytest
 
 from aggregator.storage.tables import articles, items
 from tests.web.conftest import Web
-from tests.web.editing import VOTE, stub_id, update
+from tests.web.editing import DAM, VOTE, stub_id, update
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -119,13 +119,13 @@ def test_an_editor_edits_reviews_and_approves_a_stub(
 
     page.locator("form.move input[name=editor]").fill("Ana Horvat")
     summary = page.locator("#part-summary")
-    expect(summary.locator("input[name=editor]")).to_have_value("Ana Horvat")  # desk.js
+    expect(page.locator("#parts input[name=editor]")).to_have_value("Ana Horvat")  # desk.js
     expect(summary.locator(".kind")).to_have_text("to write")
     expect(summary.locator(".prompt")).to_have_count(1)
     prompt = summary.locator(".prompt").inner_text()  # in the stub's language
     expect(page.locator(".rendered")).to_contain_text(prompt)
     summary.locator("textarea").fill("The defences are voted; work starts in March.")
-    summary.get_by_role("button").click()
+    page.locator("#parts button.save").click()
     expect(page.locator(".flash")).to_have_text("Saved Summary.")
     expect(page.locator("#part-summary .edited")).to_have_text("edited by Ana Horvat")
     expect(page.locator(".rendered")).to_contain_text("work starts in March")
@@ -228,13 +228,73 @@ def test_chromium_shows_the_favicon_as_a_16_pixel_icon(web: Web, page: Page) -> 
 
 def test_the_category_is_chosen_from_the_config_and_saved(web: Web, page: Page) -> None:
     item_id = stub_id(web, VOTE)
+    web.ctx.desk.edit(item_id, "category", "", "Ben", web.ctx.app.clock())  # to write again
     page.goto(f"{web.base_url}/stubs/{item_id}")
     form = page.locator("#part-category")
-    expect(form.locator("select[name=content] option")).to_have_text(["(to write)", "General"])
-    form.locator("select[name=content]").select_option("General")
-    form.locator("input[name=editor]").fill("Ana")
-    form.locator("button[type=submit]").click()
+    expect(form.locator("select[name=content-category] option")).to_have_text(
+        ["(to write)", "General"]
+    )
+    form.locator("select[name=content-category]").select_option("General")
+    page.locator("#parts input[name=editor]").fill("Ana")
+    page.locator("#parts button.save").click()
     expect(page.locator(".flash, [role=status]").first).to_contain_text("Saved")
     part = web.ctx.desk.get(item_id).part("category")
     assert part is not None
     assert (part.kind, part.content) == ("edited", "General")
+
+
+BENS = "Ben: the port reopens on Friday, the harbour master says."
+ANAS = "Ana: the port stays shut until the river falls below 3 metres."
+
+
+@pytest.fixture
+def editors(browser: Browser) -> Iterator[tuple[Page, Page]]:
+    """Two editors on one stub: each a browser context of its own (own cookies, own form
+    tokens)."""
+    first, second = browser.new_context(), browser.new_context()
+    try:
+        yield first.new_page(), second.new_page()
+    finally:
+        first.close()
+        second.close()
+
+
+def test_the_second_of_two_editors_sees_both_texts_and_loses_nothing(
+    web: Web, editors: tuple[Page, Page], tmp_path: Path
+) -> None:
+    ben, ana = editors
+    item_id = stub_id(web, DAM)
+    url = f"{web.base_url}/stubs/{item_id}"
+    ben.goto(url)
+    ana.goto(url)  # both open the same version
+
+    ben.locator("#content-summary").fill(BENS)
+    ben.locator("#parts input[name=editor]").fill("Ben")
+    ben.locator("#parts button.save").click()
+    expect(ben.locator(".flash")).to_have_text("Saved Summary.")
+
+    ana.locator("#content-summary").fill(ANAS)
+    ana.locator("#content-background").fill("Ana's background.")
+    ana.locator("#parts input[name=editor]").fill("Ana")
+    ana.locator("#parts button.save").click()
+
+    expect(ana.locator(".error")).to_contain_text("Not saved: someone else changed this stub")
+    conflict = ana.locator("#part-summary .conflict")
+    expect(conflict.locator(".theirs")).to_contain_text(BENS)
+    expect(conflict.locator(".theirs")).to_contain_text("by Ben")
+    expect(conflict.locator(".yours")).to_contain_text(ANAS)
+    expect(ana.locator("#content-summary")).to_have_value(ANAS)
+    expect(ana.locator("#content-background")).to_have_value("Ana's background.")
+    expect(ana.locator("#part-background .conflict")).to_have_count(0)
+    ana.screenshot(path=tmp_path / "conflict.png", full_page=True)
+    summary = web.ctx.desk.get(item_id).part("summary")
+    assert summary is not None
+    assert summary.content == BENS, "Ben's save stands; Ana's changed nothing"
+
+    ana.locator("#parts button.save").click()  # Ana keeps hers, over Ben's version
+    expect(ana.locator(".flash")).to_contain_text("Saved")
+    stub = web.ctx.desk.get(item_id)
+    saved = {p.name: p.content for p in stub.parts}
+    assert (saved["summary"], saved["background"]) == (ANAS, "Ana's background.")
+    history = [(e.who, e.detail) for e in web.ctx.desk.events(item_id)]
+    assert history == [("Ben", "summary"), ("Ana", "background"), ("Ana", "summary")]

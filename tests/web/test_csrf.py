@@ -8,14 +8,15 @@ import pytest
 
 from aggregator.web import csrf
 from tests.web.conftest import Web
-from tests.web.editing import DAM, TOKEN, form_token, stub_id
+from tests.web.editing import DAM, TOKEN, form_token, if_match, stub_id
 
 EVIL = "https://evil.example"
 
 
 def move_form(web: Web, token: str | None, **headers: str) -> httpx.Response:
     item_id = stub_id(web, DAM)
-    data = {"state": "reviewed", "editor": "Ana"}
+    version = str(web.ctx.desk.get(item_id).version)
+    data = {"state": "reviewed", "editor": "Ana", "version": version}
     if token is not None:
         data["csrf_token"] = token
     return web.client.post(f"/stubs/{item_id}/state", data=data, headers=headers)
@@ -143,11 +144,11 @@ def test_the_cookies_cannot_be_read_by_scripts_or_sent_by_other_sites(web: Web) 
 
 
 def api_move(web: Web, content_type: str, body: str, **headers: str) -> httpx.Response:
-    item_id = stub_id(web, DAM)
+    path = f"/api/stubs/{stub_id(web, DAM)}/state"
     return web.client.post(
-        f"/api/stubs/{item_id}/state",
+        path,
         content=body.encode(),
-        headers={"Content-Type": content_type, **headers},
+        headers={"Content-Type": content_type, **if_match(web, path), **headers},
     )
 
 

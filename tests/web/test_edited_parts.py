@@ -23,7 +23,7 @@ from tests.drafting.test_machine import serve
 from tests.drafting.test_render import sections
 from tests.loopback import Loopback
 from tests.web.conftest import Web, open_web
-from tests.web.editing import DAM, post_form, stub_id
+from tests.web.editing import DAM, if_match, save_parts, stub_id
 
 ANALYSIS = "The port's closure costs the barge operators two days of trade."
 PROMPT = messages("en")("prompt.expert_analysis")
@@ -75,12 +75,12 @@ def api_part(web: Web, item_id: int, name: str) -> dict[str, Any]:
 def put_part(web: Web, item_id: int, name: str, content: str) -> httpx.Response:
     path = f"/api/stubs/{item_id}/parts/{name}"
     body = {"content": content, "editor": "Ana Horvat"}
-    return web.client.put(path, json=body, headers={"Origin": web.base_url})
+    return web.client.put(path, json=body, headers={"Origin": web.base_url, **if_match(web, path)})
 
 
 def edit_form(web: Web, item_id: int) -> Tag:
     soup = BeautifulSoup(web.client.get(f"/stubs/{item_id}").text, "html.parser")
-    form = soup.find("form", id="part-expert_analysis")
+    form = soup.find("section", id="part-expert_analysis")
     assert isinstance(form, Tag)
     return form
 
@@ -92,10 +92,7 @@ def test_a_written_part_shows_as_edited_everywhere(web: Web) -> None:
         assert shown.startswith(f"[to write] {PROMPT}")
     assert api_part(web, item_id, "expert_analysis")["kind"] == "to_write"
 
-    page = f"/stubs/{item_id}"
-    response = post_form(
-        web, f"{page}/parts/expert_analysis", {"content": ANALYSIS, "editor": "Ana Horvat"}, page
-    )
+    response = save_parts(web, item_id, {"expert_analysis": ANALYSIS}, "Ana Horvat")
     assert response.status_code == 303
 
     shown_in = {

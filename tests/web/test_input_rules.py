@@ -10,7 +10,7 @@ import pytest
 
 from aggregator.web.rules import BadInput, editor_name, json_depth
 from tests.web.conftest import Web
-from tests.web.editing import DAM, form_token, post_form, stub_id
+from tests.web.editing import DAM, form_token, if_match, post_form, save_parts, stub_id
 
 PERSIAN = "\u0645\u0631\u06cc\u0645\u200c\u062e\u0627\u0646\u06cc"
 """A Persian name with the zero-width non-joiner it needs."""
@@ -26,12 +26,13 @@ BAD_NAMES = {
 
 
 def send_raw(web: Web, method: str, path: str, body: bytes) -> httpx.Response:
-    headers = {"Origin": web.base_url, "Content-Type": "application/json"}
+    headers = {"Origin": web.base_url, "Content-Type": "application/json", **if_match(web, path)}
     return web.client.request(method, path, content=body, headers=headers)
 
 
 def send(web: Web, method: str, path: str, body: Any) -> httpx.Response:
-    return web.client.request(method, path, json=body, headers={"Origin": web.base_url})
+    headers = {"Origin": web.base_url, **if_match(web, path)}
+    return web.client.request(method, path, json=body, headers=headers)
 
 
 def history(web: Web, item_id: int) -> list[dict[str, Any]]:
@@ -67,12 +68,7 @@ def test_replay_746_character_category_with_newlines_is_refused_and_no_feed_appe
     response = send(web, "PUT", path, {"content": LONG_CATEGORY, "editor": "Ana"})
     assert response.status_code == 400
     assert "is not a category; categories are General" in response.json()["error"]
-    page = post_form(
-        web,
-        f"/stubs/{item_id}/parts/category",
-        {"content": LONG_CATEGORY, "editor": "Ana"},
-        page=f"/stubs/{item_id}",
-    )
+    page = save_parts(web, item_id, {"category": LONG_CATEGORY}, "Ana")
     assert page.status_code == 400
     assert "is not a category; categories are General" in page.text
     assert web.ctx.desk.get(item_id).category == "General"
@@ -84,7 +80,7 @@ def test_replay_746_character_category_with_newlines_is_refused_and_no_feed_appe
 def test_a_category_of_the_config_is_taken_and_the_page_offers_only_those(web: Web) -> None:
     item_id = stub_id(web, DAM)
     page = web.client.get(f"/stubs/{item_id}").text
-    assert '<select id="content-category" name="content">' in page
+    assert '<select id="content-category" name="content-category">' in page
     assert '<option value="General" selected>General</option>' in page
     response = send(
         web, "PUT", f"/api/stubs/{item_id}/parts/category", {"content": " General ", "editor": "A"}
@@ -130,8 +126,8 @@ def test_replay_invalid_utf8_is_400_in_forms_and_api_and_nothing_is_stored(web: 
     before = web.ctx.desk.get(item_id).part("summary")
     token = form_token(web, f"/stubs/{item_id}")
     form = web.client.post(
-        f"/stubs/{item_id}/parts/summary",
-        content=f"content=caf%E9+%FF&editor=Ana&csrf_token={token}".encode("ascii"),
+        f"/stubs/{item_id}/parts",
+        content=f"content-summary=caf%E9+%FF&editor=Ana&csrf_token={token}".encode("ascii"),
         headers={"Origin": web.base_url, "Content-Type": "application/x-www-form-urlencoded"},
     )
     assert form.status_code == 400

@@ -11,8 +11,18 @@ import pytest
 from aggregator.config import Config
 from aggregator.drafting.messages import messages
 from aggregator.storage.tables import articles, items
+from aggregator.web.stub_form import digest
 from tests.web.conftest import Web, open_web
-from tests.web.editing import DAM, VOTE, clone_stubs, diversify, post_form, stub_id, update
+from tests.web.editing import (
+    DAM,
+    VOTE,
+    clone_stubs,
+    diversify,
+    post_form,
+    save_parts,
+    stub_id,
+    update,
+)
 
 HOSTILE_TITLE = "<img src=x onerror=alert(1)>"
 HOSTILE_TEXT = "Calm first paragraph.\n\n<script>alert('source')</script> and more.\n\nLast one."
@@ -157,9 +167,10 @@ def test_a_stub_page_shows_the_source_beside_the_parts(web: Web) -> None:
     assert "<h1>Floods close the river port</h1>" in page
     assert "Heavy rain on Monday pushed the Sava river 2.4 metres" in page
     assert f'href="{source.url}"' in page
+    assert page.count(f'action="/stubs/{item_id}/parts"') == 1  # one form, one Save
     for part in web.ctx.desk.get(item_id).parts:
-        assert f'action="/stubs/{item_id}/parts/{part.name}"' in page
-        assert f'id="content-{part.name}"' in page
+        assert f'id="content-{part.name}" name="content-{part.name}"' in page
+        assert f'name="base-{part.name}" value="{digest(part.content)}"' in page
     assert messages("ja")("prompt.expert_analysis") in page  # the stub speaks its language
     assert '<span class="kind">to write</span>' in page
     assert '<button type="submit" name="state" value="reviewed"' in page
@@ -172,12 +183,7 @@ def test_a_stub_page_shows_the_source_beside_the_parts(web: Web) -> None:
 def test_an_edit_is_saved_and_the_page_says_so(web: Web) -> None:
     item_id = stub_id(web, DAM)
     page = f"/stubs/{item_id}"
-    response = post_form(
-        web,
-        f"{page}/parts/summary",
-        {"content": "The port reopens on Friday.", "editor": "Ana Horvat"},
-        page,
-    )
+    response = save_parts(web, item_id, {"summary": "The port reopens on Friday."}, "Ana Horvat")
     assert response.status_code == 303
     assert response.headers["location"] == f"{page}#part-summary"
     assert "editor=Ana%20Horvat" in response.headers["set-cookie"]
@@ -225,15 +231,12 @@ def test_a_refused_move_shows_the_page_again_with_the_reason(web: Web) -> None:
 
 def test_an_edit_without_a_name_is_refused_and_keeps_the_text(web: Web) -> None:
     item_id = stub_id(web, DAM)
-    page = f"/stubs/{item_id}"
-    response = post_form(
-        web, f"{page}/parts/background", {"content": "Unsaved words", "editor": "  "}, page
-    )
+    response = save_parts(web, item_id, {"background": "Unsaved words"}, "  ")
     assert response.status_code == 400
     assert "an editor&#39;s name is required" in response.text
     assert "Unsaved words</textarea>" in response.text
     assert web.ctx.desk.events(item_id) == []
-    unknown = post_form(web, f"{page}/parts/nonsense", {"content": "x", "editor": "Ana"}, page)
+    unknown = save_parts(web, item_id, {"nonsense": "x"}, "Ana")
     assert unknown.status_code == 404
     assert "has no part" in unknown.text
 
