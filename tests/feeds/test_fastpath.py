@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
+from feedparser.datetimes import _parse_date as feedparser_date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from aggregator.feeds.fast_compat import parse_date
 from aggregator.feeds.fastpath import parse_well_formed
 from aggregator.feeds.parse import MAX_ITEMS, parse_feed, parse_with_feedparser
 from aggregator.records import ParsedFeed
@@ -162,6 +164,54 @@ def test_a_cyrillic_feed_in_windows_1251() -> None:
     assert ours is not None
     assert ours.title == "Новости"
     assert ours == slow(body.encode("windows-1251"))
+
+
+TWO_DIGITS = st.integers(0, 99).map(lambda n: f"{n:02d}")
+
+
+@SETTINGS
+@given(
+    st.sampled_from(["Mon, ", "Sun, ", "", "Monday, ", "mon, "]),
+    st.integers(0, 40).map(str),
+    st.sampled_from(["Jan", "Feb", "Oct", "Dec", "January", "jan", "Foo"]),
+    st.integers(0, 2200).map(lambda n: f"{n:04d}"),
+    TWO_DIGITS,
+    TWO_DIGITS,
+    TWO_DIGITS,
+    st.sampled_from(["GMT", "UT", "Z", "EST", "CEST", "+0000", "-0530", "+1400", "+05:30", ""]),
+)
+def test_rfc822_dates_read_as_feedparser_reads_them(
+    weekday: str, day: str, month: str, year: str, hour: str, minute: str, second: str, zone: str
+) -> None:
+    text = f"{weekday}{day} {month} {year} {hour}:{minute}:{second} {zone}".strip()
+    assert parse_date(text) == feedparser_date(text)
+
+
+@SETTINGS
+@given(
+    st.integers(0, 2200).map(lambda n: f"{n:04d}"),
+    TWO_DIGITS,
+    TWO_DIGITS,
+    TWO_DIGITS,
+    TWO_DIGITS,
+    TWO_DIGITS,
+    st.sampled_from(["", ".5", ".999999", ".1234567891"]),
+    st.sampled_from(["Z", "z", "+00:00", "-05:30", "+14:00", "+0530", ""]),
+    st.sampled_from(["T", "t", " "]),
+)
+def test_rfc3339_dates_read_as_feedparser_reads_them(
+    year: str,
+    month: str,
+    day: str,
+    hour: str,
+    minute: str,
+    second: str,
+    fraction: str,
+    zone: str,
+    separator: str,
+) -> None:
+    text = f"{year}-{month}-{day}{separator}{hour}:{minute}:{second}{fraction}{zone}"
+    assert parse_date(text) == feedparser_date(text)
 
 
 def test_no_entity_is_expanded_and_nothing_is_fetched() -> None:
