@@ -59,8 +59,11 @@ class Walk:
 def attributes(element: etree._Element) -> dict[str, str]:
     """The attributes under feedparser's names: lower-cased, known namespaces by their prefix,
     `rel` and `type` values lower-cased."""
+    pairs = element.items()
+    if not pairs:
+        return {}
     found: dict[str, str] = {}
-    for name, value in element.attrib.items():
+    for name, value in pairs:
         key = str(name)
         if key.startswith("{"):
             uri, _, local = key[1:].partition("}")
