@@ -298,3 +298,35 @@ def test_the_second_of_two_editors_sees_both_texts_and_loses_nothing(
     assert (saved["summary"], saved["background"]) == (ANAS, "Ana's background.")
     history = [(e.who, e.detail) for e in web.ctx.desk.events(item_id)]
     assert history == [("Ben", "summary"), ("Ana", "background"), ("Ana", "summary")]
+
+
+def test_leaving_with_unsaved_parts_asks_first(web: Web, browser: Browser) -> None:
+    """A state button pressed with a part changed but not saved: the page asks before it
+    leaves, and staying keeps the text and the state; after Save, the buttons just work."""
+    context = browser.new_context()
+    asked: list[str] = []
+    try:
+        page = context.new_page()
+
+        def stay(dialog: Any) -> None:
+            asked.append(dialog.type)
+            dialog.dismiss()
+
+        page.on("dialog", stay)
+        item_id = stub_id(web, DAM)
+        page.goto(f"{web.base_url}/stubs/{item_id}")
+        page.locator("form.move input[name=editor]").fill("Ana")
+        page.locator("#content-summary").fill(ANAS)
+        page.locator("form.move").get_by_role("button", name="reviewed").click()
+        page.wait_for_timeout(500)
+        assert asked == ["beforeunload"]
+        expect(page.locator("#content-summary")).to_have_value(ANAS)
+        assert web.ctx.desk.get(item_id).state == "draft"
+
+        page.locator("#parts button.save").click()
+        expect(page.locator(".flash")).to_have_text("Saved Summary.")
+        page.locator("form.move").get_by_role("button", name="reviewed").click()
+        expect(page.locator(".flash")).to_have_text("Moved to reviewed.")
+        assert asked == ["beforeunload"]
+    finally:
+        context.close()
