@@ -3,8 +3,8 @@
 Every element is named as feedparser names it (`dc_creator`, `pubdate`, `itunes_summary`) and
 either handled as feedparser handles it (`feeds/fast_fields.py`), or known to leave nothing that
 `feeds/convert.py` reads, or the document is declined. Elements feedparser treats in ways this
-walk does not follow (iTunes and Media RSS titles, descriptions, categories and keywords, GeoRSS,
-item-level images, Atom `source`, a tag in an unknown default namespace) decline.
+walk does not follow (GeoRSS and GML, Podlove chapters, Creative Commons licences, an image or
+`itunes:owner` inside an item, Atom `source`, a known element inside an unknown one) decline.
 """
 
 from __future__ import annotations
@@ -37,19 +37,15 @@ _LEAVES = (
 )  # fmt: skip
 _FEED_LEAVES = frozenset(
     {"generator", "docs", "cloud", "rating", "subtitle", "tagline", "icon", "logo", "webmaster",
-     "info", "feedburner_browserfriendly", "admin_generatoragent", "admin_errorreportsto",
-     "itunes_keywords", "itunes_author"}
+     "info", "feedburner_browserfriendly", "admin_generatoragent", "admin_errorreportsto"}
 )  # fmt: skip
-# Elements that may hold others, and which ones.
+# Handled elements that may hold others, and which ones.
 _CONTAINERS = {
     "contributor": frozenset({"name", "email", "uri", "url"}),
-    "skiphours": frozenset({"hour"}),
-    "skipdays": frozenset({"day"}),
     "itunes_owner": frozenset({"itunes_name", "itunes_email"}),
     "itunes_category": frozenset({"itunes_category"}),
-    "items": frozenset(),
 }
-_FEED_ONLY_CONTAINERS = frozenset({"skiphours", "skipdays", "itunes_owner", "itunes_category"})
+_FEED_ONLY_CONTAINERS = frozenset({"itunes_owner", "itunes_category"})
 
 
 def _harmless(element: etree._Element, key: str, feed_level: bool) -> bool:
