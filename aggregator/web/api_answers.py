@@ -245,9 +245,8 @@ class StaleStub(Answer):
     version: int = Field(description="The stub's version now.")
     etag: str = Field(description="Its ETag: send it in If-Match to write over it.")
     part: str | None = _omitted("For a part's write: the part.")
-    content: str | None = Field(
-        default=None,
-        description="For a part's write: the part's text now, to show beside the one sent.",
+    content: str | None = _omitted(
+        "For a part's write: the part's text now, to show beside the one sent."
     )
 
 

@@ -3,10 +3,11 @@ another version, which carries what a client needs to show the editor both texts
 
 from __future__ import annotations
 
-from starlette.responses import JSONResponse
+from starlette.responses import Response
 
 from aggregator.drafting.records import Stub
 from aggregator.web.actions import PRECONDITION_FAILED, Stale
+from aggregator.web.api_answers import StaleStub
 from aggregator.web.preconditions import stub_etag
 
 
@@ -15,19 +16,23 @@ def etag_of(stub: Stub) -> dict[str, str]:
     return {"ETag": stub_etag(stub.item_id, stub.version)}
 
 
-def stale_answer(stale: Stale, part: str | None = None) -> JSONResponse:
+def stale_answer(stale: Stale, part: str | None = None) -> Response:
     """412 with the stub's current version and ETag (in the body and as `ETag`), and for a
     part's write the part's current text: the client shows it beside its own and sends its
     change again with the new ETag to keep it."""
     current = stale.current
-    body: dict[str, object] = {
-        "error": stale.message,
-        "item_id": current.item_id,
-        "version": current.version,
-        "etag": stub_etag(current.item_id, current.version),
-    }
-    if part is not None:
-        found = current.part(part)
-        body["part"] = part
-        body["content"] = found.content if found is not None else None
-    return JSONResponse(body, status_code=PRECONDITION_FAILED, headers=etag_of(current))
+    found = current.part(part) if part is not None else None
+    body = StaleStub(
+        error=stale.message,
+        item_id=current.item_id,
+        version=current.version,
+        etag=stub_etag(current.item_id, current.version),
+        part=part,
+        content=found.content if found is not None else None,
+    )
+    return Response(
+        body.model_dump_json(),
+        status_code=PRECONDITION_FAILED,
+        media_type="application/json",
+        headers=etag_of(current),
+    )
