@@ -59,10 +59,18 @@ bench: $(STAMP)  ## all benchmarks, each against its baselines in the same run (
 BUILD_REQUIRES := $(BIN)/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], "pip", sep="\n")'
 COMPILE := $(BIN)/uv pip compile --quiet --universal --generate-hashes --custom-compile-command 'make lock' $(UV_FLAGS) pyproject.toml -
 
+# Compiled beside the lock (starting from its pins) and moved over it only if it changed, so
+# that an unchanged lock does not make the next `make test` reinstall.
+define compile
+	cp $(2) $(2).new
+	$(BUILD_REQUIRES) | $(COMPILE) $(1) -o $(2).new
+	cmp -s $(2).new $(2) && rm $(2).new || mv $(2).new $(2)
+endef
+
 lock:  ## bring the lock files in line with pyproject.toml, keeping the pins that still fit
-	$(BUILD_REQUIRES) | $(COMPILE) -o requirements.lock
-	$(BUILD_REQUIRES) | $(COMPILE) --extra dev -o requirements-dev.lock
-	$(BUILD_REQUIRES) | $(COMPILE) --extra dev --extra bench -o requirements-bench.lock
+	$(call compile,,requirements.lock)
+	$(call compile,--extra dev,requirements-dev.lock)
+	$(call compile,--extra dev --extra bench,requirements-bench.lock)
 
 upgrade:  ## refresh the lock files to the newest releases pyproject.toml allows, and install them
 	$(MAKE) lock UV_FLAGS=--upgrade
