@@ -62,7 +62,7 @@ COMPILE := $(BIN)/uv pip compile --quiet --universal --generate-hashes --custom-
 # Compiled beside the lock (starting from its pins) and moved over it only if it changed, so
 # that an unchanged lock does not make the next `make test` reinstall.
 define compile
-	cp $(2) $(2).new
+	[ ! -f $(2) ] || cp $(2) $(2).new
 	$(BUILD_REQUIRES) | $(COMPILE) $(1) -o $(2).new
 	cmp -s $(2).new $(2) && rm $(2).new || mv $(2).new $(2)
 endef
