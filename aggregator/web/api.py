@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
@@ -129,7 +129,7 @@ async def json_body(request: Request, *, required: bool = True) -> object:
         raise ApiError(400, str(exc)) from None
 
 
-async def parse(request: Request, model: type[Body], **context: Any) -> Body:
+async def parse(request: Request, model: type[Body], **context: object) -> Body:
     """The body of a write as `model`, validated with `context` (the config's categories);
     400 for a value that breaks an input rule, 422 for one that does not say what is
     needed."""
