@@ -1,5 +1,5 @@
 """What the API's writes must send, as pydantic models, and the closed sets its bodies and
-answers share (states, part names and kinds) as enums.
+answers share: states as an enum, part names and kinds as `Literal` types.
 
 The handlers validate with these models and the OpenAPI document is generated from them
 (`openapi.py`), so the two cannot disagree. The input rules stay in `rules.py` and are called
