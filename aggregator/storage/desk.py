@@ -28,7 +28,8 @@ from aggregator.drafting.records import (
     Stub,
 )
 from aggregator.errors import AggregatorError
-from aggregator.storage import versions
+from aggregator.storage import search, versions
+from aggregator.storage.ordering import DEFAULT_SORT, neighbours, sorted_by
 from aggregator.storage.stubs import STUB_QUERY, stub_of
 from aggregator.storage.summaries import (
     SUMMARY_QUERY,
@@ -63,7 +64,9 @@ class StubFilter:
     stale: bool | None = None
     min_quality: float | None = None
     search: str | None = None
-    """Words of the title (case-insensitive substring)."""
+    """What an editor typed to search titles, parts and article text (`storage/search.py`)."""
+    sort: str = DEFAULT_SORT
+    """The list's order (`storage/ordering.py`); counts ignore it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +107,12 @@ class Desk:
         with self.store.engine.connect() as conn:
             rows = conn.execute(_listed(SUMMARY_QUERY, where, limit, offset))
             return [summary_of(r) for r in rows]
+
+    def neighbours(self, where: StubFilter, item_id: int) -> tuple[int | None, int | None]:
+        """The stubs before and after `item_id` in the list `where` gives, in its order."""
+        query = _filtered(STUB_QUERY.with_only_columns(stubs.c.item_id), where)
+        with self.store.engine.connect() as conn:
+            return neighbours(conn, query, where.sort, where.search, item_id)
 
     def count(self, where: StubFilter) -> int:
         with self.store.engine.connect() as conn:
@@ -225,6 +234,7 @@ class Desk:
             if cleaned.get("category"):
                 values["category"] = cleaned["category"]  # the list and the digest filter on it
             versions.compare_and_set(conn, item_id, row.version, values)
+            search.index(conn, item_id)
             for name in (p.name for p in parts if p.name in cleaned):
                 _event(conn, item_id, now, who, "edit", name)
         return self.get(item_id)
@@ -275,7 +285,7 @@ class Desk:
 def _listed(query: sa.Select[Any], where: StubFilter, limit: int, offset: int) -> sa.Select[Any]:
     """A page of `query` (full stubs or summaries) filtered by `where`, newest drafts first
     (the order the index on `drafted_at` keeps)."""
-    ordered = _filtered(query, where).order_by(stubs.c.drafted_at.desc(), stubs.c.item_id.desc())
+    ordered = sorted_by(_filtered(query, where), where.sort, where.search)
     return ordered.limit(limit).offset(offset)
 
 
@@ -310,12 +320,7 @@ def _filtered(query: sa.Select[Any], where: StubFilter) -> sa.Select[Any]:
     if where.min_quality is not None:
         query = query.where(articles.c.quality >= where.min_quality)
     if where.search:
-        pattern = "%" + where.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(
-            sa.func.lower(sa.func.coalesce(articles.c.title, items.c.title)).like(
-                pattern.lower() + "%", escape="\\"
-            )
-        )
+        query = query.where(search.matching(where.search))
     return query
 
 

@@ -203,18 +203,32 @@ def match(text: str) -> sa.Select[int, float]:
     """A select of (`item_id`, `rank`) for the stubs that match what an editor typed. A query
     with no words matches nothing; one of only -terms matches every stub without them."""
     query = parse(text)
-    if not query.terms:
-        return sa.select(stubs.c.item_id, sa.literal(0.0).label("rank")).where(sa.false())
     if not query.positive:
-        excluded = sa.select(_Key()).select_from(_table).where(_Hits(Query(query.negative), True))
-        return sa.select(stubs.c.item_id, sa.literal(0.0).label("rank")).where(
-            stubs.c.item_id.not_in(excluded)
-        )
+        return sa.select(stubs.c.item_id, sa.literal(0.0).label("rank")).where(_without(query))
     return (
         sa.select(_Key().label("item_id"), _Rank(query).label("rank"))
         .select_from(_table)
         .where(_Hits(query, False))
     )
+
+
+def matching(text: str) -> sa.ColumnElement[bool]:
+    """The condition on `stubs.item_id` of the stubs `match` gives, without ranking them (what
+    a filter and a count need)."""
+    query = parse(text)
+    if not query.positive:
+        return _without(query)
+    hits = sa.select(_Key()).select_from(_table).where(_Hits(query, False))
+    return stubs.c.item_id.in_(hits)
+
+
+def _without(query: Query) -> sa.ColumnElement[bool]:
+    """A query without positive terms: nothing when it has no terms at all, else the stubs
+    that have none of its -terms."""
+    if not query.terms:
+        return sa.false()
+    excluded = sa.select(_Key()).select_from(_table).where(_Hits(Query(query.negative), True))
+    return stubs.c.item_id.not_in(excluded)
 
 
 class _Key(FunctionElement[int]):

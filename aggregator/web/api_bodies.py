@@ -27,6 +27,7 @@ from pydantic import (
 
 from aggregator.drafting import records
 from aggregator.storage.desk import MAX_PART_CHARS
+from aggregator.storage.ordering import SortName
 from aggregator.web import rules
 from aggregator.web.filters import MAX_SEARCH_CHARS
 
@@ -168,7 +169,20 @@ class StubQuery(BaseModel):
     q: str | None = Field(
         default=None,
         max_length=MAX_SEARCH_CHARS,
-        description="Words of the title (case-insensitive).",
+        description=(
+            "Search titles, parts and article text: every word must appear and finds the words "
+            'it begins (word* for one or two letters), "a phrase" word for word, -word and '
+            '-"a phrase" must not appear; other punctuation only separates words.'
+        ),
+        json_schema_extra=never_null,
+    )
+    sort: SortName | None = Field(
+        default=None,
+        description=(
+            "The order, descending with a leading '-': drafted or published date, quality, "
+            "feed name (no value last either way); relevance: the best match of q first. "
+            "Default -drafted, newest drafts first."
+        ),
         json_schema_extra=never_null,
     )
     limit: int = Field(

@@ -1,7 +1,9 @@
 """The stub list's filters as query parameters, read the same way by the page and the API.
 
 `state`, `feed`, `category` and `language` may repeat; `stale` is yes/no; `min_quality` is a
-number from 0 to 1; `q` searches titles. Empty values mean "any", so the page's GET form can send
+number from 0 to 1; `q` searches titles, parts and article text (`storage/search.py`); `sort`
+is one of `storage/ordering.SORTS` (the API refuses another, the page says it was ignored).
+Empty values mean "any", so the page's GET form can send
 every field; the API, which has no form, refuses an empty `state` (its schema lists four
 states, and an empty one is none of them). A value that cannot be a filter is an error, not
 silently ignored: an editor who asked for something must not be shown something else.
@@ -12,9 +14,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from aggregator.drafting.records import STATES
 from aggregator.storage.desk import StubFilter
+from aggregator.storage.ordering import DEFAULT_SORT, SORTS
 
 MAX_SEARCH_CHARS = 200
 _TRUE = frozenset({"yes", "true", "1"})
@@ -35,8 +39,11 @@ class Paging:
     offset: int
 
 
-def read_filter(getlist: GetList, *, empty_values: bool = True) -> StubFilter:
-    """The filter the query asks for; `empty_values=False` refuses an empty `state`."""
+def read_filter(
+    getlist: GetList, *, empty_values: bool = True, strict_sort: bool = True
+) -> StubFilter:
+    """The filter the query asks for; `empty_values=False` refuses an empty `state`, and
+    `strict_sort=False` takes an unknown `sort` as the default (see `sort_problem`)."""
     if not empty_values and any(not v.strip() for v in getlist("state")):
         raise BadQuery(f"state: empty; states are {', '.join(STATES)}")
     states = _values(getlist, "state")
@@ -54,7 +61,26 @@ def read_filter(getlist: GetList, *, empty_values: bool = True) -> StubFilter:
         stale=_yes_no(_last(getlist, "stale")),
         min_quality=_quality(_last(getlist, "min_quality")),
         search=search or None,
+        sort=read_sort(getlist) if strict_sort or sort_problem(getlist) is None else DEFAULT_SORT,
     )
+
+
+def read_sort(getlist: GetList) -> str:
+    value = _last(getlist, "sort")
+    if not value:
+        return DEFAULT_SORT
+    if value not in SORTS:
+        raise BadQuery(f"sort: one of {', '.join(SORTS)}, not {value[:40]!r}")
+    return value
+
+
+def sort_problem(getlist: GetList) -> str | None:
+    """Why the query's `sort` cannot be used, or None."""
+    try:
+        read_sort(getlist)
+    except BadQuery as exc:
+        return str(exc)
+    return None
 
 
 def filter_params(where: StubFilter) -> list[tuple[str, str]]:
@@ -69,7 +95,28 @@ def filter_params(where: StubFilter) -> list[tuple[str, str]]:
         params.append(("min_quality", f"{where.min_quality:g}"))
     if where.search:
         params.append(("q", where.search))
+    if where.sort != DEFAULT_SORT:
+        params.append(("sort", where.sort))
     return params
+
+
+def list_query(where: StubFilter) -> str:
+    """`where` as a query string ("" for the whole list in its usual order)."""
+    return urlencode(filter_params(where))
+
+
+def carried_query(getlist: GetList) -> str:
+    """The list a stub's page or form was opened from, as `list_query` gives it ("" when the
+    query holds no list or one that cannot be read)."""
+    try:
+        return list_query(read_filter(getlist, strict_sort=False))
+    except BadQuery:
+        return ""
+
+
+def stub_url(item_id: int, query: str = "") -> str:
+    """A stub's page, opened from the list whose query string is `query`."""
+    return f"/stubs/{item_id}" + (f"?{query}" if query else "")
 
 
 def read_paging(getlist: GetList, *, default_limit: int, max_limit: int) -> Paging:

@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from aggregator.web import pages_feeds, pages_stubs
+from aggregator.web import bulk, pages_feeds, pages_stubs
 from aggregator.web.context import WebContext
 
 
@@ -22,6 +22,7 @@ def routes(ctx: WebContext) -> list[BaseRoute]:
     return [
         Route("/", home, methods=["GET"]),
         *pages_stubs.routes(ctx),
+        *bulk.routes(ctx),
         *pages_feeds.routes(ctx),
         Mount("/static", StaticFiles(packages=[("aggregator.web", "static")]), name="static"),
     ]

@@ -22,6 +22,7 @@ from aggregator.drafting.records import HEADINGS, Stub
 from aggregator.storage.desk import Event
 from aggregator.web.actions import BAD_INPUT, CONFLICT, Refusal, Stale, edit_parts, move_stub
 from aggregator.web.context import WebContext
+from aggregator.web.filters import carried_query, stub_url
 from aggregator.web.pages_render import Form, form_post, form_text, see_other
 from aggregator.web.stub_form import (
     Conflict,
@@ -88,7 +89,8 @@ def routes(ctx: WebContext, show: Show, missing: Missing) -> list[Route]:
             )
         names = [HEADINGS.get(name, name) for name in changed]
         message = f"Saved {_listed(names)}."
-        return see_other(request, f"/stubs/{item_id}#part-{next(iter(changed))}", message, editor)
+        back = stub_url(item_id, carried_query(request.query_params.getlist))
+        return see_other(request, f"{back}#part-{next(iter(changed))}", message, editor)
 
     async def move(request: Request, form: Form) -> Response:
         item_id = _item_id(request)
@@ -105,7 +107,8 @@ def routes(ctx: WebContext, show: Show, missing: Missing) -> list[Route]:
             return await show(request, ctx, item_id, refusal, editor=editor)
         except Refusal as refusal:
             return await show(request, ctx, item_id, refusal, editor=editor)
-        return see_other(request, f"/stubs/{item_id}", f"Moved to {stub.state}.", editor)
+        back = stub_url(item_id, carried_query(request.query_params.getlist))  # j/k go on
+        return see_other(request, back, f"Moved to {stub.state}.", editor)
 
     return [
         Route("/stubs/{item_id}/parts", form_post(ctx, save), methods=["POST"]),

@@ -27,11 +27,20 @@ from aggregator.drafting.records import HEADINGS, STATES, Stub
 from aggregator.drafting.render import render_html
 from aggregator.sanitize import safe_http_url
 from aggregator.storage.desk import TRANSITIONS, Desk, DeskError, Event, Source, StubFilter
+from aggregator.storage.ordering import SORTS
 from aggregator.storage.summaries import StubSummary
 from aggregator.web import pages_stub_edit
 from aggregator.web.actions import INVALID, Refusal, allowed_categories
 from aggregator.web.context import WebContext
-from aggregator.web.filters import BadQuery, filter_params, read_filter, read_page_number
+from aggregator.web.filters import (
+    BadQuery,
+    filter_params,
+    list_query,
+    read_filter,
+    read_page_number,
+    sort_problem,
+    stub_url,
+)
 from aggregator.web.pages_render import render
 from aggregator.web.stub_form import Conflict, PartsForm
 
@@ -55,6 +64,9 @@ class StubView:
     stub: Stub
     source: Source | None
     events: list[Event]
+    before: int | None = None
+    after: int | None = None
+    """The stubs before and after this one in the list it was opened from."""
 
 
 def read_listing(desk: Desk, where: StubFilter, page: int) -> Listing:
@@ -69,13 +81,16 @@ def read_listing(desk: Desk, where: StubFilter, page: int) -> Listing:
     )
 
 
-def read_stub_view(desk: Desk, item_id: int) -> StubView:
+def read_stub_view(desk: Desk, item_id: int, listed: StubFilter | None = None) -> StubView:
+    """The stub, its source and history, and its neighbours in the list `listed` (the whole
+    list, newest first, when the page was not opened from a list)."""
     stub = desk.get(item_id)
     try:
         source: Source | None = desk.source(item_id)
     except DeskError:
         source = None
-    return StubView(stub, source, desk.events(item_id))
+    before, after = desk.neighbours(listed or StubFilter(), item_id)
+    return StubView(stub, source, desk.events(item_id), before, after)
 
 
 def event_text(event: Event) -> str:
@@ -100,18 +115,23 @@ def source_paragraphs(text: str) -> list[str]:
 def routes(ctx: WebContext) -> list[Route]:
     async def stub_list(request: Request) -> Response:
         params = request.query_params
-        try:
-            where = read_filter(params.getlist)
+        try:  # an unknown sort is not worth an error page: the list says it ignored it
+            where = read_filter(params.getlist, strict_sort=False)
             page = read_page_number(params.getlist)
         except BadQuery as exc:
             return await _list(request, ctx, StubFilter(), 1, status=400, error=str(exc))
-        return await _list(request, ctx, where, page)
+        note = sort_problem(params.getlist)
+        return await _list(request, ctx, where, page, sort_note=note)
 
     async def stub_page(request: Request) -> Response:
         item_id = _item_id(request)
         if item_id is None:
             return _missing(request, ctx, request.path_params["item_id"])
-        return await _show(request, ctx, item_id)
+        try:  # the list it was opened from: its filters, search and sort
+            listed = read_filter(request.query_params.getlist, strict_sort=False)
+        except BadQuery:
+            listed = StubFilter()
+        return await _show(request, ctx, item_id, listed=listed)
 
     return [
         Route("/stubs", stub_list, methods=["GET"]),
@@ -128,10 +148,12 @@ async def _list(
     *,
     status: int = 200,
     error: str | None = None,
+    sort_note: str | None = None,
 ) -> Response:
     listing: Listing = await ctx.read(read_listing, ctx.desk, where, page)
     pages = max(1, math.ceil(listing.total / PAGE_SIZE))
     params = filter_params(where)
+    query = list_query(where)
     without_state = [(k, v) for k, v in params if k != "state"]
     return render(
         request,
@@ -148,6 +170,10 @@ async def _list(
         state_link=lambda s: (
             "/stubs?" + urlencode([("state", s), *without_state] if s else without_state)
         ),
+        sorts=SORTS,
+        sort_note=sort_note and f"{sort_note}: the list is in its usual order",
+        stub_link=lambda item_id: stub_url(item_id, query),
+        back=urlencode([*params, ("page", str(page))]) if page > 1 else query,
     )
 
 
@@ -161,23 +187,29 @@ async def _show(
     editor: str | None = None,
     based_on: PartsForm | None = None,
     conflicts: Sequence[Conflict] = (),
+    listed: StubFilter | None = None,
 ) -> Response:
     """The stub page; `draft` fills parts with the editor's unsaved text, and `based_on` keeps
     the version and texts the editor's page was rendered from (a refused save must not make
     them current), `conflicts` the parts someone else saved meanwhile (pages_stub_edit)."""
     try:
-        view: StubView = await ctx.read(read_stub_view, ctx.desk, item_id)
+        view: StubView = await ctx.read(read_stub_view, ctx.desk, item_id, listed)
     except DeskError:
         return _missing(request, ctx, str(item_id))
     status = 200
     if refusal is not None:  # 422 and the input rules' 400 are both "cannot work as sent"
         status = 400 if refusal.status == INVALID else refusal.status
     source = view.source
+    query = list_query(listed or StubFilter())
     return render(
         request,
         ctx,
         "stub.html",
         status,
+        list_link="/stubs" + (f"?{query}" if query else ""),
+        from_list=f"?{query}" if query else "",
+        before_link=None if view.before is None else stub_url(view.before, query),
+        after_link=None if view.after is None else stub_url(view.after, query),
         error=refusal.message if refusal else None,
         editor=editor,
         stub=view.stub,

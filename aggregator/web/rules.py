@@ -22,8 +22,9 @@ from urllib.parse import parse_qsl
 
 MAX_JSON_DEPTH = 32
 MAX_NAME_CHARS = 80
-MAX_FORM_FIELDS = 40
-"""The stub page's one form: a text and a digest per part, the version, name and token."""
+MAX_FORM_FIELDS = 60
+"""The stub page's one form: a text and a digest per part, the version, name and token; the
+list's bulk form: a box for each of a page's 50 stubs, the state, name, token and list."""
 JOINERS = frozenset("\u200c\u200d")
 """Zero-width non-joiner and joiner: format characters that Persian, Indic scripts and emoji
 need, and the only ones a name may hold."""

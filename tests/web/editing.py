@@ -12,6 +12,7 @@ import httpx
 import sqlalchemy as sa
 from bs4 import BeautifulSoup, Tag
 
+from aggregator.storage import search
 from aggregator.storage.desk import StubFilter
 from aggregator.storage.tables import articles, items, stubs
 from tests.web.conftest import Web
@@ -149,3 +150,4 @@ def clone_stubs(web: Web, item_id: int, count: int) -> None:
                     **{**stub, "item_id": new_id, "parts": parts, "drafted_at": drafted_at}
                 )
             )
+            search.index(conn, new_id)  # as the store's own saves do

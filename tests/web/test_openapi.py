@@ -85,6 +85,7 @@ def test_the_list_filters_are_the_documented_parameters(web: Web) -> None:
         "stale",
         "min_quality",
         "q",
+        "sort",
         "limit",
         "offset",
         "parts",

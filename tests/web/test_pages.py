@@ -26,7 +26,7 @@ from tests.web.editing import (
 
 HOSTILE_TITLE = "<img src=x onerror=alert(1)>"
 HOSTILE_TEXT = "Calm first paragraph.\n\n<script>alert('source')</script> and more.\n\nLast one."
-_ROW_TITLES = re.compile(r'<td class="title"><a href="/stubs/\d+">([^<]*)</a>')
+_ROW_TITLES = re.compile(r'<td class="title"><a href="/stubs/\d+(?:\?[^"]*)?">([^<]*)</a>')
 
 
 def row_titles(html: str) -> list[str]:
@@ -87,7 +87,8 @@ def test_the_list_shows_each_stub_with_its_columns(web: Web) -> None:
         ("stale=no", {DAM}),
         ("min_quality=0.5", {DAM}),
         ("min_quality=0.2", {DAM, VOTE}),
-        ("q=council", {VOTE}),
+        ("q=votes", {VOTE}),
+        ("q=council", {DAM, VOTE}),  # the dam's article: "The city council approved"
         ("q=RIVER+port", {DAM}),
         ("q=flood", {DAM, VOTE}),
         ("state=&feed=&category=&language=&stale=&min_quality=&q=", {DAM, VOTE}),
