@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from aggregator.database_kind import url_kind
 from aggregator.errors import ConfigError
 
 PERIODIC = "periodic"
@@ -61,7 +62,7 @@ def host_lock(host: str) -> str:
 def conninfo(database_url: str, path: str = "", key: str = "database_url") -> str:
     """libpq's form of a SQLAlchemy PostgreSQL URL (`postgresql+psycopg://` and the like)."""
     url = sa.make_url(database_url)
-    if url.get_backend_name() != "postgresql":
+    if url_kind(url) != "postgresql":
         raise ConfigError(
             path,
             f"[settings].{key}",
@@ -72,10 +73,21 @@ def conninfo(database_url: str, path: str = "", key: str = "database_url") -> st
 
 
 def open_queue(database_url: str, path: str = "", pool_size: int = 8) -> Any:
-    """A procrastinate app on `database_url`; open it with `async with app.open_async()`."""
+    """A procrastinate app on `database_url`; open it with `async with app.open_async()`.
+
+    Its connections run in autocommit: each of procrastinate's queries is one statement (most
+    call one of its functions), and the pool would otherwise wrap every one in a transaction of
+    its own, two more round trips (BEGIN, COMMIT) for each fetch, finish and deferral."""
     import procrastinate
 
     connector = procrastinate.PsycopgConnector(
-        conninfo=conninfo(database_url, path), min_size=1, max_size=pool_size
+        conninfo=conninfo(database_url, path),
+        min_size=1,
+        max_size=pool_size,
+        configure=_autocommit,
     )
     return procrastinate.App(connector=connector)
+
+
+async def _autocommit(connection: Any) -> None:
+    await connection.set_autocommit(True)
