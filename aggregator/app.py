@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from aggregator.articles.worker import ArticleWorker, ExtractionReport
 from aggregator.config import Config, Settings
+from aggregator.database_kind import is_sqlite
 from aggregator.drafting.backends.base import BackendSettings, Translator, open_backend
 from aggregator.drafting.backends.retry import RetryPolicy
 from aggregator.drafting.drafter import Drafter, DraftReport
@@ -57,7 +58,7 @@ class Database:
         self.store = store
         # SQLite: one writer at a time anyway. PostgreSQL: a worker's tasks overlap their
         # queries (the engine's pool holds 5 connections, and may open 10 more).
-        sqlite = store.engine.dialect.name == "sqlite"
+        sqlite = is_sqlite(store.engine)
         threads = 1 if sqlite else 4
         self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="aggregator-db")
         # An in-memory SQLite database is one connection's own: its reads stay on the writer.

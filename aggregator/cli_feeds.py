@@ -20,6 +20,7 @@ import click
 from aggregator.cli_context import Context, pass_context
 from aggregator.cli_feed_admin import disable, remove, reset, update_urls
 from aggregator.cli_listing import format_option, limit_option
+from aggregator.net.hosts import site_name
 
 if TYPE_CHECKING:
     from aggregator.config import Config, FeedConfig
@@ -108,7 +109,7 @@ def add(
     found = asyncio.run(_discover(config, url))
     _refuse_duplicate(found.url, configured)
     title = found.feed.title
-    base = slugify(title or "") or slugify(_host(found.url)) or "feed"
+    base = slugify(title or "") or slugify(site_name(found.url)) or "feed"
     entry = FeedEntry(
         name=name or unique_name(base, names),
         url=found.url,
@@ -193,14 +194,14 @@ def plan_import(outlines: Sequence[OpmlFeed], config: Config) -> ImportPlan:
         if url is None:
             skipped.append(Skipped(outline.xml_url, "not an http:// or https:// address"))
             continue
-        if is_refused_literal(_host(url), allow):
+        if is_refused_literal(site_name(url), allow):
             skipped.append(Skipped(url, "a private, loopback or reserved address"))
             continue
         if _key(url) in seen:
             skipped.append(Skipped(url, seen[_key(url)]))
             continue
         label = outline.text or outline.title or ""
-        name = unique_name(slugify(label) or slugify(_host(url)) or "feed", names)
+        name = unique_name(slugify(label) or slugify(site_name(url)) or "feed", names)
         names.add(name)
         seen[_key(url)] = f"listed before in the file, as {name}"
         added.append(
@@ -298,16 +299,6 @@ def _key(url: str) -> str:
     from aggregator.config_reader import url_key
 
     return url_key(url)
-
-
-def _host(url: str) -> str:
-    from urllib.parse import urlsplit
-
-    try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:
-        return ""
-    return host.removeprefix("www.")
 
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:

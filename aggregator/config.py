@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from aggregator.config_reader import TableReader, table_of, url_key
+from aggregator.database_kind import url_kind
 from aggregator.digest.settings import DigestSettings, parse_digest
 from aggregator.drafting.settings import DraftingSettings, parse_drafting
 from aggregator.errors import ConfigError
 from aggregator.net.addresses import Network, is_refused_literal, parse_allowlist
+from aggregator.net.hosts import hostname
 from aggregator.workers.settings import WorkerSettings, parse_workers
 
 if TYPE_CHECKING:
@@ -286,7 +288,7 @@ def _settings(table: Mapping[str, Any], path: Path) -> Settings:
     values = r.numbers(_NUMBERS)
     database_url = r.get("database_url", str, 'a SQLAlchemy URL such as "sqlite:///var/a.db"')
     values["database_url"] = database_url or default_database_url(path)
-    if not values["database_url"].startswith(("sqlite:", "postgresql:", "postgresql+")):
+    if url_kind(values["database_url"]) is None:
         raise r.fail("database_url", 'expected a "sqlite:///..." or "postgresql://..." URL')
     contact = r.get("contact_url", str, "an https:// URL or a mailto: address")
     if contact is not None:
@@ -361,7 +363,7 @@ def _feed(
     enabled = r.get("enabled", bool, "true or false")
     rule = None
     if "rule" in table:
-        host = urlsplit(url.strip()).hostname or ""
+        host = hostname(url.strip())
         rule_table = table_of(table["rule"], path, f"{label}.rule")
         rule = _rule(rule_table, path, f"{label}.rule", (host,), name=f"feed {name.strip()}")
     return FeedConfig(

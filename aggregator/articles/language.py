@@ -10,6 +10,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from aggregator.text.cjk import is_cjk
+
 __all__ = ["MIN_LETTERS", "detect_language"]
 
 MIN_LETTERS = 40
@@ -39,7 +41,7 @@ def _letters(text: str) -> int:
     count = 0
     for char in text:
         if char.isalpha():
-            count += 2 if "\u3040" <= char <= "\u9fff" or "\uac00" <= char <= "\ud7af" else 1
+            count += 2 if is_cjk(char) or "\uac00" <= char <= "\ud7af" else 1
             if count >= MIN_LETTERS:
                 break
     return count

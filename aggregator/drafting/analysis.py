@@ -14,6 +14,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from aggregator.drafting.records import Entry
+from aggregator.text.cjk import CJK_CHAR
 from aggregator.text.credits import is_furniture_sentence
 from aggregator.text.excerpt import feed_excerpt
 from aggregator.text.figures import quantities
@@ -53,7 +54,6 @@ EXCERPT_BY = "the feed's excerpt and an extractive summary of the source"
 EXCERPT_ELSEWHERE = "; excerpt sentences not in the article text have no offsets"
 STOP_LANGUAGES = ("en", "fr", "es", "de", "pt", "it", "nl")
 _WORDS = re.compile(r"[^\W\d_]+")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -135,7 +135,9 @@ def usable_sentences(text: str, language: str | None) -> list[Sentence]:
 
 
 def _word_count(text: str) -> int:
-    return sum(max(1, len(word) // 2) if _CJK.search(word) else 1 for word in _WORDS.findall(text))
+    return sum(
+        max(1, len(word) // 2) if CJK_CHAR.search(word) else 1 for word in _WORDS.findall(text)
+    )
 
 
 def in_language(sentence: str, language: str | None) -> bool:
@@ -246,7 +248,7 @@ def term_language(text: str, language: str | None, hint: str | None) -> str | No
     for candidate in (language, hint):
         if has_term_rules(candidate):
             return language_code(candidate)
-    if _LATIN.search(text) and not _CJK.search(text):
+    if _LATIN.search(text) and not CJK_CHAR.search(text):
         return FALLBACK_LANGUAGE
     return language_code(language or hint)
 

@@ -23,6 +23,7 @@ from aggregator.errors import AggregatorError, FetchError, ParseError
 from aggregator.net.addresses import Network, is_refused_literal
 from aggregator.net.client import HttpClient, HttpResponse, describe
 from aggregator.net.headers import media_type
+from aggregator.net.hosts import hostname
 from aggregator.records import ParsedFeed
 from aggregator.sanitize import safe_http_url
 
@@ -163,7 +164,7 @@ async def _fetch(
     checked = safe_http_url(url)
     if checked is None:
         return _Miss(url, "not an http:// or https:// address")
-    host = urlsplit(checked).hostname or ""
+    host = hostname(checked)
     if is_refused_literal(host, allow):
         return _Miss(
             url,

@@ -21,6 +21,7 @@ from aggregator.errors import (
 from aggregator.net.addresses import Network
 from aggregator.net.decode import BoundedDecoder
 from aggregator.net.guard import guarded_transport
+from aggregator.net.hosts import host_key
 from aggregator.net.limiter import HostLimiter
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -58,11 +59,6 @@ class HttpResponse:
 
 def _refuse_all_cookies() -> http.cookiejar.CookieJar:
     return http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
-
-
-def host_key(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{(parts.hostname or '').lower()}:{parts.port or ''}"
 
 
 class HttpClient:

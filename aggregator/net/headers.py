@@ -25,14 +25,24 @@ def http_date(value: str | None) -> datetime | None:
     return parsed.astimezone(UTC)
 
 
-def retry_after(value: str | None, now: datetime) -> datetime | None:
-    """When a `Retry-After` header (delay in seconds or an HTTP-date) tells us to come back."""
+def retry_after_seconds(value: str | None, now: datetime) -> float | None:
+    """Seconds a `Retry-After` header (a delay in seconds or an HTTP-date) asks us to wait.
+
+    None when absent or unreadable; negative for a date already past (callers clamp). The one
+    reading of the header: feeds and drafting backends both use it."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return now + timedelta(seconds=min(int(value), 10**8))
-    return http_date(value)
+    if value.isascii() and value.isdigit():
+        return float(min(int(value), 10**8))
+    when = http_date(value)
+    return None if when is None else (when - now).total_seconds()
+
+
+def retry_after(value: str | None, now: datetime) -> datetime | None:
+    """When a `Retry-After` header (delay in seconds or an HTTP-date) tells us to come back."""
+    seconds = retry_after_seconds(value, now)
+    return None if seconds is None else now + timedelta(seconds=seconds)
 
 
 def cache_hints(cache_control: str | None, expires: str | None, now: datetime) -> CacheHints:

@@ -27,6 +27,7 @@ from typing import Any
 
 from aggregator.app import App, var_directory
 from aggregator.config import Config
+from aggregator.database_kind import url_kind
 from aggregator.logs import get_logger
 from aggregator.service.listen import bind, split_listen, url_to_open
 from aggregator.service.metrics import Metrics
@@ -144,7 +145,7 @@ async def _serve_on(config: Config, stop: asyncio.Event, grace: float, sock: soc
 def uses_workers(config: Config) -> bool:
     """PostgreSQL: the work is queued for `aggregator worker` processes (and this process
     runs one too with `[workers].in_service`). SQLite: this process does it all."""
-    return not config.settings.database_url.startswith("sqlite")
+    return url_kind(config.settings.database_url) != "sqlite"
 
 
 @asynccontextmanager

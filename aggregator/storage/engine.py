@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from aggregator.database_kind import is_postgresql, url_kind
 from aggregator.errors import StorageError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -20,7 +21,7 @@ LOCK_KEY = 0x61676772  # pg_advisory_xact_lock key held while migrating
 def sqlite_file(url: str | sa.URL) -> Path | None:
     """The file an SQLite URL names; None for another database or an in-memory one."""
     parsed = sa.make_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+    if url_kind(parsed) != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
     return Path(str(parsed.database))
 
@@ -30,7 +31,7 @@ def create_engine(url: str) -> Engine:
     `postgresql://` URL is spoken to with psycopg 3. No directory is made for an SQLite file:
     `storage.opening` decides what may be created."""
     parsed = sa.make_url(url)
-    if parsed.get_backend_name() == "sqlite":
+    if url_kind(parsed) == "sqlite":
         engine = sa.create_engine(parsed, connect_args={"timeout": 30})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         sa.event.listen(engine, "begin", _sqlite_begin)
@@ -84,7 +85,7 @@ def migrate(engine: Engine) -> None:
             engine.connect().execution_options(**{WRITE_OPTION: True}) as connection,
             connection.begin(),
         ):
-            if connection.dialect.name == "postgresql":
+            if is_postgresql(connection):
                 # PostgreSQL takes no table lock up front: workers starting together queue here.
                 connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
             config.attributes["connection"] = connection

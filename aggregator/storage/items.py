@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from aggregator.database_kind import is_postgresql
 from aggregator.records import ItemRecord
 from aggregator.storage.tables import UTCDateTime, item_changes, items
 
@@ -53,7 +54,7 @@ def insert_items(
 ) -> tuple[int, ...]:
     if not records:
         return ()
-    if conn.dialect.name == "postgresql":
+    if is_postgresql(conn):
         return _insert_items_postgresql(conn, feed_id, records, now)
     rows = [
         {

@@ -32,9 +32,10 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.sqltypes import NullType
 
+from aggregator.database_kind import is_postgresql
 from aggregator.drafting.records import Part
 from aggregator.storage.tables import articles, items, stubs
-from aggregator.text.terms import CJK_CHAR
+from aggregator.text.cjk import CJK_CHAR
 
 MIN_PREFIX_CHARS = 3
 """A shorter word finds only itself, unless it ends with `*`."""
@@ -137,7 +138,7 @@ def index(conn: sa.Connection, item_id: int) -> None:
     title = " ".join(words(" ".join(dict.fromkeys(titles))))
     body = " ".join(words("\n".join(p.content for p in parts if p.name != "title")))
     article = " ".join(words(row.text or ""))
-    if conn.dialect.name == "postgresql":
+    if is_postgresql(conn):
         conn.execute(
             sa.text(
                 "INSERT INTO stub_search (item_id, document) VALUES (:id, "
@@ -180,12 +181,12 @@ def is_search_table(name: str | None) -> bool:
 
 def create_tables(conn: sa.Connection) -> None:
     """The search table of the connection's database (the migration runs this)."""
-    for statement in POSTGRESQL_DDL if conn.dialect.name == "postgresql" else SQLITE_DDL:
+    for statement in POSTGRESQL_DDL if is_postgresql(conn) else SQLITE_DDL:
         conn.exec_driver_sql(statement)
 
 
 def drop_tables(conn: sa.Connection) -> None:
-    if conn.dialect.name != "postgresql":
+    if not is_postgresql(conn):
         conn.exec_driver_sql("DROP TRIGGER IF EXISTS stub_search_gone")
     conn.exec_driver_sql("DROP TABLE IF EXISTS stub_search")
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from aggregator.config import Config, FeedConfig
+from aggregator.database_kind import is_postgresql
 from aggregator.faults import crash_point
 from aggregator.feeds.plan import newest, plan_items
 from aggregator.records import FeedToFetch, FeedUpdate, ItemPlan, ItemRecord, Outcome
@@ -86,7 +87,7 @@ class Store:
         trips, and the ROLLBACK that would make psycopg drop its prepared statements is not
         sent, so the queries a worker repeats for every task are parsed and planned once."""
         conn = self.engine.connect()
-        if conn.dialect.name == "postgresql":
+        if is_postgresql(conn):
             conn = conn.execution_options(isolation_level="AUTOCOMMIT")
         with conn:
             yield conn
@@ -106,7 +107,7 @@ class Store:
         """Make the feeds table match the config. A changed URL in the config wins over a URL
         learnt from a permanent redirect; feeds gone from the config are kept, but not polled."""
         with self.writing() as conn:
-            if conn.dialect.name == "postgresql":  # workers starting together take turns
+            if is_postgresql(conn):  # workers starting together take turns
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": SYNC_LOCK})
             existing = {
                 row.name: row

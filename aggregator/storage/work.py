@@ -6,26 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from aggregator.net.client import host_key
+from aggregator.database_kind import is_postgresql
+from aggregator.net.hosts import host_of
 from aggregator.storage.articles import PENDING as ARTICLE_PENDING
 from aggregator.storage.store import Store
 from aggregator.storage.stubs import draftable
 from aggregator.storage.tables import articles, feeds, host_turns, items, stubs
-
-
-def host_of(url: str | None) -> str | None:
-    """The host as politeness counts it (`host_key`), or None for a URL without one."""
-    if not url or not urlsplit(url).hostname:
-        return None
-    try:
-        return host_key(url)
-    except ValueError:  # a port that is not a number
-        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,9 +104,7 @@ def take_turn(store: Store, host: str, now: datetime, gap: float) -> float:
     returns how many seconds to wait before starting. The booking is made at once, so two
     workers asking together get starts one gap apart instead of the same start."""
     with store.writing() as conn:
-        insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(
-            host_turns
-        )
+        insert = (postgresql.insert if is_postgresql(conn) else sqlite.insert)(host_turns)
         conn.execute(
             insert.values(host=host, next_start_at=now).on_conflict_do_nothing(
                 index_elements=[host_turns.c.host]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from aggregator.text.terms import CJK_CHAR
+from aggregator.text.cjk import CJK_CHAR
 
 __all__ = ["is_caption", "is_credit_line", "is_furniture_sentence", "is_whole_sentence"]
 

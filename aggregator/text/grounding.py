@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from aggregator.text.cjk import CJK_CHAR
 from aggregator.text.figures import (
     MONTH_NAMES,
     Amount,
@@ -84,7 +85,6 @@ _DOTTED_WORD = re.compile(_DOTTED)
 _LATIN_RUN = re.compile(f"{_ALONE}{_LATIN_PART}(?:[ \u00a0]{_LATIN_PART})*")
 _LETTER = re.compile(r"[^\W\d_]")
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
-_CJK_CHAR = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _SENTENCE_OPENING = "\"'“‘«(:—–"  # a capital after these starts a sentence or a quote
 _SPACE = re.compile(r"\s+")
 _NUMBER_WORDS = (  # one to ten, as sources write them out and find_figures leaves alone
@@ -140,7 +140,7 @@ class _Evidence:
         self.as_written = [source.lower() for source in sources]
         self.texts = [_normalised(_without_links(source)) for source in sources]
         latin = sum(len(_LATIN_LETTER.findall(source)) for source in sources)
-        cjk = sum(len(_CJK_CHAR.findall(source)) for source in sources)
+        cjk = sum(len(CJK_CHAR.findall(source)) for source in sources)
         self.latin = latin >= 2 * cjk
 
     def has_amount(self, figure: Figure) -> bool:
@@ -198,7 +198,7 @@ def _names(draft: str, latin_checked: bool) -> Iterable[tuple[int, str, str | No
     """(offset, name, the name without a sentence-initial first word or None) in the draft."""
     for sentence in split_sentences(_without_links(draft)):
         latin = len(_LATIN_LETTER.findall(sentence.text))
-        if len(_CJK_CHAR.findall(sentence.text)) >= latin:
+        if len(CJK_CHAR.findall(sentence.text)) >= latin:
             for run in _LATIN_RUN.finditer(sentence.text):
                 name = run.group().rstrip(".-'’")
                 if any(char.isupper() for char in name):
@@ -293,5 +293,5 @@ def _small_number_words(source: str) -> Iterable[str]:
     for word in _SMALL_NUMBER.findall(source.lower()):
         if word in _SMALL_NUMBERS:
             yield word
-        elif _CJK_CHAR.match(word):
+        elif CJK_CHAR.match(word):
             yield from (char for char in word if char in _SMALL_NUMBERS)

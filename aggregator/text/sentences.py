@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from aggregator.text.cjk import CJK_CHAR
+
 __all__ = ["Sentence", "split_sentences"]
 
 
@@ -37,7 +39,6 @@ _TERMINAL = re.compile(f"[.!?…‽‼⁇⁈⁉{_CJK_ENDS}]++(?:[{_SPACES}]?[»�
 _LINE = re.compile("[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
 _NON_SPACE = re.compile(r"\S")
 _WORD = re.compile(r"([^\W\d_]{1,40})(\.?)")
-_CJK_CHAR = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 _LINK = re.compile(
     r"(?:https?://|www\.)[^\s<>\"「」『』（）【】、。！？]++"
     r"|(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]++@[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)++"
@@ -243,7 +244,7 @@ def _is_cjk_end(text: str, run: str, run_start: int) -> bool:
     if any(mark in _CJK_ENDS for mark in run):
         return True
     return (
-        run.strip("!?") == "" and run_start > 0 and _CJK_CHAR.match(text, run_start - 1) is not None
+        run.strip("!?") == "" and run_start > 0 and CJK_CHAR.match(text, run_start - 1) is not None
     )
 
 

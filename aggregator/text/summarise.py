@@ -31,9 +31,10 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from aggregator.text.cjk import CJK_CHAR
 from aggregator.text.credits import is_furniture_sentence
 from aggregator.text.sentences import Sentence
-from aggregator.text.terms import CJK_CHAR, cosine, term_vector, terms
+from aggregator.text.terms import cosine, term_vector, terms
 
 LEAD_SENTENCES = 3  # usable sentences that share the top position prior
 POSITION_DECAY = 0.3  # prior of the k-th later one: 1 / (1 + k * decay)

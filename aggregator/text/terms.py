@@ -21,13 +21,11 @@ from collections import Counter
 from collections.abc import Callable
 from functools import cache, lru_cache
 
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
-_KANA = "\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff"
-_HIRAGANA_ONLY = re.compile("[\u3040-\u309f]+")
-CJK_CHAR = re.compile(f"[{_HAN}{_KANA}]")
-"""A Chinese character or kana: the one definition the text modules count them by."""
+from aggregator.text.cjk import CJK_CHAR, HAN, HIRAGANA, KANA
+
+_HIRAGANA_ONLY = re.compile(f"[{HIRAGANA}]+")
 # A CJK run, or a word of letters and digits (apostrophes split words: "l'homme", "don't").
-_TOKEN = re.compile(f"[{_HAN}{_KANA}]+|[^\\W_{_HAN}{_KANA}]+")
+_TOKEN = re.compile(f"[{HAN}{KANA}]+|[^\\W_{HAN}{KANA}]+")
 
 # ISO 639-1 code -> Snowball algorithm name.
 _SNOWBALL = {

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from aggregator.database_kind import is_postgresql
 from aggregator.storage.health import state_counts
 from aggregator.web import api_operations
 from aggregator.web.api_answers import HealthReport
@@ -32,7 +33,7 @@ def routes(ctx: WebContext, health: HealthCheck) -> list[Route]:
 
     async def metrics(request: Request) -> Response:
         state = dict(await ctx.db(state_counts, ctx.app.store))
-        if ctx.app.store.engine.dialect.name == "postgresql":  # the workers' queue is there
+        if is_postgresql(ctx.app.store.engine):  # the workers' queue is there
             state.update(await ctx.db(task_gauges, ctx.app.store))
         return PlainTextResponse(
             ctx.metrics.render(state),

@@ -30,7 +30,8 @@ import sqlalchemy as sa
 
 from aggregator.app import App
 from aggregator.logs import get_logger
-from aggregator.storage.work import Due, due_work, forget_turns, host_of, item_hosts
+from aggregator.net.hosts import host_of
+from aggregator.storage.work import Due, due_work, forget_turns, item_hosts
 from aggregator.workers import queue as q
 from aggregator.workers.settings import WorkerSettings
 from aggregator.workers.status import not_batched, not_locked

@@ -10,10 +10,11 @@ import pytest
 
 from aggregator.config import FeedConfig
 from aggregator.feeds.plan import keyed
+from aggregator.net.hosts import host_of
 from aggregator.records import ParsedItem
 from aggregator.storage.articles import ArticleQueue
 from aggregator.storage.store import Store
-from aggregator.storage.work import due_work, forget_turns, host_of, item_hosts, take_turn
+from aggregator.storage.work import due_work, forget_turns, item_hosts, take_turn
 from tests.helpers.storage import NOW, feed_id, update
 
 LEASE = timedelta(minutes=5)

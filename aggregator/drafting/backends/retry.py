@@ -13,7 +13,9 @@ import math
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
+from datetime import UTC, datetime
+
+from aggregator.net.headers import retry_after_seconds
 
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
 
@@ -51,16 +53,5 @@ def retry_after(headers: Mapping[str, str], now: float) -> float | None:
             seconds = math.nan
         if math.isfinite(seconds):
             return max(0.0, seconds)
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    value = value.strip()
-    if value.isascii() and value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max(0.0, when.timestamp() - now)
+    asked = retry_after_seconds(headers.get("retry-after"), datetime.fromtimestamp(now, UTC))
+    return None if asked is None else max(0.0, asked)
