@@ -169,7 +169,7 @@ async def _serve(
     from aggregator.web.secret import load_secret
 
     config = app.config
-    metrics = Metrics()
+    metrics = Metrics() if tasks is None else tasks.metrics  # an in-service worker's counts too
     service = Service(app, metrics)
     fetch_now = service.fetch_now if tasks is None else tasks.queue_refresh
     secret = load_secret(var_directory(config))

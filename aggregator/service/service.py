@@ -65,9 +65,11 @@ class Service:
         if any(r.new_items or r.changed_items for r in reports):
             self.extraction.wake()
         outcomes = Counter(r.outcome.value for r in reports)
-        self.metrics.fetches.update(outcomes)
-        self.metrics.items["new"] += sum(r.new_items for r in reports)
-        self.metrics.items["changed"] += sum(r.changed_items for r in reports)
+        self.metrics.record_refreshes(
+            outcomes,
+            new=sum(r.new_items for r in reports),
+            changed=sum(r.changed_items for r in reports),
+        )
         self.metrics.record_tick(seconds)
         if reports:
             self.log.info(
@@ -97,8 +99,8 @@ class Service:
         except Exception:
             self.log.exception("extraction.failed")
             return
-        self.metrics.extractions.update(articles.methods)
-        self.metrics.extractions["retry"] += articles.retrying
+        self.metrics.count(self.metrics.extractions, articles.methods)
+        self.metrics.count(self.metrics.extractions, {"retry": articles.retrying})
         if articles.stored or articles.retrying:
             self.log.info(
                 "extraction.done",
@@ -120,7 +122,7 @@ class Service:
         except Exception:
             self.log.exception("drafting.failed")
             return
-        self.metrics.drafts.update(drafts.outcomes)
+        self.metrics.count(self.metrics.drafts, drafts.outcomes)
         if drafts.outcomes:
             self.log.info(
                 "drafting.done",

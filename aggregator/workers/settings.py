@@ -31,6 +31,9 @@ class WorkerSettings:
     announced when the lock is released."""
     in_service: bool = False
     """`aggregator run` on PostgreSQL also runs a worker, in the same process."""
+    metrics_listen: str = ""
+    """"host:port" where `aggregator worker` serves its own `/metrics` (its refreshes,
+    extractions and drafts); empty: not served. One port per worker on a host."""
 
 
 _NUMBERS: dict[str, tuple[float, float, bool]] = {
@@ -45,11 +48,17 @@ _NUMBERS: dict[str, tuple[float, float, bool]] = {
 
 def parse_workers(table: Mapping[str, Any], path: Path) -> WorkerSettings:
     r = TableReader(table, path, "[workers]")
-    r.check_keys(set(_NUMBERS) | {"in_service"})
+    r.check_keys(set(_NUMBERS) | {"in_service", "metrics_listen"})
     values = r.numbers(_NUMBERS)
     in_service = r.get("in_service", bool, "true or false")
     if in_service is not None:
         values["in_service"] = in_service
+    listen = r.get("metrics_listen", str, '"host:port", such as "127.0.0.1:9101"')
+    if listen:
+        port = listen.rpartition(":")[2]
+        if not port.isascii() or not port.isdigit() or not 0 < int(port) < 65536:
+            raise r.fail("metrics_listen", '"host:port", such as "127.0.0.1:9101"')
+        values["metrics_listen"] = listen
     settings = WorkerSettings(**values)
     if settings.stalled_seconds <= settings.heartbeat_seconds:
         raise r.fail(

@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from aggregator.app import App
 from aggregator.logs import get_logger
 from aggregator.net.hosts import host_of
+from aggregator.service.metrics import Metrics
 from aggregator.storage.work import Due, due_work, forget_turns, item_hosts
 from aggregator.workers import queue as q
 from aggregator.workers.settings import WorkerSettings
@@ -65,10 +66,14 @@ def every(seconds: int) -> str:
 class Tasks:
     """Registers the tasks on a procrastinate app; they run the stages of `app`."""
 
-    def __init__(self, queue: Any, app: App, settings: WorkerSettings) -> None:
+    def __init__(
+        self, queue: Any, app: App, settings: WorkerSettings, metrics: Metrics | None = None
+    ) -> None:
         self.queue = queue
         self.app = app
         self.settings = settings
+        self.metrics = metrics or Metrics()
+        """This process's counts of the work its tasks did (`[workers].metrics_listen`)."""
         self.log = get_logger("aggregator.workers")
         self.refresh = queue.task(
             name=q.REFRESH, queue=q.FEEDS, priority=q.REFRESH_PRIORITY, pass_context=True
@@ -256,6 +261,9 @@ class Tasks:
             self.log.info("feed.skipped", feed_id=feed_id, why="not due, or not enabled")
             return
         report = await app.refresher.refresh(due[0])
+        self.metrics.record_refreshes(
+            {report.outcome.value: 1}, new=report.new_items, changed=report.changed_items
+        )
         if report.new_item_ids:
             new = await app.db.run(item_hosts, app.store, report.new_item_ids)
             await self._queue_pages(new)
@@ -277,7 +285,12 @@ class Tasks:
                     leased_too=context.job.attempts > 0,  # its worker died holding the lease
                 )
             )
-            if claimed and await app.articles.extract(claimed[0]) != "retry":
+            if not claimed:
+                continue
+            outcome = await app.articles.extract(claimed[0])
+            if outcome != "stopped":
+                self.metrics.count(self.metrics.extractions, {outcome: 1})
+            if outcome != "retry":
                 await self._defer(self.draft, q.stub_lock(one), None, item_id=one)
 
     async def draft_stub(self, context: Any, item_id: int) -> None:
@@ -292,7 +305,8 @@ class Tasks:
             )
         )
         if claimed:
-            await app.drafter.draft(claimed[0])
+            outcome = await app.drafter.draft(claimed[0])
+            self.metrics.count(self.metrics.drafts, {outcome: 1})
 
 
 def _unqueued(kind: str, ids: sa.ColumnElement[int]) -> sa.ColumnElement[bool]:

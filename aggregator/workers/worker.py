@@ -12,12 +12,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from aggregator.app import App
 from aggregator.config import Config
 from aggregator.logs import get_logger
+from aggregator.service.metrics import Metrics
 from aggregator.workers.queue import conninfo, open_queue
 from aggregator.workers.settings import WorkerSettings
 from aggregator.workers.tasks import Tasks
@@ -48,19 +49,35 @@ async def run_worker(
     try:
         async with App(config, shared_politeness=True) as app:
             queue = open_tasks_queue(config)
-            async with queue.open_async():
-                Tasks(queue, app, config.workers)
-                log.info(
-                    "worker.started",
-                    feeds=len(config.feeds),
-                    concurrency=config.workers.concurrency,
-                    queues=list(queues) or "all",
-                )
-                await work_until(queue, config.workers, stop, queues)
+            with _metrics_served(config.workers) as metrics:
+                async with queue.open_async():
+                    Tasks(queue, app, config.workers, metrics)
+                    log.info(
+                        "worker.started",
+                        feeds=len(config.feeds),
+                        concurrency=config.workers.concurrency,
+                        queues=list(queues) or "all",
+                    )
+                    await work_until(queue, config.workers, stop, queues)
     finally:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
     log.info("worker.stopped")
+
+
+@contextlib.contextmanager
+def _metrics_served(settings: WorkerSettings) -> Iterator[Metrics]:
+    """This worker's counters, served at `[workers].metrics_listen` while it runs."""
+    metrics = Metrics()
+    if not settings.metrics_listen:
+        yield metrics
+        return
+    server = metrics.serve(settings.metrics_listen)
+    get_logger("aggregator.workers").info("worker.metrics", listen=settings.metrics_listen)
+    try:
+        yield metrics
+    finally:
+        server.close()
 
 
 async def work_until(

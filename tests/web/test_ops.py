@@ -28,7 +28,7 @@ def test_healthz_fails_when_the_database_is_gone(
 
 
 def test_metrics_in_prometheus_text_format(web: Web) -> None:
-    web.ctx.metrics.fetches["ok"] += 3
+    web.ctx.metrics.count(web.ctx.metrics.fetches, {"ok": 3})
     web.ctx.metrics.record_tick(1.5)
     response = web.client.get("/metrics")
     assert response.status_code == 200
