@@ -1,4 +1,4 @@
-"""One JSON request to a backend, retried as the retry policy allows.
+"""One JSON request to a backend, retried as the retry policy allows (with `tenacity`).
 
 Backends are services the operator chose (often on localhost, such as Ollama), so they are
 reached with a plain httpx client rather than the feed client that refuses private
@@ -16,6 +16,13 @@ from types import TracebackType
 from typing import Any, Self
 
 import httpx
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+)
+from tenacity.stop import stop_base
 
 from aggregator import __version__
 from aggregator.drafting.backends.base import BackendError, BackendSettings
@@ -78,58 +85,96 @@ class HttpBackend:
 
         `status_notes` explains statuses peculiar to one service (DeepL's 456).
         """
-        attempts = max(1, self.settings.max_attempts)
-        timeout = self.settings.timeout
-        for attempt in range(1, attempts + 1):
-            wait: float | None = None
-            try:
-                async with asyncio.timeout(timeout):
-                    response = await self.client().post(url, json=body, headers=headers)
-            except (httpx.TimeoutException, TimeoutError):
-                failure = self._error(f"no reply within {timeout:g} s", retryable=True)
-            except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
-                raise self._error(f"unusable URL {url!r}: {exc}", retryable=False) from exc
-            except httpx.HTTPError as exc:
-                failure = self._error(f"could not reach {url}: {exc!r}", retryable=True)
-            else:
-                status = response.status_code
-                if 200 <= status < 300:
-                    try:
-                        return Exchange(response.json(), attempt)
-                    except ValueError:
-                        failure = self._error(
-                            f"reply is not JSON: {_snippet(response.text)!r}",
-                            retryable=True,
-                            status=status,
-                        )
-                else:
-                    detail = server_message(response)
-                    note = (status_notes or {}).get(status)
-                    if note:
-                        detail = f"{note}: {detail}" if detail else note
-                    retryable = is_retryable_status(status)
-                    if retryable:
-                        wait = retry_after(response.headers, self.policy.clock())
-                    failure = self._error(detail, retryable=retryable, status=status, wait=wait)
-                    if not retryable:
-                        raise failure
-            delay = self.policy.backoff(attempt) if wait is None else wait
-            if delay > self.policy.max_delay:
+        policy = self.policy
+
+        def wait(state: RetryCallState) -> float:
+            failure = _failure(state)
+            if failure.retry_after is not None:  # the server named it
+                return failure.retry_after
+            return policy.backoff(state.attempt_number)
+
+        def give_up(state: RetryCallState) -> Exchange:
+            failure = _failure(state)
+            if state.upcoming_sleep > policy.max_delay:  # handed back, not slept through
                 raise self._error(
-                    f"{failure.detail} (asked to wait {delay:g} s)",
+                    f"{failure.detail} (asked to wait {state.upcoming_sleep:g} s)",
                     retryable=True,
                     status=failure.status,
-                    wait=delay,
+                    wait=state.upcoming_sleep,
                 )
-            if attempt == attempts:
-                raise failure
-            await self.policy.sleep(delay)
+            raise failure
+
+        retrying = AsyncRetrying(
+            retry=retry_if_exception(lambda exc: isinstance(exc, BackendError) and exc.retryable),
+            wait=wait,
+            stop=stop_after_attempt(max(1, self.settings.max_attempts))
+            | _WaitLongerThan(policy.max_delay),
+            sleep=policy.sleep,
+            retry_error_callback=give_up,
+        )
+        async for attempt in retrying:
+            with attempt:
+                number = attempt.retry_state.attempt_number
+                return await self._post_once(url, body, headers, status_notes, number)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _post_once(
+        self,
+        url: str,
+        body: Mapping[str, Any],
+        headers: Mapping[str, str] | None,
+        status_notes: Mapping[int, str] | None,
+        attempt: int,
+    ) -> Exchange:
+        """One request; a `BackendError` says whether another may succeed, and when."""
+        timeout = self.settings.timeout
+        try:
+            async with asyncio.timeout(timeout):
+                response = await self.client().post(url, json=body, headers=headers)
+        except (httpx.TimeoutException, TimeoutError):
+            raise self._error(f"no reply within {timeout:g} s", retryable=True) from None
+        except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+            raise self._error(f"unusable URL {url!r}: {exc}", retryable=False) from exc
+        except httpx.HTTPError as exc:
+            raise self._error(f"could not reach {url}: {exc!r}", retryable=True) from exc
+        status = response.status_code
+        if 200 <= status < 300:
+            try:
+                return Exchange(response.json(), attempt)
+            except ValueError:
+                raise self._error(
+                    f"reply is not JSON: {_snippet(response.text)!r}", retryable=True, status=status
+                ) from None
+        detail = server_message(response)
+        note = (status_notes or {}).get(status)
+        if note:
+            detail = f"{note}: {detail}" if detail else note
+        retryable = is_retryable_status(status)
+        wait = retry_after(response.headers, self.policy.clock()) if retryable else None
+        raise self._error(detail, retryable=retryable, status=status, wait=wait)
 
     def _error(
         self, detail: str, *, retryable: bool, status: int | None = None, wait: float | None = None
     ) -> BackendError:
         return BackendError(self.name, detail, retryable=retryable, status=status, retry_after=wait)
+
+
+class _WaitLongerThan(stop_base):
+    """Stops when the next wait would be longer than we sleep through."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        return retry_state.upcoming_sleep > self.seconds
+
+
+def _failure(state: RetryCallState) -> BackendError:
+    """The retryable `BackendError` the attempt just made ended with."""
+    assert state.outcome is not None
+    failure = state.outcome.exception()
+    assert isinstance(failure, BackendError)
+    return failure
 
 
 def server_message(response: httpx.Response) -> str:

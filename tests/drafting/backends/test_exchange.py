@@ -182,3 +182,41 @@ def test_an_unusable_url_is_not_retried(policy: RetryPolicy, url: str) -> None:
     error = failure(url, policy)
     assert not error.retryable
     assert "unusable URL" in error.detail
+
+
+# The edges of the two ways tenacity stops: attempts run out, or a wait beyond the cap.
+
+
+def test_a_long_wait_on_the_last_attempt_is_still_handed_back(
+    site: Loopback, policy: RetryPolicy, sleeps: list[float]
+) -> None:
+    site.route("/x", Reply(429, {"Retry-After": "600"}, b'{"error": "quota"}'))
+    error = failure(site.url("/x"), policy, attempts=1)
+    assert "asked to wait 600 s" in error.detail
+    assert error.retryable
+    assert error.status == 429
+    assert error.retry_after == 600.0
+    assert sleeps == []
+
+
+def test_one_attempt_is_never_retried(
+    site: Loopback, policy: RetryPolicy, sleeps: list[float]
+) -> None:
+    site.route("/x", Reply(500))
+    error = failure(site.url("/x"), policy, attempts=1)
+    assert error.retryable
+    assert error.status == 500
+    assert error.retry_after is None
+    assert len(site.hits("/x")) == 1
+    assert sleeps == []
+
+
+@pytest.mark.parametrize("attempts", [2, 3])
+def test_a_wait_the_server_names_is_used_for_each_retry(
+    site: Loopback, policy: RetryPolicy, sleeps: list[float], attempts: int
+) -> None:
+    site.route("/x", Reply(503, {"Retry-After": "3"}))
+    failure(site.url("/x"), policy, attempts=attempts)
+    assert sleeps == [3.0] * (attempts - 1)
+    site.route("/y", Reply(200, {"Content-Type": "application/json"}, b"[1]"))
+    assert post(site.url("/y"), policy).data == [1]
