@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from aggregator.errors import ConfigError
+from aggregator.workers.settings import parse_workers
 from tests.conftest import TEST_SETTINGS, write_config
 from tests.workers.site import FeedSite
-
-pytestmark = pytest.mark.slow
 
 FEEDS = 3
 
@@ -36,6 +36,7 @@ def scrape(url: str) -> str:
         return ""  # not listening yet
 
 
+@pytest.mark.slow
 def test_a_worker_exports_its_refreshes(postgresql_url: str, tmp_path: Path) -> None:
     site = FeedSite(FEEDS, 1, items=2).start()
     port = free_port()
@@ -75,3 +76,15 @@ def test_a_worker_exports_its_refreshes(postgresql_url: str, tmp_path: Path) -> 
             worker.wait(10)
         log.close()
         site.stop()
+
+
+@pytest.mark.parametrize("listen", ["127.0.0.1", "127.0.0.1:0", "127.0.0.1:http", ":70000"])
+def test_metrics_listen_needs_a_host_and_a_port(listen: str, tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="metrics_listen"):
+        parse_workers({"metrics_listen": listen}, tmp_path / "feeds.toml")
+
+
+def test_metrics_listen_is_off_unless_set(tmp_path: Path) -> None:
+    assert parse_workers({}, tmp_path / "feeds.toml").metrics_listen == ""
+    chosen = parse_workers({"metrics_listen": "0.0.0.0:9101"}, tmp_path / "feeds.toml")
+    assert chosen.metrics_listen == "0.0.0.0:9101"
