@@ -60,19 +60,27 @@ async def fetch_page(client: HttpClient, robots: RobotsCache, url: str) -> Page 
 
 
 def decode_html(body: bytes, content_type: str | None) -> str:
-    """The charset of the Content-Type header if it works, else the page's own declaration,
-    else UTF-8 if the bytes are valid UTF-8, else a guess; undecodable bytes become U+FFFD
-    rather than an error. (Valid UTF-8 is almost never another encoding by accident, while
-    guessing from a short page often says windows-1252 and garbles every non-ASCII letter.)"""
-    from bs4 import UnicodeDammit  # loaded with the first page, not with every command
+    """The charset of the Content-Type header if it works, else a byte-order mark's, else UTF-8
+    if the bytes are valid UTF-8, else the page's own declaration, else charset_normalizer's
+    guess; undecodable bytes become U+FFFD rather than an error. (Valid UTF-8 is almost never
+    another encoding by accident, while guessing from a short page often says a single-byte
+    charset and garbles every non-ASCII letter.) The guess is always charset_normalizer's,
+    never whichever detector happens to be installed beside it (bs4 prefers chardet)."""
+    from bs4.dammit import EncodingDetector  # loaded with the first page, not with every command
 
-    declared = charset(content_type)
-    dammit = UnicodeDammit(
-        body,
-        known_definite_encodings=[declared] if declared else [],
-        user_encodings=["utf-8"],
-        is_html=True,
-    )
-    if dammit.unicode_markup is not None:
-        return dammit.unicode_markup
-    return body.decode("utf-8", "replace")
+    data, from_mark = EncodingDetector.strip_byte_order_mark(body)
+    for encoding in (
+        charset(content_type),
+        from_mark,
+        "utf-8",
+        EncodingDetector.find_declared_encoding(data, is_html=True),
+    ):
+        if encoding:
+            try:
+                return data.decode(encoding)
+            except (LookupError, UnicodeDecodeError):
+                continue
+    from charset_normalizer import from_bytes
+
+    guess = from_bytes(data).best()
+    return str(guess) if guess is not None else data.decode("utf-8", "replace")
