@@ -8,9 +8,11 @@ Every change is one transaction with its event; an edit makes the part `edited` 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -91,12 +93,28 @@ class Event:
 
 
 class Desk:
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, conn: sa.Connection | None = None) -> None:
         self.store = store
+        self._conn = conn
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Desk]:
+        """A desk whose reads share one connection and one read transaction: a page that
+        reads several things (the list, its counts, its filter choices) opens one connection,
+        not one for each, and on SQLite they all see the same snapshot."""
+        if self._conn is not None:
+            yield self
+            return
+        with self.store.engine.connect() as conn:
+            yield Desk(self.store, conn)
+
+    def _connect(self) -> AbstractContextManager[sa.Connection]:
+        """A connection for one read: the snapshot's when there is one."""
+        return nullcontext(self._conn) if self._conn is not None else self.store.engine.connect()
 
     def find(self, where: StubFilter, *, limit: int = 50, offset: int = 0) -> list[Stub]:
         """Stubs matching `where`, newest drafts first, with their parts."""
-        with self.store.engine.connect() as conn:
+        with self._connect() as conn:
             rows = conn.execute(_listed(STUB_QUERY, where, limit, offset))
             return [stub_of(r) for r in rows]
 
@@ -104,37 +122,30 @@ class Desk:
         self, where: StubFilter, *, limit: int = 50, offset: int = 0
     ) -> list[StubSummary]:
         """The same stubs as `find`, in the same order, as list rows without their parts."""
-        with self.store.engine.connect() as conn:
+        with self._connect() as conn:
             rows = conn.execute(_listed(SUMMARY_QUERY, where, limit, offset))
             return [summary_of(r) for r in rows]
 
     def neighbours(self, where: StubFilter, item_id: int) -> tuple[int | None, int | None]:
         """The stubs before and after `item_id` in the list `where` gives, in its order."""
         query = _filtered(STUB_QUERY.with_only_columns(stubs.c.item_id), where)
-        with self.store.engine.connect() as conn:
+        with self._connect() as conn:
             return neighbours(conn, query, where.sort, where.search, item_id)
 
     def count(self, where: StubFilter) -> int:
-        with self.store.engine.connect() as conn:
+        with self._connect() as conn:
             return int(conn.execute(_counted(where, sa.func.count())).scalar_one())
 
     def count_by_state(self, where: StubFilter) -> dict[str, int]:
         """How many stubs of each state match `where` apart from its states, in one query."""
-        # Each state's count names the state literally, so that its partial index is used.
-        others = replace(where, states=())
-        counts = [
-            _counted(others, sa.func.count())
-            .where(stubs.c.state == sa.literal_column(f"'{state}'"))
-            .scalar_subquery()
-            for state in STATES
-        ]
-        with self.store.engine.connect() as conn:
-            row = conn.execute(sa.select(*counts)).one()
+        query = _by_state(replace(where, states=(), sort=DEFAULT_SORT))
+        with self._connect() as conn:
+            row = conn.execute(query).one()
         return {state: int(n) for state, n in zip(STATES, row, strict=True)}
 
     def facets(self) -> dict[str, list[str]]:
         """The values the list can be filtered by: feeds, categories and languages in use."""
-        with self.store.engine.connect() as conn:
+        with self._connect() as conn:
             names = conn.execute(sa.select(feeds.c.name).order_by(feeds.c.name)).scalars()
             return {
                 "states": list(STATES),
@@ -144,14 +155,14 @@ class Desk:
             }
 
     def get(self, item_id: int) -> Stub:
-        with self.store.engine.connect() as conn:
+        with self._connect() as conn:
             row = conn.execute(STUB_QUERY.where(stubs.c.item_id == item_id)).one_or_none()
         if row is None:
             raise DeskError(f"no drafted stub for item {item_id}")
         return stub_of(row)
 
     def source(self, item_id: int) -> Source:
-        with self.store.engine.connect() as conn:
+        with self._connect() as conn:
             row = conn.execute(
                 sa.select(
                     sa.func.coalesce(articles.c.url, items.c.url).label("url"),
@@ -273,7 +284,7 @@ class Desk:
         return self.get(item_id)
 
     def events(self, item_id: int) -> list[Event]:
-        with self.store.engine.connect() as conn:
+        with self._connect() as conn:
             rows = conn.execute(
                 sa.select(stub_events)
                 .where(stub_events.c.item_id == item_id)
@@ -282,11 +293,26 @@ class Desk:
             return [Event(r.at, r.who, r.action, r.detail) for r in rows]
 
 
+@lru_cache(maxsize=256)
 def _listed(query: sa.Select[Any], where: StubFilter, limit: int, offset: int) -> sa.Select[Any]:
     """A page of `query` (full stubs or summaries) filtered by `where`, newest drafts first
-    (the order the index on `drafted_at` keeps)."""
+    (the order the index on `drafted_at` keeps). Statements are kept by filter and page:
+    building one, and finding its compiled form again, cost more than running it."""
     ordered = sorted_by(_filtered(query, where), where.sort, where.search)
     return ordered.limit(limit).offset(offset)
+
+
+@lru_cache(maxsize=256)
+def _by_state(where: StubFilter) -> sa.Select[Any]:
+    """One row: how many stubs of each state match `where` (kept, as `_listed`)."""
+    # Each state's count names the state literally, so that its partial index is used.
+    counts = [
+        _counted(where, sa.func.count())
+        .where(stubs.c.state == sa.literal_column(f"'{state}'"))
+        .scalar_subquery()
+        for state in STATES
+    ]
+    return sa.select(*counts)
 
 
 def _counted(where: StubFilter, *columns: sa.ColumnElement[Any]) -> sa.Select[Any]:

@@ -266,10 +266,10 @@ async def stub_list(ctx: WebContext, getlist: GetList) -> StubList:
     paging = read_paging(getlist, default_limit=DEFAULT_LIMIT, max_limit=MAX_LIMIT)
     items: list[SummaryAnswer] | list[StubAnswer]
     if wants_parts(getlist):
-        found, total = await ctx.read(_found, ctx.desk.find, ctx.desk, where, paging)
+        found, total = await ctx.read(_found, Desk.find, ctx.desk, where, paging)
         items = [StubAnswer.of(s) for s in found]
     else:
-        rows, total = await ctx.read(_found, ctx.desk.find_summaries, ctx.desk, where, paging)
+        rows, total = await ctx.read(_found, Desk.find_summaries, ctx.desk, where, paging)
         items = [SummaryAnswer.of(s) for s in rows]
     return StubList(total=total, limit=paging.limit, offset=paging.offset, items=items)
 
@@ -287,5 +287,7 @@ def wants_parts(getlist: GetList) -> bool:
 def _found(
     find: Callable[..., list[Row]], desk: Desk, where: StubFilter, paging: Paging
 ) -> tuple[list[Row], int]:
-    """A page of the list (`Desk.find` or `Desk.find_summaries`) and how many match."""
-    return find(where, limit=paging.limit, offset=paging.offset), desk.count(where)
+    """A page of the list (`find`: `Desk.find` or `Desk.find_summaries`) and how many
+    match, read on one connection."""
+    with desk.snapshot() as seen:
+        return find(seen, where, limit=paging.limit, offset=paging.offset), seen.count(where)

@@ -271,7 +271,8 @@ class StubSummary(Answer):
 
     @classmethod
     def of(cls, summary: summaries.StubSummary) -> StubSummary:
-        return cls(
+        # Built from stored, typed fields: validating them again cost as much as the query.
+        return cls.model_construct(
             item_id=summary.item_id,
             feed=summary.feed,
             url=summary.url,

@@ -70,27 +70,30 @@ class StubView:
 
 
 def read_listing(desk: Desk, where: StubFilter, page: int) -> Listing:
-    by_state = desk.count_by_state(where)
-    total = sum(n for s, n in by_state.items() if not where.states or s in where.states)
-    return Listing(
-        stubs=desk.find_summaries(where, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE),
-        total=total,
-        by_state=by_state,
-        facets=desk.facets(),
-        empty=total == 0 and desk.count(StubFilter()) == 0,
-    )
+    """The list's page, counts and filter choices, read on one connection (one snapshot)."""
+    with desk.snapshot() as seen:
+        by_state = seen.count_by_state(where)
+        total = sum(n for s, n in by_state.items() if not where.states or s in where.states)
+        return Listing(
+            stubs=seen.find_summaries(where, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE),
+            total=total,
+            by_state=by_state,
+            facets=seen.facets(),
+            empty=total == 0 and seen.count(StubFilter()) == 0,
+        )
 
 
 def read_stub_view(desk: Desk, item_id: int, listed: StubFilter | None = None) -> StubView:
     """The stub, its source and history, and its neighbours in the list `listed` (the whole
     list, newest first, when the page was not opened from a list)."""
-    stub = desk.get(item_id)
-    try:
-        source: Source | None = desk.source(item_id)
-    except DeskError:
-        source = None
-    before, after = desk.neighbours(listed or StubFilter(), item_id)
-    return StubView(stub, source, desk.events(item_id), before, after)
+    with desk.snapshot() as seen:
+        stub = seen.get(item_id)
+        try:
+            source: Source | None = seen.source(item_id)
+        except DeskError:
+            source = None
+        before, after = seen.neighbours(listed or StubFilter(), item_id)
+        return StubView(stub, source, seen.events(item_id), before, after)
 
 
 def event_text(event: Event) -> str:
@@ -172,7 +175,7 @@ async def _list(
         ),
         sorts=SORTS,
         sort_note=sort_note and f"{sort_note}: the list is in its usual order",
-        stub_link=lambda item_id: stub_url(item_id, query),
+        from_list=f"?{query}" if query else "",  # a stub's link: /stubs/<id> + from_list
         back=urlencode([*params, ("page", str(page))]) if page > 1 else query,
     )
 
