@@ -3,12 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import os
-import signal
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -25,64 +19,13 @@ from aggregator.storage.store import Store
 from aggregator.storage.stubs import StubQueue
 from aggregator.storage.tables import articles
 from tests.helpers.feeds import rss
+from tests.helpers.logged_service import LoggedService
 from tests.helpers.service import wait_for
 from tests.helpers.translators import SlowTranslator, translator_config
 from tests.loopback import Loopback, Reply
 
 GRACE = 30.0
-RUN_JSON = ("--log-format", "json", "run")
 STORIES = 12
-
-
-class Service:
-    """`aggregator --log-format json run` in a subprocess, its log events read as they come."""
-
-    def __init__(self, config: Config) -> None:
-        self.events: list[tuple[float, dict[str, Any]]] = []
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "aggregator", "--config", str(config.path), *RUN_JSON],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ, "PYTHONWARNINGS": "error"},
-        )
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stderr is not None
-        for line in self.process.stderr:
-            if line.startswith("{"):
-                self.events.append((time.monotonic(), json.loads(line)))
-
-    def named(self, event: str) -> list[dict[str, Any]]:
-        return [e for _, e in list(self.events) if e["event"] == event]
-
-    def stop(self) -> float:
-        """SIGTERM; the seconds until the process exited."""
-        signalled = time.monotonic()
-        self.process.send_signal(signal.SIGTERM)
-        self.process.wait(timeout=GRACE + 15)
-        self.reader.join(timeout=5)
-        return time.monotonic() - signalled
-
-    def after(self, first: str, event: str) -> list[dict[str, Any]]:
-        """The `event`s logged after the first `first` event."""
-        seen = False
-        found = []
-        for _, e in self.events:
-            seen = seen or e["event"] == first
-            if seen and e["event"] == event:
-                found.append(e)
-        return found
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        self.reader.join(timeout=5)
-        assert self.process.stderr is not None
-        self.process.stderr.close()
 
 
 def news_feed(site: Loopback) -> dict[str, Any]:
@@ -121,11 +64,11 @@ def test_sigterm_with_a_stub_backlog_and_a_hung_feed_exits_well_inside_the_grace
     site.route("/hung", Reply(body=rss([("urn:hung", "Hung")]), delay=120))
     # The request deadline as long as the grace: the hung feed alone would hold the drain.
     config = make_config([news, {"name": "hung", "url": site.url("/hung")}], request_deadline=GRACE)
-    service = Service(config)
+    service = LoggedService(config)
     try:
         wait_for(lambda: len(site.hits("/hung")) == 1)
         time.sleep(0.5)
-        seconds = service.stop()
+        _, seconds = service.stop(timeout=GRACE + 15)
     finally:
         service.kill()
     assert service.process.returncode == 0
@@ -148,10 +91,10 @@ def test_sigterm_while_drafting_finishes_the_stub_in_flight_and_gives_back_the_b
     stub_backlog(make_config([news]))
     translator = SlowTranslator(site, delay=0.3)
     config = make_config([news], extra=translator_config(translator), target_language="ja")
-    service = Service(config)
+    service = LoggedService(config)
     try:
         wait_for(lambda: len(service.named("stub.drafted")) >= 2)
-        seconds = service.stop()
+        _, seconds = service.stop(timeout=GRACE + 15)
     finally:
         service.kill()
     assert service.process.returncode == 0
@@ -171,11 +114,11 @@ def test_sigterm_while_drafting_finishes_the_stub_in_flight_and_gives_back_the_b
 def test_a_quiet_service_exits_about_a_second_after_sigterm(
     site: Loopback, make_config: Callable[..., Config]
 ) -> None:
-    service = Service(make_config([news_feed(site)]))
+    service = LoggedService(make_config([news_feed(site)]))
     try:
         # Quiet: the fetch tick and the drafting of what it brought are done.
         wait_for(lambda: bool(service.named("tick.done")) and bool(service.named("drafting.done")))
-        seconds = service.stop()
+        _, seconds = service.stop(timeout=GRACE + 15)
     finally:
         service.kill()
     assert service.process.returncode == 0
