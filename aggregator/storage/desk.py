@@ -134,7 +134,7 @@ class Desk:
 
     def count(self, where: StubFilter) -> int:
         with self._connect() as conn:
-            return int(conn.execute(_counted(where, sa.func.count())).scalar_one())
+            return int(conn.execute(_count(replace(where, sort=DEFAULT_SORT))).scalar_one())
 
     def count_by_state(self, where: StubFilter) -> dict[str, int]:
         """How many stubs of each state match `where` apart from its states, in one query."""
@@ -300,6 +300,12 @@ def _listed(query: sa.Select[Any], where: StubFilter, limit: int, offset: int) -
     building one, and finding its compiled form again, cost more than running it."""
     ordered = sorted_by(_filtered(query, where), where.sort, where.search)
     return ordered.limit(limit).offset(offset)
+
+
+@lru_cache(maxsize=256)
+def _count(where: StubFilter) -> sa.Select[Any]:
+    """How many stubs match `where` (kept, as `_listed`)."""
+    return _counted(where, sa.func.count())
 
 
 @lru_cache(maxsize=256)
