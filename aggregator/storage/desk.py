@@ -16,7 +16,6 @@ from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.sql.util import find_tables
 
 from aggregator.drafting.editing import edit_part
 from aggregator.drafting.records import (
@@ -325,8 +324,9 @@ def _counted(where: StubFilter, *columns: sa.ColumnElement[Any]) -> sa.Select[An
     """`columns` over the drafted stubs matching `where`, joined only to the tables its
     conditions name: a count needs no feed, item or article of a stub otherwise (each stub has
     one item and feed, at most one article), and 10,000 joined rows cost 10 times as much."""
-    probe = _filtered(sa.select(stubs.c.item_id), where).whereclause
-    named = set(find_tables(probe, check_columns=True)) if probe is not None else set()
+    # The tables of each condition, not of their conjunction: `x AND false` (a search with no
+    # words) is folded to `false`, which names no table, while the query keeps `x`.
+    named = set(_filtered(sa.select(stubs.c.item_id), where).get_final_froms())
     source: sa.FromClause = stubs
     if named & {items, feeds}:
         source = source.join(items, items.c.id == stubs.c.item_id)

@@ -101,3 +101,20 @@ def test_an_edit_is_found_at_once(store: Store, stories: dict[str, int]) -> None
     assert found(store, "dredging") == {stories["vote"]}
     desk.edit(stories["vote"], "summary", "", "Ana", NOW)
     assert found(store, "dredging") == set()
+
+
+@pytest.mark.parametrize("search", ["\x07", "\U0001f83b\x07", "-", "port"])
+def test_a_count_with_a_feed_filter_joins_the_feeds(
+    store: Store, listed: list[int], search: str
+) -> None:
+    """A search without words is `false`, which folded the feed filter's table out of the
+    count's joins: a cartesian product (SQLAlchemy's warning, an error here)."""
+    desk = Desk(store)
+    feed = desk.facets()["feeds"][0]
+    for where in (
+        StubFilter(feeds=(feed,), search=search),
+        StubFilter(feeds=(feed, "no such feed"), search=search, stale=False, min_quality=0.1),
+    ):
+        found = desk.find(where, limit=10)
+        assert desk.count(where) == len(found)
+        assert sum(desk.count_by_state(where).values()) == len(found)
