@@ -54,6 +54,7 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # the templates ship with the package: no file checks per request
     )
     env.filters["when"] = when
     env.filters["score"] = score
