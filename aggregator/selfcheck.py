@@ -44,6 +44,7 @@ MODULES: tuple[Needed, ...] = (
     Needed("soupsieve", "site rules' CSS selectors"),
     Needed("protego", "reading robots.txt"),
     Needed("httpcore", "fetching over HTTP"),
+    Needed("httptools", "the web server's HTTP parser"),
     Needed("snowballstemmer", "the related-news search"),
     Needed("aggregator.drafting.drafter", "drafting stubs"),
     Needed("aggregator.drafting.backends.openai", "the machine-drafting backends"),

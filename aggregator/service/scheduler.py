@@ -56,6 +56,7 @@ def _server(asgi: Any, listen: str) -> Any:
         access_log=False,
         lifespan="off",
         server_header=False,
+        http="httptools",  # 1.4x the requests/s of h11 on the desk's list (bench/serve.py)
     )
     return Server(config)
 
