@@ -21,6 +21,7 @@ from typing import Any
 from lxml import etree
 
 from aggregator.errors import AggregatorError
+from aggregator.safe_xml import safe_xml_parser
 from aggregator.sanitize import plain_text, safe_http_url
 
 MAX_OPML_BYTES = 5_000_000
@@ -51,15 +52,7 @@ def read_opml(data: bytes, *, max_bytes: int = MAX_OPML_BYTES) -> tuple[OpmlFeed
         raise OpmlError(f"larger than {max_bytes:,} bytes; not read")
     if _DOCTYPE.search(data):
         raise OpmlError("has a DOCTYPE declaration, which OPML files never need; not read")
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    parser = safe_xml_parser()
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:

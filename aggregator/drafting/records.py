@@ -12,15 +12,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, get_args
 
 PREPARED = "prepared"
 MACHINE_DRAFT = "machine_draft"
 TO_WRITE = "to_write"
 EDITED = "edited"
-KINDS = (PREPARED, MACHINE_DRAFT, TO_WRITE, EDITED)
+PartKind = Literal["prepared", "machine_draft", "to_write", "edited"]
+KINDS: tuple[str, ...] = get_args(PartKind)
 
-PART_NAMES = (
+PartName = Literal[
     "title",
     "category",
     "disclaimer",
@@ -33,7 +34,9 @@ PART_NAMES = (
     "additional_data",
     "related_news",
     "summary",
-)
+]
+"""The parts of a stub, in page order."""
+PART_NAMES: tuple[str, ...] = get_args(PartName)
 
 HEADINGS = {
     "title": "Title",

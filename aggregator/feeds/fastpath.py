@@ -23,6 +23,7 @@ from aggregator.feeds.fast_names import Decline
 from aggregator.feeds.fast_walk import walk_atom, walk_rdf, walk_rss
 from aggregator.net.headers import charset
 from aggregator.records import ParsedFeed
+from aggregator.safe_xml import safe_xml_parser
 
 __all__ = ["parse_well_formed"]
 
@@ -54,16 +55,7 @@ def _parser() -> etree.XMLParser:
     """One parser per thread (lxml parsers must not be shared between threads)."""
     parser: etree.XMLParser | None = getattr(_local, "parser", None)
     if parser is None:
-        parser = etree.XMLParser(
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            dtd_validation=False,
-            huge_tree=False,
-            remove_comments=True,
-            remove_pis=True,
-            recover=False,
-        )
+        parser = safe_xml_parser()
         _local.parser = parser
     return parser
 

@@ -42,22 +42,8 @@ class State(StrEnum):
     REJECTED = records.REJECTED
 
 
-PartNameValue = Literal[
-    "title",
-    "category",
-    "disclaimer",
-    "news_summary",
-    "source",
-    "illustration",
-    "background",
-    "expert_analysis",
-    "key_points",
-    "additional_data",
-    "related_news",
-    "summary",
-]
-"""`records.PART_NAMES`, in page order (a test holds the two together)."""
-PartKindValue = Literal["prepared", "machine_draft", "to_write", "edited"]
+PartNameValue = records.PartName
+PartKindValue = records.PartKind
 """`records.KINDS`: who made a part's content."""
 
 
