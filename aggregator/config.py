@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from aggregator.auth.settings import WebSettings
 from aggregator.config_reader import TableReader, table_of, url_key
 from aggregator.database_kind import url_kind
 from aggregator.digest.settings import DigestSettings, parse_digest
@@ -106,6 +107,7 @@ class Config:
     drafting: DraftingSettings = field(default_factory=DraftingSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
     workers: WorkerSettings = field(default_factory=WorkerSettings)
+    web: WebSettings = field(default_factory=WebSettings)
     problems: tuple[ConfigError, ...] = ()
     """Mistakes that do not stop the rest from working: a feed whose URL names an address we
     refuse. `check-config` reports them as errors; fetching records the refusal on that feed."""
