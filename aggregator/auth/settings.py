@@ -33,3 +33,7 @@ def effective_mode(settings: WebSettings, accounts_exist: bool) -> AuthMode:
     if settings.auth == AUTO:
         return AuthMode.BUILTIN if accounts_exist else AuthMode.NONE
     return AuthMode(settings.auth)
+
+
+SESSION_COOKIE = "session"
+"""The browser's sign-in: a random secret whose hash the store keeps (`storage/accounts.py`)."""
