@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from aggregator.atomic import write_atomically
 from aggregator.digest.atom import ATOM_TYPE, write_atom
-from aggregator.digest.cache import EntryCache
+from aggregator.digest.cache import EntryCache, Rendered
 from aggregator.digest.conditional import strong_etag
 from aggregator.digest.jsonfeed import JSON_FEED_TYPE, write_json_feed
 from aggregator.digest.model import EPOCH, Digest, DigestEntry, category_slug, entry_of, feed_id
@@ -32,15 +32,6 @@ if TYPE_CHECKING:
 DOCUMENT_VERSION = 2
 """Raised when the documents' shape changes, so cached copies are not taken for current."""
 MEDIA_TYPES = {ATOM: f"{ATOM_TYPE}; charset=utf-8", JSON: JSON_FEED_TYPE}
-
-
-@dataclass(frozen=True, slots=True)
-class Rendered:
-    body: bytes
-    media_type: str
-    etag: str
-    last_modified: datetime | None
-    entries: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,15 +14,27 @@ import asyncio
 import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from aggregator.digest.build import Rendered
     from aggregator.digest.model import DigestEntry
     from aggregator.drafting.records import Stub
 
 DEFAULT_DOCUMENTS = 16
 DEFAULT_ENTRIES = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A built document as it is served, and kept under its entity tag."""
+
+    body: bytes
+    media_type: str
+    etag: str
+    last_modified: datetime | None
+    entries: int
 
 
 class DocumentCache:

@@ -20,8 +20,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from aggregator.digest.build import DigestMaker, Rendered, matching_categories
-from aggregator.digest.cache import DocumentCache, EntryCache
+from aggregator.digest.build import DigestMaker, matching_categories
+from aggregator.digest.cache import DocumentCache, EntryCache, Rendered
 from aggregator.digest.conditional import http_date, not_modified
 from aggregator.digest.encoding import GZIP, accepts_gzip, gzip_etag, gzipped
 from aggregator.digest.views import ATOM, JSON, DigestView, last_page

@@ -9,8 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from aggregator.digest.build import Rendered
-from aggregator.digest.cache import DocumentCache, EntryCache
+from aggregator.digest.cache import DocumentCache, EntryCache, Rendered
 from aggregator.digest.model import DigestEntry
 from aggregator.digest.views import DigestView
 from aggregator.drafting.records import Stub
