@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import html as htmllib
 import json
-import shutil
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from aggregator.cli import cli
 from aggregator.config import Config, load_config
 from aggregator.storage.tables import articles, items
 from tests.conftest import TEST_SETTINGS, write_config
+from tests.helpers.browser import CHROMIUM_ARGS, chromium_or_skip
 from tests.loopback import Loopback, Reply
 from tests.web.conftest import Web, open_web
 
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 VECTORS_FILE = Path(__file__).parent / "data" / "xss" / "vectors.txt"
 REAL_GETADDRINFO = socket.getaddrinfo
 ATOM_NS = "{http://www.w3.org/2005/Atom}"
-CHROMIUM = Path("/usr/bin/chromium")
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup",
     "dd", "del", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -258,12 +257,9 @@ class Watch:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     sync_api = pytest.importorskip("playwright.sync_api", reason="the dev extra has playwright")
-    if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
-        pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    from tests.web.test_browser import CHROMIUM_ARGS
-
+    chromium = chromium_or_skip()
     with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
         try:
             yield launched
         finally:

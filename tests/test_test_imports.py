@@ -10,21 +10,10 @@ from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
 
-# Imports from test modules not moved yet (tests/web is being reshaped), each with where it goes.
-NOT_YET = {
-    ("web/conftest.py", "tests.drafting.test_machine"): "tests.helpers.drafting",
-    ("web/test_backlog_api.py", "tests.drafting.test_machine"): "tests.helpers.drafting",
-    ("web/test_edited_parts.py", "tests.drafting.test_machine"): "tests.helpers.drafting",
-    ("web/test_edited_parts.py", "tests.drafting.test_render"): "tests.helpers.stub_pages",
-    ("web/test_openapi_rules.py", "tests.web.test_input_rules"): "a helper module in tests/web",
-    ("test_hostile_markup.py", "tests.web.test_browser"): "a helper module in tests/web",
-    ("web/test_browser_desk.py", "tests.web.test_browser"): "the browser fixtures in a conftest.py",
-}
 
-
-def imports_of_test_modules() -> set[tuple[str, str]]:
+def imports_of_test_modules(root: Path = TESTS) -> set[tuple[str, str]]:
     found = set()
-    for path in sorted(TESTS.rglob("*.py")):
+    for path in sorted(root.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             modules = []
             if isinstance(node, ast.ImportFrom) and node.module:
@@ -33,9 +22,23 @@ def imports_of_test_modules() -> set[tuple[str, str]]:
                 modules = [alias.name for alias in node.names]
             for module in modules:
                 if module.startswith("tests.") and module.rpartition(".")[2].startswith("test_"):
-                    found.add((str(path.relative_to(TESTS)), module))
+                    found.add((str(path.relative_to(root)), module))
     return found
 
 
 def test_no_test_module_imports_another() -> None:
-    assert imports_of_test_modules() - set(NOT_YET) == set()
+    assert imports_of_test_modules() == set()
+
+
+def test_a_planted_import_of_a_test_module_is_found(tmp_path: Path) -> None:
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "test_a.py").write_text(
+        "import tests.helpers.feeds\nfrom tests.web.editing import DAM\n"
+        "def f():\n    from tests.drafting.test_machine import serve\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "test_b.py").write_text("import tests.web.test_browser\n", encoding="utf-8")
+    assert imports_of_test_modules(tmp_path) == {
+        ("web/test_a.py", "tests.drafting.test_machine"),
+        ("test_b.py", "tests.web.test_browser"),
+    }

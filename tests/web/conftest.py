@@ -8,6 +8,8 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -21,8 +23,12 @@ from aggregator.service.metrics import Metrics
 from aggregator.storage.desk import Desk
 from aggregator.web.app import create_web_app
 from aggregator.web.context import WebContext
-from tests.drafting.test_machine import serve
+from tests.helpers.browser import CHROMIUM_ARGS, chromium_or_skip
+from tests.helpers.drafting import serve
 from tests.loopback import Loopback
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 
 @dataclass
@@ -102,3 +108,57 @@ def open_web(config: Config) -> Iterator[Web]:
 @pytest.fixture
 def web(drafted: Config) -> Iterator[Web]:
     yield from open_web(drafted)
+
+
+# The browser tests' fixtures (tests marked `browser`): Chromium over the live server above.
+
+
+@pytest.fixture
+def chromium() -> Path:
+    return chromium_or_skip()
+
+
+@pytest.fixture
+def browser(chromium: Path, web: Web) -> Iterator[Browser]:
+    """Chromium, started after the live server and stopped before it: Playwright's sync API
+    runs an asyncio loop on this thread while it is open, and the server's fixture needs
+    `asyncio.run` on it to set up and to close."""
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="the dev extra installs playwright"
+    )
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def watched() -> dict[str, list[str]]:
+    """What the page did that it must not: dialogs opened, scripts refused by the CSP."""
+    return {"dialogs": [], "csp": []}
+
+
+@pytest.fixture
+def page(browser: Browser, watched: dict[str, list[str]]) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    opened.on("dialog", lambda dialog: _dismissed(dialog, watched))
+    opened.on(
+        "console",
+        lambda message: (
+            watched["csp"].append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    try:
+        yield opened
+    finally:
+        context.close()
+
+
+def _dismissed(dialog: Any, watched: dict[str, list[str]]) -> None:
+    watched["dialogs"].append(dialog.message)
+    dialog.dismiss()

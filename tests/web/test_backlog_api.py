@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from aggregator.cli import cli
 from aggregator.config import Config
 from aggregator.storage.tables import articles, items
-from tests.drafting.test_machine import serve
+from tests.helpers.drafting import serve
 from tests.loopback import Loopback
 from tests.web.conftest import Web, open_web
 

@@ -8,7 +8,6 @@ Deselect with `-m "not browser"`; skipped with the reason when /usr/bin/chromium
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,72 +26,11 @@ pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api", reason="the dev extra installs playwright")
 expect = sync_api.expect
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 XSS_TITLE = '<img src=x onerror="window.__xss=1;alert(1)">'
 XSS_TEXT = (
     "Plain start.\n\n<script>window.__xss=2;alert(2)</script>\n\n<b onmouseover=alert(3)>end</b>"
 )
 XSS_PART = '<svg onload="window.__xss=3"></svg><script>alert(4)</script>'
-
-
-@pytest.fixture
-def chromium() -> Path:
-    if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
-        pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    return CHROMIUM
-
-
-@pytest.fixture
-def browser(chromium: Path, web: Web) -> Iterator[Browser]:
-    """Chromium, started after the live server and stopped before it: Playwright's sync API
-    runs an asyncio loop on this thread while it is open, and the server's fixture needs
-    `asyncio.run` on it to set up and to close."""
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-@pytest.fixture
-def watched() -> dict[str, list[str]]:
-    """What the page did that it must not: dialogs opened, scripts refused by the CSP."""
-    return {"dialogs": [], "csp": []}
-
-
-@pytest.fixture
-def page(browser: Browser, watched: dict[str, list[str]]) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    opened = context.new_page()
-    opened.on("dialog", lambda dialog: _dismissed(dialog, watched))
-    opened.on(
-        "console",
-        lambda message: (
-            watched["csp"].append(message.text)
-            if "Content Security Policy" in message.text
-            else None
-        ),
-    )
-    try:
-        yield opened
-    finally:
-        context.close()
-
-
-def _dismissed(dialog: Any, watched: dict[str, list[str]]) -> None:
-    watched["dialogs"].append(dialog.message)
-    dialog.dismiss()
 
 
 def approved_digest_titles(web: Web) -> list[str]:

@@ -11,12 +11,9 @@ import pytest
 from aggregator.storage.tables import articles
 from tests.web.conftest import Web
 from tests.web.editing import DAM, VOTE, stub_id, update
-from tests.web.test_browser import browser, chromium, page, watched
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
-
-__all__ = ["browser", "chromium", "page", "watched"]
 
 pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api", reason="the dev extra installs playwright")

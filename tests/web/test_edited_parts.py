@@ -19,8 +19,8 @@ from markdown_it import MarkdownIt
 from aggregator.cli import cli
 from aggregator.config import Config
 from aggregator.drafting.messages import messages
-from tests.drafting.test_machine import serve
-from tests.drafting.test_render import sections
+from tests.helpers.drafting import serve
+from tests.helpers.stub_pages import sections
 from tests.loopback import Loopback
 from tests.web.conftest import Web, open_web
 from tests.web.editing import DAM, if_match, save_parts, stub_id

@@ -5,34 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import pytest
 
 from aggregator.web.rules import BadInput, editor_name, json_depth
 from tests.web.conftest import Web
-from tests.web.editing import DAM, form_token, if_match, post_form, save_parts, stub_id
+from tests.web.editing import DAM, form_token, post_form, save_parts, stub_id
+from tests.web.input_rules import BAD_NAMES, LONG_CATEGORY, send, send_raw
 
 PERSIAN = "\u0645\u0631\u06cc\u0645\u200c\u062e\u0627\u0646\u06cc"
 """A Persian name with the zero-width non-joiner it needs."""
-LONG_CATEGORY = ("Breaking\nnews " * 60)[:746]
-BAD_NAMES = {
-    "nul": "Ana\x00Kovač",
-    "rtl-override": "Ana\u202eokvaK",
-    "c1-next-line": "Ana\x85Kovač",
-    "c1-csi": "Ana\x9b31m",
-    "bidi-isolate": "\u2067Ana",
-    "zero-width-space": "A\u200bna",
-}
-
-
-def send_raw(web: Web, method: str, path: str, body: bytes) -> httpx.Response:
-    headers = {"Origin": web.base_url, "Content-Type": "application/json", **if_match(web, path)}
-    return web.client.request(method, path, content=body, headers=headers)
-
-
-def send(web: Web, method: str, path: str, body: Any) -> httpx.Response:
-    headers = {"Origin": web.base_url, **if_match(web, path)}
-    return web.client.request(method, path, json=body, headers=headers)
 
 
 def history(web: Web, item_id: int) -> list[dict[str, Any]]:

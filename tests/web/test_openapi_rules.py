@@ -14,7 +14,7 @@ import pytest
 
 from tests.web.conftest import Web
 from tests.web.editing import DAM, stub_id
-from tests.web.test_input_rules import BAD_NAMES, LONG_CATEGORY, send, send_raw
+from tests.web.input_rules import BAD_NAMES, LONG_CATEGORY, send, send_raw
 
 
 def operation(web: Web, path: str, method: str) -> dict[str, Any]:
