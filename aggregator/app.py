@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 from aggregator.articles.worker import ArticleWorker, ExtractionReport
 from aggregator.config import Config, Settings
 from aggregator.database_kind import is_sqlite
-from aggregator.drafting.backends.base import BackendSettings, Translator, open_backend
+from aggregator.drafting.backends.base import BackendSettings, Translator
+from aggregator.drafting.backends.registry import open_backend
 from aggregator.drafting.backends.retry import RetryPolicy
 from aggregator.drafting.drafter import Drafter, DraftReport
 from aggregator.drafting.machine import MachineDrafter

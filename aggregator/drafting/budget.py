@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from aggregator.drafting.messages import Messages
-from aggregator.drafting.settings import DraftingSettings
+from aggregator.drafting.settings import Backend, DraftingSettings
 from aggregator.storage.ledger import Spent
 
 
@@ -20,9 +20,9 @@ def budget_refusal(
             backend=backend,
             spent=f"{spent.cost:.4f}",
         )
-    units = spent.tokens if backend == "openai" else spent.characters
+    units = spent.tokens if backend == Backend.OPENAI else spent.characters
     if settings.daily_units is not None and units >= settings.daily_units:
-        unit = words("budget.tokens" if backend == "openai" else "budget.characters")
+        unit = words("budget.tokens" if backend == Backend.OPENAI else "budget.characters")
         return words(
             "budget.units", limit=settings.daily_units, unit=unit, backend=backend, used=units
         )

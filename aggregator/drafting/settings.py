@@ -6,6 +6,7 @@ and it is read when a backend is opened, not here.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,16 @@ from typing import Any
 from aggregator.config_reader import TableReader, table_of
 from aggregator.drafting.messages import messages
 
-BACKENDS = ("none", "openai", "deepl", "libretranslate")
+
+class Backend(enum.StrEnum):
+    """The drafting backends `[drafting].backend` may name; `none` drafts without one."""
+
+    NONE = "none"
+    OPENAI = "openai"
+    DEEPL = "deepl"
+    LIBRETRANSLATE = "libretranslate"
+
+
 STRUCTURED_OUTPUTS = ("json_object", "json_schema", "none")
 
 DEFAULT_DISCLAIMERS: Mapping[str, str] = {}
@@ -34,7 +44,7 @@ class CategoryRule:
 
 @dataclass(frozen=True, slots=True)
 class DraftingSettings:
-    backend: str = "none"
+    backend: Backend = Backend.NONE
     base_url: str | None = None
     model: str | None = None
     api_key_env: str | None = None
@@ -100,9 +110,9 @@ def parse_drafting(table: Mapping[str, Any], categories: list[Any], path: Path) 
         value = r.get(key, str, "a string")
         if value is not None:
             values[key] = value.strip()
-    backend = _choice(r, "backend", BACKENDS)
+    backend = _choice(r, "backend", tuple(b.value for b in Backend))
     if backend is not None:
-        values["backend"] = backend
+        values["backend"] = Backend(backend)
     structured = _choice(r, "structured_output", STRUCTURED_OUTPUTS)
     if structured is not None:
         values["structured_output"] = structured
@@ -131,7 +141,7 @@ def _choice(r: TableReader, key: str, choices: tuple[str, ...]) -> str | None:
 
 
 def _check_backend(settings: DraftingSettings, r: TableReader) -> None:
-    if settings.backend == "openai":
+    if settings.backend == Backend.OPENAI:
         if not settings.base_url:
             raise r.fail(
                 "base_url",
@@ -140,9 +150,9 @@ def _check_backend(settings: DraftingSettings, r: TableReader) -> None:
             )
         if not settings.model:
             raise r.fail("model", 'required for backend "openai": the model name to ask for')
-    if settings.backend == "libretranslate" and not settings.base_url:
+    if settings.backend == Backend.LIBRETRANSLATE and not settings.base_url:
         raise r.fail("base_url", 'required for backend "libretranslate": the server URL')
-    if settings.backend == "deepl" and not settings.api_key_env:
+    if settings.backend == Backend.DEEPL and not settings.api_key_env:
         raise r.fail(
             "api_key_env", 'required for backend "deepl": the environment variable with the key'
         )

@@ -1,7 +1,6 @@
 """Backends that translate texts and draft paragraphs: OpenAI-compatible, DeepL, LibreTranslate."""
 
 from aggregator.drafting.backends.base import (
-    BACKENDS,
     BackendError,
     BackendReply,
     BackendSettings,
@@ -9,14 +8,15 @@ from aggregator.drafting.backends.base import (
     Translator,
     Usage,
     Writer,
-    open_backend,
 )
 from aggregator.drafting.backends.prompts import PROMPT_VERSION
+from aggregator.drafting.backends.registry import open_backend
 from aggregator.drafting.backends.retry import RetryPolicy
+from aggregator.drafting.settings import Backend
 
 __all__ = [
-    "BACKENDS",
     "PROMPT_VERSION",
+    "Backend",
     "BackendError",
     "BackendReply",
     "BackendSettings",

@@ -3,7 +3,7 @@
 A backend turns named texts into named texts (a translation, or paragraphs written from a
 source). Callers see one shape whatever the service behind it, so the drafting code never
 touches a vendor's JSON; each part succeeds or fails on its own so that one bad part does not
-throw away the good ones.
+throw away the good ones. `registry.open_backend` opens the one the settings name.
 """
 
 from __future__ import annotations
@@ -11,20 +11,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Protocol, Self, runtime_checkable
+from typing import Any, Protocol, Self, runtime_checkable
 
+from aggregator.drafting.settings import Backend
 from aggregator.errors import AggregatorError
-
-if TYPE_CHECKING:
-    from aggregator.drafting.backends.retry import RetryPolicy
-
-BACKENDS = ("none", "openai", "deepl", "libretranslate")
 
 
 @dataclass(frozen=True, slots=True)
 class BackendSettings:
-    backend: str
-    """One of BACKENDS."""
+    backend: Backend
     base_url: str | None = None
     model: str | None = None
     api_key: str | None = None
@@ -194,25 +189,3 @@ class Writer(Protocol):
     async def write(
         self, parts: Mapping[str, str], source_text: str, source: str | None, target: str
     ) -> BackendReply: ...
-
-
-def open_backend(settings: BackendSettings, policy: RetryPolicy | None = None) -> Translator | None:
-    """The backend the settings name, or None for "none". Use it as an async context manager."""
-    # Imported here: each backend module imports this one.
-    from aggregator.drafting.backends.deepl import DeepL
-    from aggregator.drafting.backends.libretranslate import LibreTranslate
-    from aggregator.drafting.backends.openai import OpenAICompatible
-
-    if settings.backend == "none":
-        return None
-    if settings.backend == "openai":
-        return OpenAICompatible(settings, policy)
-    if settings.backend == "deepl":
-        return DeepL(settings, policy)
-    if settings.backend == "libretranslate":
-        return LibreTranslate(settings, policy)
-    raise BackendError(
-        settings.backend,
-        f"unknown backend; expected one of {', '.join(BACKENDS)}",
-        retryable=False,
-    )
