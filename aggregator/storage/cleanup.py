@@ -3,7 +3,8 @@
 Items themselves stay: their identity is what stops an old entry still in a feed from coming
 back as new. What goes is the weight: article texts and HTML, index terms, stubs (approved
 ones are kept: they are the newsroom's record), item change histories, stub events of removed
-stubs, and backend ledger rows (a redraft of an article that old would be a new draft anyway).
+stubs, backend ledger rows (a redraft of an article that old would be a new draft anyway),
+expired sign-in sessions and sign-in failures as old.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from aggregator.storage.tables import (
     feeds,
     item_changes,
     items,
+    sessions,
+    signin_failures,
     stub_events,
     stubs,
 )
@@ -76,6 +79,8 @@ def clean_up(store: Any, now: datetime, retention_days: int) -> CleanupReport:
         ledger = conn.execute(
             backend_calls.delete().where(backend_calls.c.created_at < cutoff)
         ).rowcount
+        conn.execute(sessions.delete().where(sessions.c.expires_at <= now))
+        conn.execute(signin_failures.delete().where(signin_failures.c.last_at < cutoff))
     return CleanupReport(
         articles=int(expired),
         stubs=tuple((row.name, row.item_id) for row in gone),

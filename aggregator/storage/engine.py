@@ -14,7 +14,7 @@ from aggregator.errors import StorageError
 MIGRATIONS = Path(__file__).parent / "migrations"
 WRITE_OPTION = "aggregator_write"
 # The newest migration in migrations/versions; a test keeps the two in step.
-SCHEMA_REVISION = "0010"
+SCHEMA_REVISION = "0011"
 LOCK_KEY = 0x61676772  # pg_advisory_xact_lock key held while migrating
 
 

@@ -251,3 +251,59 @@ host_turns = sa.Table(
     sa.Column("next_start_at", UTCDateTime, nullable=False),
 )
 """When the next request to a host may start, shared by every worker (the per-host gap)."""
+
+accounts = sa.Table(
+    "accounts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("name_key", sa.Text, nullable=False, unique=True),
+    # The name NFKC-normalised and case-folded (`auth/names.py`): "Ana" and "ana" are one.
+    sa.Column("role", sa.Text, nullable=False),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("password_changed_at", UTCDateTime),
+)
+"""Who may sign in to the desk; only the argon2id hash of a password is kept."""
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("secret_hash", sa.String(64), primary_key=True),
+    sa.Column(
+        "account_id", sa.Integer, sa.ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Index(None, "expires_at"),
+    sa.Index(None, "account_id"),
+)
+"""Browsers signed in: the SHA-256 of the session cookie's secret, never the secret."""
+
+tokens = sa.Table(
+    "tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "account_id", sa.Integer, sa.ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("label", sa.Text, nullable=False, default=""),
+    sa.Column("role", sa.Text, nullable=False),
+    sa.Column("secret_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("last_used_at", UTCDateTime),
+    sa.Column("revoked_at", UTCDateTime),
+    sa.Index(None, "account_id"),
+)
+"""Personal API and feed tokens: the SHA-256 of each secret, revocable."""
+
+signin_failures = sa.Table(
+    "signin_failures",
+    metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Column("last_at", UTCDateTime, nullable=False),
+)
+"""Failed sign-ins per "account:<name>" or "address:<ip>", for the lock-out's delays."""
