@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from aggregator.auth.settings import WebSettings
 from aggregator.config_reader import TableReader, table_of, url_key
-from aggregator.database_kind import url_kind
+from aggregator.database_kind import default_database_url, url_kind
 from aggregator.digest.settings import DigestSettings, parse_digest
 from aggregator.drafting.settings import DraftingSettings, parse_drafting
 from aggregator.errors import ConfigError
@@ -244,14 +244,6 @@ def _refuse_duplicate_urls(feeds: list[FeedConfig], path: Path) -> None:
                 "a feed is listed once: remove one of the two",
             )
         first[key] = (index, feed.name)
-
-
-def default_database_url(config_file: Path) -> str:
-    """SQLite under `var/` next to the project that holds the config (or the working directory)."""
-    root = config_file.resolve().parent
-    if root.name == "config":
-        root = root.parent
-    return f"sqlite:///{root / 'var' / 'aggregator.db'}"
 
 
 _NUMBERS: dict[str, tuple[float, float, bool]] = {

@@ -6,12 +6,21 @@ full-text search and upserts; every branch on the difference asks here.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
 DatabaseKind = Literal["sqlite", "postgresql"]
+
+
+def default_database_url(config_file: Path) -> str:
+    """SQLite under `var/` next to the project that holds the config (or the working directory)."""
+    root = config_file.resolve().parent
+    if root.name == "config":
+        root = root.parent
+    return f"sqlite:///{root / 'var' / 'aggregator.db'}"
 
 
 def url_kind(url: str | sa.URL) -> DatabaseKind | None:

@@ -1,12 +1,12 @@
-"""Which fetched items are new, which changed and which we already have: a pure decision."""
+"""Fetched items keyed by identity and content hash; which of them are new or changed is
+decided beside the store (`storage/plan.py`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Iterable
 
 from aggregator.feeds.identity import content_hash, item_identity
-from aggregator.records import ItemPlan, ItemRecord, ParsedItem
+from aggregator.records import ItemRecord, ParsedItem
 
 
 def keyed(items: Iterable[ParsedItem]) -> list[ItemRecord]:
@@ -17,50 +17,3 @@ def keyed(items: Iterable[ParsedItem]) -> list[ItemRecord]:
             ItemRecord(identity=item_identity(item, digest), content_hash=digest, item=item)
         )
     return records
-
-
-def plan_items(records: Iterable[ItemRecord], stored: Mapping[str, str]) -> ItemPlan:
-    """`stored` maps identity to content hash for the items of this feed already in the store.
-
-    An identity seen twice in one document is kept once (the first, as feeds list newest first).
-    """
-    new: list[ItemRecord] = []
-    changed: list[ItemRecord] = []
-    unchanged = duplicates = 0
-    seen: set[str] = set()
-    for record in records:
-        if record.identity in seen:
-            duplicates += 1
-            continue
-        seen.add(record.identity)
-        previous = stored.get(record.identity)
-        if previous is None:
-            new.append(record)
-        elif previous != record.content_hash:
-            changed.append(record)
-        else:
-            unchanged += 1
-    return ItemPlan(
-        new=tuple(new), changed=tuple(changed), unchanged=unchanged, duplicates=duplicates
-    )
-
-
-def newest(records: Sequence[ItemRecord], limit: int) -> frozenset[int]:
-    """The positions in `records` of the `limit` newest items: by published date (else updated
-    date) where an item has one, newest first; items without a date come after every dated one,
-    in feed order (feeds list newest first). Ties keep feed order."""
-    if limit >= len(records):
-        return frozenset(range(len(records)))
-
-    def key(position: int) -> tuple[int, float, int]:
-        item = records[position].item
-        when = item.published or item.updated
-        if when is None:
-            return (1, 0.0, position)
-        return (0, -_timestamp(when), position)
-
-    return frozenset(sorted(range(len(records)), key=key)[: max(limit, 0)])
-
-
-def _timestamp(when: datetime) -> float:
-    return (when if when.tzinfo is not None else when.replace(tzinfo=UTC)).timestamp()

@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from aggregator.drafting.records import APPROVED
+from aggregator.stub_records import APPROVED
 from aggregator.storage.tables import (
     article_terms,
     articles,

@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from aggregator.drafting.editing import edit_part
-from aggregator.drafting.records import (
+from aggregator.stub_records import (
     APPROVED,
     DRAFT,
     PART_NAMES,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from aggregator.drafting.records import Stub
+from aggregator.stub_records import Stub
 from aggregator.storage.stubs import stub_of
 from aggregator.storage.tables import articles, feeds, items, stubs
 

@@ -13,11 +13,12 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import quote
 
 import sqlalchemy as sa
 
-from aggregator.config import Config, default_database_url
+from aggregator.database_kind import default_database_url
 from aggregator.errors import ConfigError, StorageError
 from aggregator.logs import get_logger
 from aggregator.storage.engine import (
@@ -31,6 +32,22 @@ from aggregator.storage.store import Store
 KEY = "[settings].database_url"
 
 
+class DatabaseSettings(Protocol):
+    @property
+    def database_url(self) -> str: ...
+
+
+class DatabaseConfig(Protocol):
+    """What opening the store reads of the config (`aggregator.config.Config` is one): the
+    file, for errors and the default `var/`, and `[settings].database_url`."""
+
+    @property
+    def path(self) -> Path: ...
+
+    @property
+    def settings(self) -> DatabaseSettings: ...
+
+
 @dataclass(frozen=True, slots=True)
 class DatabaseFile:
     """An SQLite database on disk: its file, and whether it is the default `var/` one."""
@@ -39,7 +56,7 @@ class DatabaseFile:
     default: bool
 
 
-def database_file(config: Config) -> DatabaseFile | None:
+def database_file(config: DatabaseConfig) -> DatabaseFile | None:
     """The SQLite file `[settings].database_url` names; None for PostgreSQL or `:memory:`."""
     path = sqlite_file(config.settings.database_url)
     if path is None:
@@ -48,11 +65,11 @@ def database_file(config: Config) -> DatabaseFile | None:
     return DatabaseFile(path, default)
 
 
-def _fail(config: Config, problem: str) -> ConfigError:
+def _fail(config: DatabaseConfig, problem: str) -> ConfigError:
     return ConfigError(str(config.path), KEY, problem)
 
 
-def _check_place(config: Config, file: DatabaseFile, *, create: bool) -> bool:
+def _check_place(config: DatabaseConfig, file: DatabaseFile, *, create: bool) -> bool:
     """Whether the file exists; makes the default `var/` when `create`; raises for a
     directory that does not exist or a path that is not a file."""
     folder = file.path.parent
@@ -77,7 +94,7 @@ def _check_place(config: Config, file: DatabaseFile, *, create: bool) -> bool:
 
 
 def open_store(
-    config: Config, *, create: bool, on_created: Callable[[Path], None] | None = None
+    config: DatabaseConfig, *, create: bool, on_created: Callable[[Path], None] | None = None
 ) -> Store:
     """The store, migrated to the current schema. `create`: a missing file is made (and
     `on_created` told); otherwise, for commands that only read what earlier ones stored, a
@@ -103,7 +120,7 @@ def open_store(
     return store
 
 
-def _open(config: Config) -> Store:
+def _open(config: DatabaseConfig) -> Store:
     """Store.open, its failure in one line (a driver's error runs to several)."""
     try:
         return Store.open(config.settings.database_url)
@@ -117,7 +134,7 @@ def _open(config: Config) -> Store:
         ) from None
 
 
-def check_sqlite_file(config: Config, path: Path) -> str | None:
+def check_sqlite_file(config: DatabaseConfig, path: Path) -> str | None:
     """Read `path` without writing to it: its schema revision (None for an empty database);
     raises when it is not an SQLite database or is newer than this aggregator."""
     try:
@@ -157,7 +174,7 @@ def check_revision(revision: str | None, where: str) -> None:
         )
 
 
-def describe_database(config: Config) -> str:
+def describe_database(config: DatabaseConfig) -> str:
     """What `check-config` says of the database, read-only: it exists and is current, it
     will be migrated, or it will be created. Raises for a database that cannot be used."""
     file = database_file(config)
@@ -177,7 +194,7 @@ def _state(revision: str | None) -> str:
     return f"schema {revision}; migrated to {SCHEMA_REVISION} on the next `fetch` or `run`"
 
 
-def _describe_server(config: Config) -> str:
+def _describe_server(config: DatabaseConfig) -> str:
     url = sa.make_url(config.settings.database_url)
     shown = url.render_as_string(hide_password=True)
     engine = create_engine(config.settings.database_url)

@@ -33,7 +33,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.sqltypes import NullType
 
 from aggregator.database_kind import is_postgresql
-from aggregator.drafting.records import Part
+from aggregator.stub_records import Part
 from aggregator.storage.tables import articles, items, stubs
 from aggregator.text.cjk import CJK_CHAR
 

@@ -6,20 +6,39 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from aggregator.config import Config, FeedConfig
 from aggregator.database_kind import is_postgresql
 from aggregator.faults import crash_point
-from aggregator.feeds.plan import newest, plan_items
 from aggregator.records import FeedToFetch, FeedUpdate, ItemPlan, ItemRecord, Outcome
 from aggregator.storage.articles import enqueue_articles
 from aggregator.storage.engine import WRITE_OPTION, create_engine, migrate
 from aggregator.storage.items import insert_items, update_items
+from aggregator.storage.plan import newest, plan_items
 from aggregator.storage.tables import articles, feeds, items
+
+if TYPE_CHECKING:
+    from aggregator.storage.opening import DatabaseConfig
+
+
+class ConfiguredFeed(Protocol):
+    """A feed of the config as `sync_feeds` reads it (`aggregator.config.FeedConfig` is one)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def interval(self) -> int | None: ...
+    @property
+    def language(self) -> str | None: ...
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+    @property
+    def enabled(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +89,7 @@ class Store:
         return cls(engine)
 
     @classmethod
-    def open_existing(cls, config: Config) -> Store:
+    def open_existing(cls, config: DatabaseConfig) -> Store:
         """The database of `config` for commands that read what earlier ones stored
         (listings): never created by mistake; while it does not exist, an empty one in memory."""
         from aggregator.storage.opening import open_store
@@ -103,7 +122,7 @@ class Store:
 
     # -- feeds ---------------------------------------------------------------------------
 
-    def sync_feeds(self, configured: Sequence[FeedConfig], now: datetime) -> None:
+    def sync_feeds(self, configured: Sequence[ConfiguredFeed], now: datetime) -> None:
         """Make the feeds table match the config. A changed URL in the config wins over a URL
         learnt from a permanent redirect; feeds gone from the config are kept, but not polled."""
         with self.writing() as conn:

@@ -14,8 +14,8 @@ from typing import Any, Protocol
 
 import sqlalchemy as sa
 
-from aggregator.drafting.records import DRAFT, REVIEWED, Part, Provenance, Stub
-from aggregator.drafting.staleness import describe_change
+from aggregator.stub_records import DRAFT, REVIEWED, Part, Provenance, Stub
+from aggregator.text.changes import describe_change
 from aggregator.faults import crash_point
 from aggregator.sanitize import html_to_text
 from aggregator.storage import search

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from aggregator.cli import cli
 from aggregator.config import Config
-from aggregator.feeds.plan import keyed, newest
+from aggregator.feeds.plan import keyed
 from aggregator.records import ParsedItem
 from aggregator.storage.tables import articles, feeds, items, stubs
 from tests.loopback import Loopback, Reply
@@ -28,27 +28,6 @@ RSS = {"Content-Type": "application/rss+xml"}
 def dated(guid: str, minutes: int | None) -> ParsedItem:
     when = None if minutes is None else START + timedelta(minutes=minutes)
     return ParsedItem(guid=guid, link=None, title=guid, published=when)
-
-
-def test_newest_is_by_date_and_undated_items_follow_in_feed_order() -> None:
-    records = keyed(
-        [
-            dated("a", 1),
-            dated("b", None),
-            dated("c", 30),
-            dated("d", None),
-            dated("e", 5),
-        ]
-    )
-    guids = [r.item.guid for r in records]
-    assert {guids[i] for i in newest(records, 2)} == {"c", "e"}
-    assert {guids[i] for i in newest(records, 4)} == {"c", "e", "a", "b"}
-    assert newest(records, 0) == frozenset()
-    assert newest(records, 9) == frozenset(range(5))
-    updated_only = ParsedItem(guid="u", link=None, title="u", updated=START + timedelta(days=1))
-    naive = ParsedItem(guid="n", link=None, title="n", published=datetime(2026, 10, 1))
-    mixed = keyed([naive, dated("a", 1), updated_only])
-    assert newest(mixed, 1) == frozenset({2})
 
 
 def story(number: int) -> bytes:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from aggregator.feeds.identity import normalise_link
-from aggregator.feeds.plan import keyed, plan_items
+from aggregator.feeds.plan import keyed
 from aggregator.records import ParsedItem
 
 
@@ -24,23 +24,6 @@ def test_identity_prefers_guid_then_link_then_content() -> None:
     assert records[0].identity == "guid:g1"
     assert records[1].identity == "link:http://a/1"
     assert records[2].identity.startswith("hash:")
-
-
-def test_new_changed_and_unchanged() -> None:
-    first = keyed([item("a"), item("b")])
-    stored = {r.identity: r.content_hash for r in first}
-    again = keyed([item("a"), item("b", body="edited"), item("c")])
-    plan = plan_items(again, stored)
-    assert [r.item.guid for r in plan.new] == ["c"]
-    assert [r.item.guid for r in plan.changed] == ["b"]
-    assert plan.unchanged == 1
-
-
-def test_a_duplicate_guid_within_one_document_is_kept_once() -> None:
-    plan = plan_items(keyed([item("a", body="newest"), item("a", body="older")]), {})
-    assert len(plan.new) == 1
-    assert plan.new[0].item.content == "newest"
-    assert plan.duplicates == 1
 
 
 def test_dates_alone_do_not_change_the_hash() -> None:

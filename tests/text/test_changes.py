@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from aggregator.drafting.staleness import describe_change
+from aggregator.text.changes import describe_change
 
 
 def test_what_changed_is_said_in_a_line() -> None:
