@@ -2,8 +2,8 @@
 
 The service fetches, extracts and drafts in three jobs that never wait for each other: the
 fetch tick keeps its schedule whatever the backlog, extraction works the articles queue and
-drafting the stubs queue, each until its queue is empty. A job never overlaps itself
-(`max_instances=1`, `coalesce`); its interval only picks up retries that fell due. When work
+drafting the stubs queue, each until its queue is empty. A pass never overlaps another
+(`Stage.run`; `coalesce`); its interval only picks up retries that fell due. When work
 arrives (a fetch stored new items, an article was extracted) the next stage is woken: run at
 once when idle, or once more right after the pass under way, which may have looked at its queue
 before the new work was in it.
