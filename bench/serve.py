@@ -248,6 +248,7 @@ def serve(config_path: Path) -> None:
     from starlette.routing import Mount, Route
 
     from aggregator.app import App
+    from aggregator.drafting.editing import edit_part
     from aggregator.service.metrics import Metrics
     from aggregator.storage.desk import Desk
     from aggregator.web.app import create_web_app
@@ -255,7 +256,8 @@ def serve(config_path: Path) -> None:
 
     config = load_config(config_path)
     app = App(config)
-    ctx = WebContext(app, Desk(app.store), Metrics(), lambda names: None, secret=b"bench")
+    desk = Desk(app.store, edit=edit_part)
+    ctx = WebContext(app, desk, Metrics(), lambda names: None, secret=b"bench")
     maker, view = DigestMaker.of(config), DigestView("atom")
     prebuilt = maker.render(digest_page(app.store, maker.query(view, utc_now())), view)
     headers = {"ETag": prebuilt.etag, "Cache-Control": "public, max-age=300"}

@@ -166,6 +166,7 @@ async def _serve(
 ) -> None:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+    from aggregator.drafting.editing import edit_part
     from aggregator.storage.desk import Desk
     from aggregator.web.app import create_web_app
     from aggregator.web.context import WebContext
@@ -176,7 +177,7 @@ async def _serve(
     service = Service(app, metrics)
     fetch_now = service.fetch_now if tasks is None else tasks.queue_refresh
     secret = load_secret(var_directory(config))
-    ctx = WebContext(app, Desk(app.store), metrics, fetch_now, secret)
+    ctx = WebContext(app, Desk(app.store, edit=edit_part), metrics, fetch_now, secret)
     web_app = create_web_app(ctx)
     server = _server(web_app, config.settings.listen)
     web = asyncio.create_task(server.serve(sockets=[sock]))

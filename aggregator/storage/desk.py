@@ -1,8 +1,9 @@
 """The editors' side of the stubs: finding them, reading one beside its source, editing parts,
 moving a stub through draft -> reviewed -> approved / rejected, and the history of who did what.
 
-Every change is one transaction with its event; an edit makes the part `edited` (see
-`drafting/editing.py`), so a later redraft keeps it; a part saved empty is to write again.
+Every change is one transaction with its event; an edit makes the part `edited`, so a later
+redraft keeps it, and a part saved empty is to write again: what an edit makes of a part is
+drafting's rule (`drafting/editing.py`'s `edit_part`), handed to the desk that saves edits.
 """
 
 from __future__ import annotations
@@ -13,11 +14,22 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 
-from aggregator.drafting.editing import edit_part
+from aggregator.errors import AggregatorError
+from aggregator.storage import search, versions
+from aggregator.storage.ordering import DEFAULT_SORT, neighbours, sorted_by
+from aggregator.storage.store import Store
+from aggregator.storage.stubs import STUB_QUERY, stub_of
+from aggregator.storage.summaries import (
+    SUMMARY_QUERY,
+    StubSummary,
+    distinct_values,
+    summary_of,
+)
+from aggregator.storage.tables import articles, feeds, items, stub_events, stubs
 from aggregator.stub_records import (
     APPROVED,
     DRAFT,
@@ -28,17 +40,6 @@ from aggregator.stub_records import (
     Part,
     Stub,
 )
-from aggregator.errors import AggregatorError
-from aggregator.storage import search, versions
-from aggregator.storage.ordering import DEFAULT_SORT, neighbours, sorted_by
-from aggregator.storage.stubs import STUB_QUERY, stub_of
-from aggregator.storage.summaries import (
-    SUMMARY_QUERY,
-    StubSummary,
-    distinct_values,
-    summary_of,
-)
-from aggregator.storage.tables import articles, feeds, items, stub_events, stubs
 
 MAX_PART_CHARS = 50_000
 MAX_WHO_CHARS = 80
@@ -50,6 +51,12 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     REJECTED: frozenset({DRAFT}),
 }
 """Where a stub may go from each state; approving needs a review first."""
+
+
+class PartEdit(Protocol):
+    """What an editor's `content` makes of `part` (`drafting.editing.edit_part`)."""
+
+    def __call__(self, part: Part, content: str, who: str, language: str | None = None) -> Part: ...
 
 
 class DeskError(AggregatorError):
@@ -92,9 +99,14 @@ class Event:
 
 
 class Desk:
-    def __init__(self, store: Any, conn: sa.Connection | None = None) -> None:
+    def __init__(
+        self, store: Store, conn: sa.Connection | None = None, *, edit: PartEdit | None = None
+    ) -> None:
+        """`edit`: the rule of editors' edits; a desk without it reads and moves stubs, and
+        refuses to save parts."""
         self.store = store
         self._conn = conn
+        self._edit = edit
 
     @contextmanager
     def snapshot(self) -> Iterator[Desk]:
@@ -105,7 +117,7 @@ class Desk:
             yield self
             return
         with self.store.engine.connect() as conn:
-            yield Desk(self.store, conn)
+            yield Desk(self.store, conn, edit=self._edit)
 
     def _connect(self) -> AbstractContextManager[sa.Connection]:
         """A connection for one read: the snapshot's when there is one."""
@@ -216,6 +228,9 @@ class Desk:
         to write again (with its prompt) when saved empty. With `expected_version`, nothing
         is written unless the stub is still at that version (StaleVersion)."""
         who = _who(who)
+        edit = self._edit
+        if edit is None:
+            raise DeskError("this desk only reads: it was opened without the rule for edits")
         if not contents:
             raise DeskError("no part to save")
         for name, content in contents.items():
@@ -237,8 +252,7 @@ class Desk:
                 raise DeskError(f"stub {item_id} has no part {missing[0]!r}")
             language = row.target_language
             parts = [
-                edit_part(p, cleaned[p.name], who, language) if p.name in cleaned else p
-                for p in parts
+                edit(p, cleaned[p.name], who, language) if p.name in cleaned else p for p in parts
             ]
             values: dict[str, Any] = {"parts": [p.to_json() for p in parts], "updated_at": now}
             if cleaned.get("category"):

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from aggregator.cli import cli
 from aggregator.config import Config
 from aggregator.drafting.backends.retry import RetryPolicy
+from aggregator.drafting.editing import edit_part
 from aggregator.storage.desk import Desk
 from aggregator.storage.store import Store
 from tests.drafting.fakes import FakeOpenAI
@@ -125,8 +126,9 @@ def test_a_story_arriving_over_three_fetches_keeps_the_first_stub_current(
             store = Store.open(config.settings.database_url)
             try:
                 first = stubs(config)[(links[0], "wire")]
-                Desk(store).edit(first["item_id"], "expert_analysis", "Ours.", "Ana", START)
-                Desk(store).edit(first["item_id"], "key_points", "Point one.", "Ana", START)
+                desk = Desk(store, edit=edit_part)
+                desk.edit(first["item_id"], "expert_analysis", "Ours.", "Ana", START)
+                desk.edit(first["item_id"], "key_points", "Point one.", "Ana", START)
             finally:
                 store.close()
 

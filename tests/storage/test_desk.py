@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from aggregator.drafting.editing import edit_part
 from aggregator.drafting.records import PREPARED, Part
 from aggregator.storage.desk import Desk, DeskError, StubFilter
 from aggregator.storage.store import Store
@@ -17,7 +18,7 @@ from tests.helpers.storage import LEASE, NOW, PARTS, drafted, result
 
 def test_filters_and_counts(store: Store) -> None:
     a, b = drafted(store, "a"), drafted(store, "b", "two")
-    desk = Desk(store)
+    desk = Desk(store, edit=edit_part)
     assert desk.count(StubFilter()) == 2
     assert [s.item_id for s in desk.find(StubFilter(feeds=("two",)))] == [b]
     assert desk.count(StubFilter(states=("approved",))) == 0
@@ -32,7 +33,7 @@ def test_filters_and_counts(store: Store) -> None:
 
 def test_an_edit_is_recorded_and_survives_a_redraft(store: Store) -> None:
     item_id = drafted(store, "a")
-    desk = Desk(store)
+    desk = Desk(store, edit=edit_part)
     stub = desk.edit(item_id, "summary", "  The editor's closing words.\r\n", "Ana", NOW)
     part = stub.part("summary")
     assert part is not None
@@ -56,7 +57,7 @@ def test_an_edit_is_recorded_and_survives_a_redraft(store: Store) -> None:
 
 def test_states_move_only_along_the_allowed_transitions(store: Store) -> None:
     item_id = drafted(store, "a")
-    desk = Desk(store)
+    desk = Desk(store, edit=edit_part)
     with pytest.raises(DeskError, match="a draft stub can go to rejected, reviewed, not approved"):
         desk.move(item_id, "approved", "Ana", NOW)
     desk.move(item_id, "reviewed", "Ana", NOW)
@@ -73,7 +74,7 @@ def test_states_move_only_along_the_allowed_transitions(store: Store) -> None:
 
 def test_editing_the_category_part_moves_the_stub_to_that_category(store: Store) -> None:
     item_id = drafted(store, "a")
-    desk = Desk(store)
+    desk = Desk(store, edit=edit_part)
     with store.writing() as conn:
         parts = [*PARTS, Part("category", PREPARED, "World")]
         conn.execute(

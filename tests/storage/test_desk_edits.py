@@ -3,9 +3,12 @@ and a part saved empty is to write again with the prompt in the stub's language.
 
 from __future__ import annotations
 
+import pytest
+
+from aggregator.drafting.editing import edit_part
 from aggregator.drafting.messages import messages
 from aggregator.drafting.records import EDITED, MACHINE_DRAFT, PREPARED, TO_WRITE, Part
-from aggregator.storage.desk import Desk
+from aggregator.storage.desk import Desk, DeskError
 from aggregator.storage.store import Store
 from aggregator.storage.stubs import StubQueue
 from tests.helpers.storage import LEASE, NOW, drafted, result
@@ -15,7 +18,7 @@ JAPANESE = messages("ja")
 
 def test_a_written_part_is_stored_edited_and_a_redraft_keeps_it(store: Store) -> None:
     item_id = drafted(store, "a")
-    desk = Desk(store)
+    desk = Desk(store, edit=edit_part)
     stub = desk.edit(item_id, "summary", "編集者のまとめ。", "Ana", NOW)
     assert stub.part("summary") == Part("summary", EDITED, "編集者のまとめ。", by="editor Ana")
     queue = StubQueue(store)
@@ -35,7 +38,7 @@ def test_a_part_saved_empty_is_to_write_with_the_prompt_in_the_stubs_language(
     store: Store,
 ) -> None:
     item_id = drafted(store, "a")  # drafted into Japanese
-    desk = Desk(store)
+    desk = Desk(store, edit=edit_part)
     desk.edit(item_id, "summary", "編集者のまとめ。", "Ana", NOW)
     emptied = desk.edit(item_id, "summary", " \r\n", "Ana", NOW).part("summary")
     assert emptied == Part("summary", TO_WRITE, "", prompt=JAPANESE("prompt.summary"))
@@ -49,3 +52,18 @@ def test_a_part_saved_empty_is_to_write_with_the_prompt_in_the_stubs_language(
     prepared = (Part("title", PREPARED, "Title"), Part("summary", PREPARED, "S."))
     queue.save(job, result(prepared), NOW)
     assert [p.kind for p in desk.get(item_id).parts] == [PREPARED, PREPARED]
+
+
+def test_a_desk_opened_without_the_rule_for_edits_reads_and_refuses_to_save(
+    store: Store,
+) -> None:
+    item_id = drafted(store, "a")
+    desk = Desk(store)
+    before = desk.get(item_id)
+    with pytest.raises(DeskError, match="without the rule for edits"):
+        desk.edit(item_id, "summary", "Text.", "Ana", NOW)
+    with desk.snapshot() as reading, pytest.raises(DeskError):
+        reading.edit(item_id, "summary", "Text.", "Ana", NOW)
+    assert desk.get(item_id) == before
+    with Desk(store, edit=edit_part).snapshot() as editing:
+        assert editing.edit(item_id, "summary", "Text.", "Ana", NOW).part("summary") is not None

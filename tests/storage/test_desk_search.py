@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from aggregator.drafting.editing import edit_part
 from aggregator.storage.desk import Desk, StubFilter
 from aggregator.storage.ordering import SORTS
 from aggregator.storage.store import Store
@@ -43,7 +44,9 @@ def listed(store: Store) -> list[int]:
 
 
 def order(store: Store, sort: str, search: str | None = None) -> list[int]:
-    return [s.item_id for s in Desk(store).find(StubFilter(search=search, sort=sort))]
+    return [
+        s.item_id for s in Desk(store, edit=edit_part).find(StubFilter(search=search, sort=sort))
+    ]
 
 
 def test_every_sort_both_ways(store: Store, listed: list[int]) -> None:
@@ -67,7 +70,7 @@ def test_every_sort_both_ways(store: Store, listed: list[int]) -> None:
 
 def test_next_and_previous_keep_the_filter_and_the_order(store: Store, listed: list[int]) -> None:
     a, b, c, d = listed
-    desk = Desk(store)
+    desk = Desk(store, edit=edit_part)
     assert desk.neighbours(StubFilter(), c) == (d, b)
     assert desk.neighbours(StubFilter(), d) == (None, c)
     assert desk.neighbours(StubFilter(sort="-quality"), d) == (a, b)
@@ -78,11 +81,13 @@ def test_next_and_previous_keep_the_filter_and_the_order(store: Store, listed: l
 
 
 def found(store: Store, query: str) -> set[int]:
-    return {s.item_id for s in Desk(store).find(StubFilter(search=query), limit=200)}
+    return {
+        s.item_id for s in Desk(store, edit=edit_part).find(StubFilter(search=query), limit=200)
+    }
 
 
 def test_the_list_is_searched(store: Store, stories: dict[str, int]) -> None:
-    desk = Desk(store)
+    desk = Desk(store, edit=edit_part)
     assert found(store, "flood defences") == {stories["vote"]}
     assert found(store, "東京 -大阪") == {stories["tokyo"]}
     assert desk.count(StubFilter(search="port")) == 2
@@ -96,7 +101,7 @@ def test_the_list_is_searched(store: Store, stories: dict[str, int]) -> None:
 
 
 def test_an_edit_is_found_at_once(store: Store, stories: dict[str, int]) -> None:
-    desk = Desk(store)
+    desk = Desk(store, edit=edit_part)
     desk.edit(stories["vote"], "summary", "Harbour dredging starts in March.", "Ana", NOW)
     assert found(store, "dredging") == {stories["vote"]}
     desk.edit(stories["vote"], "summary", "", "Ana", NOW)
@@ -109,7 +114,7 @@ def test_a_count_with_a_feed_filter_joins_the_feeds(
 ) -> None:
     """A search without words is `false`, which folded the feed filter's table out of the
     count's joins: a cartesian product (SQLAlchemy's warning, an error here)."""
-    desk = Desk(store)
+    desk = Desk(store, edit=edit_part)
     feed = desk.facets()["feeds"][0]
     for where in (
         StubFilter(feeds=(feed,), search=search),

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from aggregator.drafting.editing import edit_part
 from aggregator.drafting.records import Part
 from aggregator.storage.desk import Desk
 from aggregator.storage.store import Store
@@ -29,7 +30,7 @@ def events(store: Store, item_id: int) -> int:
 
 def test_every_change_raises_the_version_by_one(store: Store) -> None:
     item_id = drafted(store, "a")
-    desk = Desk(store)
+    desk = Desk(store, edit=edit_part)
     first = desk.get(item_id).version
     stub = desk.edit(item_id, "summary", "Ours.", "Ana", NOW, expected_version=first)
     assert stub.version == first + 1
@@ -67,7 +68,7 @@ def test_every_change_raises_the_version_by_one(store: Store) -> None:
 
 def test_a_save_based_on_an_older_version_changes_nothing(store: Store) -> None:
     item_id = drafted(store, "a")
-    desk = Desk(store)
+    desk = Desk(store, edit=edit_part)
     read = desk.get(item_id).version
     desk.edit(item_id, "summary", "Ben's words.", "Ben", NOW, expected_version=read)
     before = desk.get(item_id)
@@ -89,7 +90,7 @@ def test_a_save_based_on_an_older_version_changes_nothing(store: Store) -> None:
 @pytest.mark.parametrize("write", ["edit", "move"])
 def test_of_writers_racing_on_one_version_exactly_one_wins(store: Store, write: str) -> None:
     item_id = drafted(store, "a")
-    desk = Desk(store)
+    desk = Desk(store, edit=edit_part)
     read = desk.get(item_id).version
     start = threading.Barrier(WRITERS)
     won: list[str] = []
@@ -133,7 +134,7 @@ def test_the_update_itself_refuses_a_version_another_transaction_replaced(store:
     """Two connections: the first reads version v, the second saves over v and commits, then
     the first's compare-and-set matches no row and writes nothing."""
     item_id = drafted(store, "a")
-    desk = Desk(store)
+    desk = Desk(store, edit=edit_part)
     with store.engine.connect() as conn:
         read = conn.execute(
             sa.select(stubs.c.version).where(stubs.c.item_id == item_id)

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from aggregator.drafting.editing import edit_part
 from aggregator.drafting.records import (
     EDITED,
     MACHINE_DRAFT,
@@ -76,7 +77,7 @@ def expected(stub: Stub) -> StubSummary:
 def desk(store: Store) -> Desk:
     for n, parts in enumerate(SHAPES):
         draft(store, "g" * (n + 1), parts, feed="one" if n % 2 else "two")
-    desk = Desk(store)
+    desk = Desk(store, edit=edit_part)
     first, second = (s.item_id for s in desk.find(StubFilter())[:2])
     desk.move(first, "reviewed", "Ana", NOW)
     desk.edit(second, "summary", "Written by hand.", "Ben", NOW)
@@ -135,7 +136,7 @@ def test_a_part_marked_edited_beside_another_kind_is_not_to_write(store: Store) 
     ]
     with store.writing() as conn:
         conn.execute(stubs.update().where(stubs.c.item_id == item_id).values(parts=old_shape))
-    desk = Desk(store)
+    desk = Desk(store, edit=edit_part)
     (summary,) = desk.find_summaries(StubFilter())
     assert summary == expected(desk.get(item_id))
     assert summary.to_write == 0
@@ -172,7 +173,7 @@ def test_the_list_and_its_counts_are_read_through_the_index(
         assert not any("TEMP B-TREE" in step for step in plan), plan
     (counted,) = sqlite_plan(store, _counted(where, sa.func.count()))
     assert counted.startswith("SEARCH stubs USING COVERING INDEX ix_stubs_"), counted
-    (statement,) = executed(store, lambda: Desk(store).count_by_state(where))
+    (statement,) = executed(store, lambda: Desk(store, edit=edit_part).count_by_state(where))
     with store.engine.connect() as conn:
         plan = [
             str(r[-1])
@@ -256,7 +257,7 @@ def test_stubs_drafted_before_the_columns_get_them_on_upgrade(database_url: str)
     engine.dispose()
     store = Store.open(database_url)
     try:
-        (summary,) = Desk(store).find_summaries(StubFilter())
+        (summary,) = Desk(store, edit=edit_part).find_summaries(StubFilter())
         assert (summary.title, summary.to_write) == ("港の洪水 “quoted” \\ and 'single'", 2)
     finally:
         store.close()

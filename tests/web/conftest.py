@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from aggregator.app import App
 from aggregator.cli import cli
 from aggregator.config import Config
+from aggregator.drafting.editing import edit_part
 from aggregator.service.metrics import Metrics
 from aggregator.storage.desk import Desk
 from aggregator.web.app import create_web_app
@@ -94,7 +95,9 @@ def drafted(site: Loopback, make_config: Callable[..., Config], config_extra: st
 def open_web(config: Config) -> Iterator[Web]:
     app = App(config)
     fetches = FetchRecorder()
-    ctx = WebContext(app, Desk(app.store), Metrics(), fetches, secret=b"test-secret")
+    ctx = WebContext(
+        app, Desk(app.store, edit=edit_part), Metrics(), fetches, secret=b"test-secret"
+    )
     try:
         with (
             LiveServer(create_web_app(ctx)) as base_url,
