@@ -1,4 +1,5 @@
-"""find_illustrations, the credit parser and the illustration part, on fixtures and real pages."""
+"""find_illustrations on fixtures and real pages: which images are illustrations, their captions
+and credits (the credit parser: test_image_credits.py; the part: test_illustration_part.py)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,7 @@ import pytest
 from aggregator.articles.chain import extract_article
 from aggregator.articles.clean import clean_article_html
 from aggregator.articles.rules import builtin_rules
-from aggregator.config import SourceInfo
-from aggregator.drafting.illustration_part import PROMPT_CHECK, PROMPT_NONE, illustration_part
 from aggregator.drafting.illustrations import FROM_CREDIT, FROM_FEED, find_illustrations
-from aggregator.drafting.image_credits import find_credit, find_licence
-from aggregator.drafting.records import PREPARED, TO_WRITE, Part
 from tests.shared_data import require_shared
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "illustrations"
@@ -68,97 +65,6 @@ def test_a_long_paragraph_after_an_image_is_not_its_caption() -> None:
     assert image.credit is None
     assert image.licence is None
     assert image.licence_from is None
-
-
-@pytest.mark.parametrize(
-    ("text", "credit", "licence"),
-    [
-        ("Art: Luciano Matsuzaki and Mariana Lettis", "Luciano Matsuzaki and Mariana Lettis", None),
-        (
-            "In São Paulo. Photo by Andre Deak, published under a Creative Commons license.",
-            "Andre Deak",
-            "Creative Commons (which licence is not said)",
-        ),
-        ('Signs read "Against the Azeredo Law Project" by @marioamaya', "@marioamaya", None),
-        (
-            "Picture by Mysid (Wikimedia Commons author), used under a public domain license.",
-            "Mysid",
-            "Public domain",
-        ),
-        (
-            "Photo of an Air France A330 by Flickr user Caribb published under a CC license",
-            "Flickr user Caribb",
-            "Creative Commons (which licence is not said)",
-        ),
-        ("Protesters in Cairo. Photo: Jane Roe/Reuters", "Jane Roe/Reuters", "© Reuters"),
-        ("Riot police (c) AFP 2020", "AFP", "© AFP"),
-        (
-            "A view of the harbour. Image: Wikimedia user Foo, CC BY-SA 2.0",
-            "Wikimedia user Foo",
-            "CC BY-SA 2.0",
-        ),
-        (
-            "Creative Commons Attribution-ShareAlike 3.0 photo by John Smith",
-            "John Smith",
-            "CC BY-SA 3.0",
-        ),
-        ("Photo courtesy of Amnesty International", "Amnesty International", "Used with"),
-        ("Picture message sent by a supporter from Thailand", None, None),
-        ("Protest organised by Greenpeace in Paris", None, None),
-        ("Sek Kin passes away from illness", None, None),
-    ],
-)
-def test_credit_and_licence_are_read_from_the_credit_line(
-    text: str, credit: str | None, licence: str | None
-) -> None:
-    assert find_credit(text) == credit
-    named = find_licence(text, find_credit(text))
-    if licence is None:
-        assert named is None
-    else:
-        assert named is not None
-        assert named.licence.startswith(licence)
-
-
-def test_creative_commons_codes_link_to_their_deed() -> None:
-    named = find_licence("Photo: Ana Ruiz (CC BY-NC-ND 4.0)", "Ana Ruiz")
-    assert named is not None
-    assert named.licence == "CC BY-NC-ND 4.0"
-    assert named.url == "https://creativecommons.org/licenses/by-nc-nd/4.0/"
-    zero = find_licence("Image: CC0", None)
-    assert zero is not None
-    assert zero.url == "https://creativecommons.org/publicdomain/zero/1.0/"
-
-
-def test_part_is_prepared_with_entries_or_left_to_write() -> None:
-    info = SourceInfo(name="News", licence=FEED_LICENCE, licence_url=FEED_LICENCE_URL)
-    html = clean_article_html((DATA / "article.html").read_text(encoding="utf-8"), PAGE)
-    part = illustration_part(html, page_url=PAGE, feed="news", source_info=info)
-    assert part.kind == PREPARED
-    assert part.prompt == PROMPT_CHECK  # the map has no credit
-    first = part.entries[0]
-    assert first.url == "https://news.example/media/harbour-1200x800.jpg"
-    assert first.title == "Fishing boats in the harbour at dawn"
-    assert first.text.endswith("Photo: Jane Roe/Reuters")
-    assert (first.credit, first.licence_from, first.found_at) == (
-        "Jane Roe/Reuters",
-        FROM_CREDIT,
-        PAGE,
-    )
-    assert part.entries[2].licence_from == FROM_FEED
-    assert "CC BY 4.0 (the feed's licence)" in part.content
-    assert Part.from_json(part.to_json()) == part
-
-    empty = illustration_part("<p>No images.</p>", page_url=PAGE, feed="news", source_info=info)
-    assert (empty.kind, empty.prompt, empty.entries) == (TO_WRITE, PROMPT_NONE, ())
-    assert illustration_part(None, page_url=None, feed="news", source_info=None).kind == TO_WRITE
-
-
-def test_entries_of_other_parts_keep_their_json_shape() -> None:
-    from aggregator.drafting.records import Entry
-
-    data = Part("key_points", PREPARED, "x", entries=(Entry("x", start=0, end=1),)).to_json()
-    assert data["entries"] == [{"text": "x", "start": 0, "end": 1}]
 
 
 # What the captured Global Voices pages (June 2009) credit next to their photos, read by eye.

@@ -1,0 +1,151 @@
+"""Issue 16: the tests mirror the package. `aggregator/x/y.py` is tested in `tests/x/test_y.py`
+and `aggregator/z.py` in `tests/test_z.py`, so that a module's tests are found without a search.
+
+UNTESTED lists the modules still without a mirrored test file, each with the reason. The list
+only shrinks: a new module without a mirrored test fails here, and so does an entry that is no
+longer true (the module has its test file now, or is gone) until its line is deleted. IN_FLIGHT
+holds the modules other work is changing at the moment, checked only for being listed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "aggregator"
+TESTS = ROOT / "tests"
+MIGRATIONS = "storage/migrations/versions/"
+"""Migration scripts are alembic's data: tests/test_database_rules.py upgrades through them."""
+
+
+UNTESTED = {
+    "__main__.py": "glue: `python -m aggregator` calls cli.main (3 lines)",
+    "app.py": "wiring of the parts: every end-to-end test opens an App (tests/helpers/feeds.py)",
+    "articles/pages.py": "glue over net.client and robots: covered by tests/articles/test_chain.py",
+    "cli_context.py": "CLI glue: covered by tests/test_cli*.py through CliRunner",
+    "cli_output.py": "CLI glue: covered by tests/test_cli_listing.py and test_cli_stubs.py",
+    "config_env.py": "covered by tests/test_config_feed_edit.py (AGGREGATOR_* overrides)",
+    "config_reader.py": "covered by tests/test_config.py and tests/test_config_edit.py",
+    "config_show.py": "covered by tests/test_config_feed_edit.py (`config --show`, mask_url)",
+    "drafting/records.py": "re-exports aggregator/stub_records.py",
+    "drafting/compose.py": "covered by tests/drafting/test_related_parts.py and test_end_to_end.py",
+    "drafting/drafter.py": "covered by tests/drafting/test_machine.py and test_end_to_end.py",
+    "drafting/render_html.py": "one of render.py's writers: tests/drafting/test_render.py",
+    "drafting/render_layout.py": "render.py's layout: tests/drafting/test_render.py",
+    "drafting/render_markdown.py": "one of render.py's writers: tests/drafting/test_render.py",
+    "errors.py": "the exception classes: raised and caught by every other test",
+    "faults.py": "the crash hook: tests/test_crash_safety.py kills processes at each point",
+    "feeds/convert.py": "covered by tests/feeds/test_parse*.py and test_fastpath_agreement.py",
+    "feeds/expat.py": "feedparser's SAX driver: covered by tests/feeds/test_parse*.py",
+    "feeds/fast_compat.py": "the fast path: tests/feeds/test_fastpath*.py against feedparser",
+    "feeds/fast_fields.py": "the fast path: tests/feeds/test_fastpath*.py against feedparser",
+    "feeds/fast_names.py": "the fast path: tests/feeds/test_fastpath*.py against feedparser",
+    "feeds/fast_walk.py": "the fast path: tests/feeds/test_fastpath*.py against feedparser",
+    "feeds/fetch.py": "covered by tests/feeds/test_refresh.py and test_not_modified.py",
+    "feeds/identity.py": "covered by tests/feeds/test_plan.py",
+    "net/guard.py": "covered by tests/test_hostile_network.py and tests/net/test_client.py",
+    "net/limiter.py": "covered by tests/net/test_client.py and tests/workers/test_cluster.py",
+    "records.py": "frozen records without logic: every stage's tests build them",
+    "safe_xml.py": "covered by tests/feeds/test_parse_attacks.py and tests/test_opml.py",
+    "selfcheck.py": "covered by tests/test_startup.py",
+    "service/listen.py": "covered by tests/test_startup.py",
+    "service/service.py": "covered by tests/service/test_scheduler.py and test_drain.py",
+    "stopping.py": "covered by tests/service/test_drain.py",
+    "storage/articles.py": "covered by tests/storage/test_store.py and tests/articles/",
+    "storage/cleanup.py": "covered by tests/storage/test_store.py",
+    "storage/due.py": "covered by tests/service/test_drain.py",
+    "storage/engine.py": "covered by tests/test_database_rules.py and tests/storage/test_store.py",
+    "storage/feed_admin.py": "covered by tests/test_cli_feed_admin.py",
+    "storage/health.py": "covered by tests/web/test_health.py",
+    "storage/items.py": "covered by tests/storage/test_item_insert.py and test_store.py",
+    "storage/leases.py": "covered by tests/storage/test_store.py and test_stubs.py",
+    "storage/ledger.py": "covered by tests/storage/test_stubs.py and tests/drafting/test_budget.py",
+    "storage/migrations/env.py": "alembic's entry: tests/test_database_rules.py runs it",
+    "storage/opening.py": "covered by tests/test_startup.py and tests/test_database_rules.py",
+    "storage/ordering.py": "covered by tests/storage/test_desk_search.py",
+    "storage/tables.py": "the schema: tests/test_database_rules.py compares it to the migrations",
+    "stub_records.py": "covered by tests/drafting/test_render.py and tests/storage/test_stubs.py",
+    "storage/versions.py": "covered by tests/storage/test_desk_versions.py",
+    "workers/queue.py": "covered by tests/workers/test_enqueue_batches.py and test_cli_workers.py",
+    "workers/status.py": "covered by tests/test_cli_workers.py and tests/workers/test_tasks.py",
+    "workers/worker.py": "covered by tests/workers/test_cluster.py and test_worker_metrics.py",
+}
+
+IN_FLIGHT = {
+    **dict.fromkeys(
+        [
+            "auth/issue.py",
+            "auth/lockout.py",
+            "auth/names.py",
+            "auth/passwords.py",
+            "auth/records.py",
+            "auth/roles.py",
+            "auth/secrets.py",
+            "auth/settings.py",
+            "cli_tokens.py",
+            "cli_users.py",
+            "storage/accounts.py",
+            "web/actions.py",
+            "web/api_answers.py",
+            "web/api_bodies.py",
+            "web/api_operations.py",
+            "web/api_versions.py",
+            "web/app.py",
+            "web/bulk.py",
+            "web/context.py",
+            "web/favicon.py",
+            "web/gate.py",
+            "web/identity.py",
+            "web/incoming.py",
+            "web/pages_feeds.py",
+            "web/pages_render.py",
+            "web/pages_stub_edit.py",
+            "web/pages_stubs.py",
+            "web/preconditions.py",
+            "web/rules.py",
+            "web/signin.py",
+            "web/stub_form.py",
+        ],
+        "issue 18 (accounts, sign-in, the gate) is changing it now",
+    ),
+    "logs.py": "issue 16's enums are changing it now; tests/test_logs.py comes with that",
+    "storage/related_table.py": "issue 17 (the related search) is adding it now",
+    "text/term_index.py": "issue 17 (the related search) is adding it now",
+    "version.py": "being added now by another area of issue 16",
+}
+"""Modules another piece of work is changing while this list is written: a module here may
+exist or not, and have its test or not. When that work lands, move each line to UNTESTED with
+its reason, or delete it."""
+
+
+def mirrored_test(module: str) -> Path:
+    """`x/y.py` -> tests/x/test_y.py; `z.py` -> tests/test_z.py."""
+    path = Path(module)
+    return TESTS / path.parent / f"test_{path.name}"
+
+
+def modules() -> list[str]:
+    found = (str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py"))
+    return sorted(m for m in found if not m.endswith("__init__.py") and MIGRATIONS not in m)
+
+
+def test_mirrored_test_paths() -> None:
+    assert mirrored_test("storage/desk.py") == TESTS / "storage" / "test_desk.py"
+    assert mirrored_test("config.py") == TESTS / "test_config.py"
+
+
+def test_every_module_has_a_mirrored_test_or_a_reason() -> None:
+    listed = UNTESTED.keys() | IN_FLIGHT.keys()
+    missing = [m for m in modules() if not mirrored_test(m).exists() and m not in listed]
+    assert missing == [], "each module needs tests/<package>/test_<module>.py: " + ", ".join(
+        f"aggregator/{m} -> {mirrored_test(m).relative_to(ROOT)}" for m in missing
+    )
+
+
+def test_no_module_is_listed_twice() -> None:
+    assert UNTESTED.keys() & IN_FLIGHT.keys() == set()
+
+
+def test_the_list_of_untested_modules_only_shrinks() -> None:
+    present = set(modules())
+    stale = sorted(m for m in UNTESTED if m not in present or mirrored_test(m).exists())
+    assert stale == [], f"delete these lines from UNTESTED in tests/test_layout.py: {stale}"
