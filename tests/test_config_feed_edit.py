@@ -8,9 +8,7 @@ from pathlib import Path
 import pytest
 
 from aggregator.config_edit import edit_config
-from aggregator.config_env import overrides
 from aggregator.config_feed_edit import remove_feed_table, set_feed_value
-from aggregator.config_show import mask_url
 from aggregator.errors import ConfigError
 
 TEXT = """# top
@@ -65,24 +63,3 @@ def test_an_unknown_feed_leaves_the_file_unchanged(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no \\[\\[feeds\\]\\] table named 'gamma'"):
         edit_config(path, lambda text: set_feed_value(text, "gamma", "enabled", False))
     assert path.read_text(encoding="utf-8") == TEXT
-
-
-def test_overrides_environment_then_option_empty_is_unset() -> None:
-    environ = {"AGGREGATOR_LISTEN": "0.0.0.0:80", "AGGREGATOR_DATABASE_URL": " "}
-    assert overrides(environ) == {"listen": ("0.0.0.0:80", "$AGGREGATOR_LISTEN")}
-    assert overrides(environ, {"listen": "127.0.0.1:9"}) == {"listen": ("127.0.0.1:9", "--listen")}
-    assert overrides(environ, {"listen": None})["listen"][1] == "$AGGREGATOR_LISTEN"
-
-
-@pytest.mark.parametrize(
-    ("url", "shown"),
-    [
-        ("postgresql://u:p%40ss@db:5432/a", "postgresql://u:***@db:5432/a"),
-        ("postgresql://u@db/a", "postgresql://u@db/a"),
-        ("https://h/v1?token=abc&q=1", "https://h/v1?token=***&q=1"),
-        ("sqlite:////var/a.db", "sqlite:////var/a.db"),
-        ("not a url", "not a url"),
-    ],
-)
-def test_mask_url_case(url: str, shown: str) -> None:
-    assert mask_url(url) == shown
