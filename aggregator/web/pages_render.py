@@ -20,8 +20,12 @@ import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from aggregator.auth.records import AuthMode, Principal, Role
+from aggregator.auth.roles import may_manage_feeds, may_move
+from aggregator.auth.settings import AUTO
 from aggregator.drafting.records import EDITED, HEADINGS, MACHINE_DRAFT, PREPARED, TO_WRITE
 from aggregator.net.headers import media_type
+from aggregator.storage.desk import TRANSITIONS
 from aggregator.web import csrf, rules
 from aggregator.web.context import WebContext
 from aggregator.web.incoming import BodyTooLarge, cross_site_reason, read_body
@@ -40,6 +44,9 @@ KIND_LABELS = {
     TO_WRITE: "to write",
     EDITED: "edited",
 }
+
+ANONYMOUS = Principal(name="", role=Role.ADMIN, via="anonymous")
+"""Who asks in `none` mode: anyone, who may do everything and types a name for the history."""
 
 Form = Mapping[str, str]
 """A submitted form's fields (the last value of a repeated one)."""
@@ -81,7 +88,8 @@ def path_part(value: str) -> str:
 def render(
     request: Request, ctx: WebContext, template: str, status: int = 200, **values: Any
 ) -> HTMLResponse:
-    """A page from `template`, with the form token, the editor's name and any pending message."""
+    """A page from `template`, with the form token, who is asking and what they may do, the
+    editor's name (`none` mode) and any pending message."""
     token = csrf.usable_browser_token(request.cookies.get(csrf.COOKIE))
     fresh = token is None
     token = token or csrf.new_browser_token()
@@ -95,6 +103,7 @@ def render(
             editor=values.pop("editor", None) or cookie_text(request.cookies.get(EDITOR_COOKIE)),
             flash=cookie_text(flash),
             error=values.pop("error", None),
+            **_viewer(request, ctx),
             **values,
         )
     )
@@ -106,6 +115,43 @@ def render(
     if flash is not None:
         response.delete_cookie(FLASH_COOKIE, httponly=True, samesite="lax")
     return response
+
+
+def principal_of(request: Request) -> Principal:
+    """Who the request comes from, as the gate decided (`web/gate.py`); anyone, as in `none`
+    mode, when no gate ran."""
+    found = getattr(request.state, "principal", None)
+    return found if isinstance(found, Principal) else ANONYMOUS
+
+
+def auth_mode_of(request: Request, default: AuthMode = AuthMode.NONE) -> AuthMode:
+    found = getattr(request.state, "auth_mode", None)
+    return found if isinstance(found, AuthMode) else default
+
+
+def _viewer(request: Request, ctx: WebContext) -> dict[str, Any]:
+    """What the pages show of who is asking: the header's name and Sign out button, the
+    editor's-name field (`none` mode only), the buttons their role may use, and the first-run
+    banner (`none` mode only because no account exists yet)."""
+    who = principal_of(request)
+    mode = auth_mode_of(request)
+
+    def can_move(current: str, target: str) -> bool:
+        return may_move(who.role, current, target)
+
+    def can_move_to(target: str) -> bool:
+        """Whether some stub may be moved to `target` by `who` (the list's bulk buttons)."""
+        return any(target in moves and can_move(s, target) for s, moves in TRANSITIONS.items())
+
+    return {
+        "who": who,
+        "auth_mode": mode.value,
+        "names_typed": mode == AuthMode.NONE,
+        "first_run": mode == AuthMode.NONE and ctx.app.config.web.auth == AUTO,
+        "can_move": can_move,
+        "can_move_to": can_move_to,
+        "manage_feeds": may_manage_feeds(who.role),
+    }
 
 
 def see_other(request: Request, url: str, message: str, editor: str | None = None) -> Response:
