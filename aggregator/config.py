@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from aggregator.auth.settings import WebSettings
+from aggregator.auth.settings import WebSettings, parse_web
 from aggregator.config_reader import TableReader, table_of, url_key
 from aggregator.database_kind import default_database_url, url_kind
 from aggregator.digest.settings import DigestSettings, parse_digest
@@ -177,13 +177,14 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         "digest",
         "categories",
         "workers",
+        "web",
     }
     if unknown:
         raise ConfigError(
             str(path),
             f"[{sorted(unknown)[0]}]",
             "unknown table; expected [settings], [[feeds]], [[rules]], [drafting], [digest], "
-            "[workers] or [[categories]]",
+            "[workers], [web] or [[categories]]",
         )
     settings = _settings(table_of(data.get("settings", {}), path, "[settings]"), path)
     feeds_raw = data.get("feeds", [])
@@ -218,6 +219,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     )
     digest = parse_digest(table_of(data.get("digest", {}), path, "[digest]"), path, settings.listen)
     workers = parse_workers(table_of(data.get("workers", {}), path, "[workers]"), path)
+    web = parse_web(table_of(data.get("web", {}), path, "[web]"), path)
     return Config(
         path=path,
         settings=settings,
@@ -226,6 +228,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         drafting=drafting,
         digest=digest,
         workers=workers,
+        web=web,
         problems=tuple(problems),
     )
 

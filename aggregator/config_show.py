@@ -1,5 +1,5 @@
 """The effective settings of a config, for `aggregator config --show`: every key of
-`[settings]`, `[drafting]`, `[digest]` and `[workers]` with its value after defaults and
+`[settings]`, `[drafting]`, `[digest]`, `[workers]` and `[web]` with its value after defaults and
 overrides, where the value came from, and secrets masked.
 
 Where from: `file` when the config file sets the key, the variable or option that overrode
@@ -24,7 +24,7 @@ from aggregator.config import Config
 
 MASK = "***"
 _SECRET_NAME = re.compile(r"(password|passwd|secret|token|api_?key|credential)", re.IGNORECASE)
-_SECTIONS = ("settings", "drafting", "digest", "workers")
+_SECTIONS = ("settings", "drafting", "digest", "workers", "web")
 _SKIPPED = {"drafting": {"categories"}}
 """Shown as a count, not field by field."""
 

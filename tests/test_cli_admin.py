@@ -107,6 +107,7 @@ def test_config_show_prints_defaults_masks_secrets_and_names_the_environment(
         "[drafting]",
         "[digest]",
         "[workers]",
+        "[web]",
     ]
 
     shown = json.loads(invoke(config, "config", "--show", "--format", "json").stdout)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from aggregator.auth.records import AuthMode
+from aggregator.config_reader import TableReader
 
 AUTO = "auto"
 """`[web].auth` unset: `builtin` once an account exists, `none` before (first run)."""
@@ -37,3 +43,71 @@ def effective_mode(settings: WebSettings, accounts_exist: bool) -> AuthMode:
 
 SESSION_COOKIE = "session"
 """The browser's sign-in: a random secret whose hash the store keeps (`storage/accounts.py`)."""
+
+
+MODES = (AUTO, *(mode.value for mode in AuthMode))
+_NUMBERS: dict[str, tuple[float, float, bool]] = {
+    "session_hours": (0.05, 24 * 366, False),
+    "failures_before_delay": (1, 1000, True),
+    "max_delay_seconds": (0, 86_400, False),
+}
+_HEADER = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")
+"""An HTTP field name (RFC 9110 `token`)."""
+
+
+def parse_web(table: Mapping[str, Any], path: Path) -> WebSettings:
+    """The `[web]` table; every error names the file, the key and what it must be."""
+    r = TableReader(table, path, "[web]")
+    r.check_keys(set(_NUMBERS) | {"auth", "proxy_header", "proxy_addresses", "allow_anonymous"})
+    values: dict[str, Any] = r.numbers(_NUMBERS)
+    auth = r.get("auth", str, f"one of {', '.join(map(repr, MODES))}")
+    if auth is not None:
+        if auth.strip().lower() not in MODES:
+            raise r.fail("auth", f"expected one of {', '.join(map(repr, MODES))}, got {auth!r}")
+        values["auth"] = auth.strip().lower()
+    header = r.get("proxy_header", str, 'a header name such as "Remote-User"')
+    if header is not None:
+        if not _HEADER.fullmatch(header.strip()):
+            raise r.fail(
+                "proxy_header", f'expected a header name such as "Remote-User", got {header!r}'
+            )
+        values["proxy_header"] = header.strip()
+    addresses = r.get("proxy_addresses", list, 'a list such as ["127.0.0.1", "10.0.0.0/24"]')
+    if addresses is not None:
+        values["proxy_addresses"] = _addresses(addresses, r)
+    anonymous = r.get("allow_anonymous", bool, "true or false")
+    if anonymous is not None:
+        values["allow_anonymous"] = anonymous
+    settings = WebSettings(**values)
+    if settings.auth == AuthMode.PROXY and not settings.proxy_addresses:
+        raise r.fail(
+            "proxy_addresses",
+            'auth = "proxy" trusts the header only from these addresses: name your reverse '
+            'proxy\'s, such as proxy_addresses = ["127.0.0.1"]',
+        )
+    return settings
+
+
+def _addresses(values: list[Any], r: TableReader) -> tuple[str, ...]:
+    """The addresses and CIDR networks, each as `ipaddress` writes it."""
+    found = []
+    for value in values:
+        if not isinstance(value, str):
+            raise r.fail(
+                "proxy_addresses", f"expected addresses or CIDR networks as strings, got {value!r}"
+            )
+        try:
+            found.append(str(ipaddress.ip_network(value.strip(), strict=True)))
+        except ValueError as exc:
+            raise r.fail(
+                "proxy_addresses",
+                f'{value!r} is not an address or CIDR network ({exc}), such as "10.0.0.0/24"',
+            ) from None
+    return tuple(found)
+
+
+def proxy_networks(
+    settings: WebSettings,
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """`proxy_addresses` as networks (a bare address is a network of one)."""
+    return tuple(ipaddress.ip_network(value) for value in settings.proxy_addresses)

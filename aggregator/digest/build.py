@@ -70,6 +70,7 @@ class DigestMaker:
             view.page,
             state.count,
             newest,
+            *([view.token] if view.token else []),  # each token's documents are its own
         )
 
     def entry(self, stub: Stub) -> DigestEntry:

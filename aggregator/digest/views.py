@@ -1,12 +1,14 @@
 """Which digest is asked for (format, category, page) and the absolute URLs of its pages.
 
 `/digest.atom` and `/digest.json` hold every category, `/digest/{slug}.atom` (and `.json`) one;
-`?page=N` pages them (RFC 5005), page 1 being the address without a query.
+`?page=N` pages them (RFC 5005), page 1 being the address without a query. A view read with a
+feed token (`?token=`) carries it in every address, so a feed reader can follow them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from aggregator.digest.model import Link
 
@@ -24,6 +26,8 @@ class DigestView:
     categories: tuple[str, ...] = ()
     """The category names the slug stands for (more than one only if two names share it)."""
     page: int = 1
+    token: str = ""
+    """The feed token the view was asked with, carried in its links ("" for none)."""
 
 
 def last_page(count: int, limit: int) -> int:
@@ -34,7 +38,10 @@ def view_url(base_url: str, view: DigestView, page: int | None = None) -> str:
     page = view.page if page is None else page
     path = "/digest" if view.slug is None else f"/digest/{view.slug}"
     url = f"{base_url}{path}.{view.format}"
-    return url if page == 1 else f"{url}?page={page}"
+    query = [] if page == 1 else [("page", str(page))]
+    if view.token:
+        query.append(("token", view.token))
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 def paging_links(base_url: str, view: DigestView, count: int, limit: int) -> tuple[Link, ...]:

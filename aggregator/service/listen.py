@@ -2,15 +2,21 @@
 
 `aggregator run` binds `[settings].listen` first: a taken port is one line naming the key and
 the address, and no scheduler tick, worker or database work has begun when it is reported.
+
+A desk nobody signs in to (`[web].auth` none, or auto before the first account) is served on
+loopback only: on another address the service refuses to start (`anonymous_exposure`), unless
+`[web].allow_anonymous = true`, which it logs as a warning.
 """
 
 from __future__ import annotations
 
 import errno
+import ipaddress
 import socket
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from aggregator.auth.records import AuthMode
 from aggregator.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -77,3 +83,32 @@ def local_url(host: str, port: int) -> str:
     address is reached through loopback)."""
     host = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` (an address as bound, or a name) is this machine only."""
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]").split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def anonymous_exposure(config: Config, mode: AuthMode, host: str) -> bool:
+    """Whether the desk would let anyone who reaches `host` in without signing in: True when
+    that is allowed (`[web].allow_anonymous`, to be logged as a warning); ConfigError when it
+    is not, naming the key and the fixes. False when someone must sign in, or on loopback."""
+    if mode is not AuthMode.NONE or is_loopback(host):
+        return False
+    if config.web.allow_anonymous:
+        return True
+    why = 'auth = "none"' if config.web.auth == AuthMode.NONE else "no account exists yet"
+    raise ConfigError(
+        str(config.path),
+        "[web].auth",
+        f"nobody signs in ({why}) and the desk would listen on {host}, which is not loopback: "
+        'create an account (aggregator users add NAME --role admin), set auth = "proxy" '
+        "behind a proxy that signs people in, or set allow_anonymous = true if anyone who "
+        "reaches this address may edit",
+    )

@@ -26,10 +26,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aggregator.app import App, var_directory
+from aggregator.auth.records import AuthMode
+from aggregator.auth.settings import AUTO, effective_mode
 from aggregator.config import Config
 from aggregator.database_kind import url_kind
 from aggregator.logs import get_logger
-from aggregator.service.listen import bind, split_listen, url_to_open
+from aggregator.service.listen import anonymous_exposure, bind, split_listen, url_to_open
 from aggregator.service.metrics import Metrics
 from aggregator.service.service import Service
 from aggregator.workers.tasks import Tasks
@@ -173,6 +175,8 @@ async def _serve(
     from aggregator.web.secret import load_secret
 
     config = app.config
+    mode = await _auth_mode(app)
+    exposed = anonymous_exposure(config, mode, str(sock.getsockname()[0]))  # or ConfigError
     metrics = Metrics() if tasks is None else tasks.metrics  # an in-service worker's counts too
     service = Service(app, metrics)
     fetch_now = service.fetch_now if tasks is None else tasks.queue_refresh
@@ -200,7 +204,14 @@ async def _serve(
         tick=config.settings.tick_seconds,
         listen=_bound(server) or config.settings.listen,
         url=url_to_open(sock),
+        auth=mode.value,
     )
+    if exposed:
+        service.log.warning(
+            "service.anonymous_desk",
+            listen=_bound(server) or config.settings.listen,
+            reason="[web].allow_anonymous = true: anyone who reaches this address may edit",
+        )
     waiting = [asyncio.ensure_future(stop.wait()), web] + ([worker] if worker else [])
     try:
         await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
@@ -216,6 +227,16 @@ async def _serve(
         await asyncio.wait_for(web, timeout=grace)
     if web.exception() is not None:
         raise web.exception()  # type: ignore[misc]
+
+
+async def _auth_mode(app: App) -> AuthMode:
+    """How the desk tells who is asking at start (`auto`: whether an account exists now)."""
+    from aggregator.storage.accounts import Accounts
+
+    if app.config.web.auth != AUTO:
+        return effective_mode(app.config.web, True)
+    count: int = await app.db.read(Accounts(app.store).count_enabled)
+    return effective_mode(app.config.web, count > 0)
 
 
 async def _started(server: Any, web: asyncio.Task[None]) -> None:

@@ -3,12 +3,15 @@ history, the feeds and fetch-now, described by the OpenAPI document at /api/open
 
 Writes take `Content-Type: application/json` only and refuse requests another site started:
 a page elsewhere cannot send JSON without a CORS preflight, which this API never answers, so an
-editor's browser cannot be made to change anything. Who made a change is the `editor` of the
-body. Every error is `{"error": "..."}` with its status: 400 unreadable request or a value that
+editor's browser cannot be made to change anything. Who makes a change is the account of the
+API token (`Authorization: Bearer`) or of the signed-in session (`gate.py`), whose role must
+allow it; only in `none` mode, where nobody signs in, is it the `editor` of the body. Every
+error is `{"error": "..."}` with its status: 400 unreadable request or a value that
 breaks an input rule (`rules.py`: JSON nested too deeply, not UTF-8, a lone surrogate, an
-editor's name with control characters, a category the config does not have), 403 refused
-cross-site, 404 no such thing, 405 wrong method, 409 not allowed in the current state, 413 body
-too large, 415 not JSON, 422 JSON that does not say what is needed.
+editor's name with control characters, a category the config does not have), 401 nobody
+signed in, 403 refused cross-site or by the role, 404 no such thing, 405 wrong method, 409
+not allowed in the current state, 413 body too large, 415 not JSON, 422 JSON that does not say
+what is needed.
 
 A stub's answers carry its version as a strong `ETag`; its writes must send it back in
 `If-Match`: 428 without it, 412 when the stub changed since (`api_versions.stale_answer`).
@@ -32,6 +35,7 @@ from aggregator.web import api_operations as described_as
 from aggregator.web.actions import (
     Refusal,
     Stale,
+    acting,
     allowed_categories,
     edit_part,
     load_stub,
@@ -57,6 +61,7 @@ from aggregator.web.api_errors import refusal
 from aggregator.web.api_versions import etag_of, stale_answer
 from aggregator.web.context import WebContext
 from aggregator.web.filters import BadQuery, GetList, Paging, read_filter, read_paging
+from aggregator.web.identity import asking
 from aggregator.web.incoming import BodyTooLarge, cross_site_reason, read_body
 from aggregator.web.openapi import Operation, openapi_document
 from aggregator.web.preconditions import PreconditionRequired, based_on
@@ -173,15 +178,15 @@ def routes(ctx: WebContext) -> list[BaseRoute]:
         item_id, name = item_id_of(request), request.path_params["name"]
         edit = await parse(request, PartEdit, part=name, categories=allowed_categories(ctx))
         version = await if_match(ctx, request, item_id)  # after the body's checks
-        stub = await edit_part(ctx, item_id, name, edit.content, edit.editor, version)
+        who = acting(asking(request), edit.editor)
+        stub = await edit_part(ctx, item_id, name, edit.content, who, version)
         return answer(StubAnswer.of(stub), headers=etag_of(stub))
 
     async def post_state(request: Request) -> Response:
         item_id = item_id_of(request)
         move = await parse(request, StateMove)
-        stub = await move_stub(
-            ctx, item_id, move.state, move.editor, await if_match(ctx, request, item_id)
-        )
+        who = acting(asking(request), move.editor)
+        stub = await move_stub(ctx, item_id, move.state, who, await if_match(ctx, request, item_id))
         return answer(StubAnswer.of(stub), headers=etag_of(stub))
 
     async def stub_events(request: Request) -> Response:
@@ -195,12 +200,12 @@ def routes(ctx: WebContext) -> list[BaseRoute]:
 
     async def fetch_feed(request: Request) -> Response:
         await parse(request, Empty)
-        names = await start_fetch(ctx, (request.path_params["name"],))
+        names = await start_fetch(ctx, (request.path_params["name"],), asking(request))
         return answer(FetchStarted(fetching=list(names)), 202)
 
     async def fetch_all(request: Request) -> Response:
         await parse(request, Empty)
-        names = await start_fetch(ctx, ())
+        names = await start_fetch(ctx, (), asking(request))
         return answer(FetchStarted(fetching=list(names)), 202)
 
     async def draft_item(request: Request) -> Response:

@@ -73,10 +73,25 @@ EditorName = Annotated[
             "minLength": 1,
             "maxLength": rules.MAX_NAME_CHARS,
             "pattern": rules.NAME_PATTERN,
-            "description": f"Who makes the change: {rules.NAME_RULE}",
+            "description": "Who makes the change, in `none` mode only (nobody signs in; "
+            "required there): "
+            f"{rules.NAME_RULE} Otherwise the change is the signed-in account's (the token's "
+            "or the session's) and this is ignored.",
         }
     ),
 ]
+
+
+def never_null(schema: dict[str, Any]) -> None:
+    """`json_schema_extra` of a field whose None means "not given" (a query parameter left
+    out, a key of an answer left out): the document says it is optional, not that it may be
+    null."""
+    kept = [s for s in schema.pop("anyOf", []) if s != {"type": "null"}]
+    schema.pop("default", None)
+    if len(kept) == 1:
+        schema.update(kept[0])
+    elif kept:
+        schema["anyOf"] = kept
 
 
 class Body(BaseModel):
@@ -91,7 +106,7 @@ class PartEdit(Body):
         description="The part's new text; empty leaves it to write again. For the category "
         "part, one of the config's categories (see the operation).",
     )
-    editor: EditorName
+    editor: EditorName | None = Field(default=None, json_schema_extra=never_null)
 
     @model_validator(mode="after")
     def _category(self, info: ValidationInfo) -> PartEdit:
@@ -104,24 +119,12 @@ class PartEdit(Body):
 
 class StateMove(Body):
     state: State
-    editor: EditorName
+    editor: EditorName | None = Field(default=None, json_schema_extra=never_null)
 
 
 class Empty(Body):
     """Nothing is needed: send {} (an empty body is taken too, as long as it is sent as
     Content-Type: application/json)."""
-
-
-def never_null(schema: dict[str, Any]) -> None:
-    """`json_schema_extra` of a field whose None means "not given" (a query parameter left
-    out, a key of an answer left out): the document says it is optional, not that it may be
-    null."""
-    kept = [s for s in schema.pop("anyOf", []) if s != {"type": "null"}]
-    schema.pop("default", None)
-    if len(kept) == 1:
-        schema.update(kept[0])
-    elif kept:
-        schema["anyOf"] = kept
 
 
 class StubQuery(BaseModel):

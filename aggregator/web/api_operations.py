@@ -120,13 +120,14 @@ DRAFT_ITEM = Operation(
     body=bodies.Empty,
     params=(Param("item_id", "path", "The item's id (`aggregator items`).", {"type": "integer"}),),
 )
-OPENAPI = Operation("GET", "/api/openapi.json", "This description (OpenAPI 3.1)", None)
+OPENAPI = Operation("GET", "/api/openapi.json", "This description (OpenAPI 3.1)", None, public=True)
 HEALTH = Operation(
     "GET",
     "/healthz",
     "Whether the database can serve the desk (served beside the API, not under /api)",
     answers.HealthReport,
     errors=(503,),
+    public=True,
 )
 ELSEWHERE = (HEALTH,)
 """Operations the document describes whose routes other modules serve (`ops.py`)."""

@@ -8,7 +8,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aggregator.web import api, digest_routes, ops, pages
 from aggregator.web.context import WebContext
+from aggregator.web.gate import Gate
 from aggregator.web.health import HealthCheck
+from aggregator.web.identity import Identity
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -48,15 +50,19 @@ class SecurityHeaders:
 
 def create_web_app(ctx: WebContext) -> Starlette:
     """The app; `state.health` is its database check, which the service starts once it
-    listens (`HealthCheck.refresh`: SQLite's quick_check on start)."""
+    listens (`HealthCheck.refresh`: SQLite's quick_check on start); `state.identity` says who
+    is asking (`gate.py` asks it for every request)."""
     health = HealthCheck(ctx, ctx.app.clock)
+    identity = Identity(ctx)
     routes = [
         *ops.routes(ctx, health),
-        *digest_routes.routes(ctx),
+        *digest_routes.routes(ctx, identity),
         *pages.routes(ctx),
         *api.routes(ctx),
     ]
-    web = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)])
+    middleware = [Middleware(SecurityHeaders), Middleware(Gate, ctx=ctx, identity=identity)]
+    web = Starlette(routes=routes, middleware=middleware)
     web.state.ctx = ctx
     web.state.health = health
+    web.state.identity = identity
     return web

@@ -16,10 +16,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from aggregator.auth.records import Principal
 from aggregator.drafting.records import STATES
-from aggregator.web.actions import INVALID, Refusal, Stale, editor_name, move_stub
+from aggregator.web.actions import INVALID, Refusal, Stale, acting, move_stub
 from aggregator.web.context import WebContext
 from aggregator.web.filters import BadQuery, filter_params, read_filter
+from aggregator.web.identity import asking
 from aggregator.web.pages_render import Form, form_post, form_text, see_other
 
 FIELD_PREFIX = "stub-"
@@ -64,11 +66,13 @@ def checked(form: Form) -> dict[int, int]:
 
 
 async def bulk_move(
-    ctx: WebContext, versions: Mapping[int, int], state: str, editor: str
+    ctx: WebContext, versions: Mapping[int, int], state: str, who: Principal
 ) -> BulkResult:
-    """Move every stub of `versions` to `state` as `move_stub` moves one; refusals are
-    collected, not raised, except those of the whole request (no name, no stub, no state)."""
-    editor_name(editor)
+    """Move every stub of `versions` to `state` as `move_stub` moves one (`who`'s role
+    allowing); refusals are collected, not raised, except those of the whole request (no
+    name, no stub, no state)."""
+    if not who.name:
+        raise Refusal(INVALID, "say who you are: an editor's name is required")
     if state not in STATES:
         raise Refusal(INVALID, f"unknown state {state!r}; states are {', '.join(STATES)}")
     if not versions:
@@ -77,7 +81,7 @@ async def bulk_move(
     refused: list[tuple[int, str]] = []
     for item_id, version in versions.items():
         try:
-            await move_stub(ctx, item_id, state, editor, version)
+            await move_stub(ctx, item_id, state, who, version)
         except Stale as stale:
             now = stale.current.version
             refused.append(
@@ -98,10 +102,11 @@ def routes(ctx: WebContext) -> list[Route]:
         back = _back(form_text(form, "back"))
         editor = form_text(form, "editor")
         try:
-            result = await bulk_move(ctx, checked(form), form_text(form, "state"), editor)
+            who = acting(asking(request), editor)
+            result = await bulk_move(ctx, checked(form), form_text(form, "state"), who)
         except Refusal as refusal:
             return see_other(request, back, f"Nothing was moved: {refusal.message}")
-        return see_other(request, back, result.line(), editor)
+        return see_other(request, back, result.line(), editor if who.anonymous else None)
 
     return [Route("/stubs/bulk", form_post(ctx, bulk), methods=["POST"])]
 

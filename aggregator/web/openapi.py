@@ -25,7 +25,11 @@ ERRORS = {
     "which: a body that is not UTF-8, not JSON, nested more than 32 arrays and objects deep or "
     "holding a lone surrogate; an editor's name with control characters or bidirectional "
     "controls; a category that is not one of the config's; an empty or unknown filter value.",
-    403: "Refused: the request was started by a page on another site.",
+    401: "Nobody signed in: send `Authorization: Bearer <API token>` (`aggregator tokens "
+    "create NAME`) or sign in on the desk; never answered when `[web].auth` is `none`.",
+    403: "Refused: the request was started by a page on another site, or the role of the token "
+    "or account does not allow it (an editor approving; fetch now, which needs an admin), or "
+    "the proxy names someone without an account.",
     404: "No such stub, part, item, feed or endpoint.",
     409: "Not allowed in the current state (a transition that is not allowed, a disabled feed).",
     412: "The stub changed since the version named in If-Match; read it again.",
@@ -79,6 +83,9 @@ class Operation:
     description: str = ""
     names_categories: bool = False
     """The description lists the config's categories (the category part takes only those)."""
+    public: bool = False
+    """Served to anyone; every other operation needs a principal (401) whose role may do it
+    (403), unless nobody signs in (`[web].auth` none)."""
 
     @property
     def document_path(self) -> str:
@@ -107,15 +114,30 @@ def openapi_document(
             "description": (
                 "Drafted stubs for a newsroom's editors, and the feeds they come from. Writes "
                 "take Content-Type: application/json and are refused when another site's page "
-                "starts them; `editor` in the body names who made the change."
+                "starts them. Who makes a change is the account of the API token sent as "
+                "`Authorization: Bearer` (or of the signed-in session); only when nobody signs "
+                "in (`[web].auth` none) does `editor` in the body name them."
             ),
         },
         "paths": paths,
-        "components": {"schemas": schemas},
+        "components": {"schemas": schemas, "securitySchemes": SECURITY_SCHEMES},
+        "security": [{BEARER: []}],
     }
 
 
 Refs = dict[tuple[type[BaseModel], JsonSchemaMode], dict[str, Any]]
+BEARER = "bearer"
+SECURITY_SCHEMES = {
+    BEARER: {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A personal API token (`aggregator tokens create NAME --role ...`), "
+        "which acts with its own role under its account's name. A signed-in browser's session "
+        'cookie works too. With `[web].auth = "none"` nothing is needed.',
+    }
+}
+SIGNED_IN_ERRORS = (401, 403)
+"""What every operation but the public ones may answer: nobody signed in, a role too low."""
 
 
 def _schemas(operations: Sequence[Operation]) -> tuple[Refs, dict[str, Any]]:
@@ -124,7 +146,7 @@ def _schemas(operations: Sequence[Operation]) -> tuple[Refs, dict[str, Any]]:
     for op in operations:
         if op.answer is not None:
             wanted[(op.answer, "serialization")] = None
-        for status in op.errors:
+        for status in _errors(op):
             wanted[(ERROR_ANSWERS.get(status, Error), "serialization")] = None
         for model in (op.body, op.query):
             if model is not None:
@@ -164,9 +186,18 @@ def _operation(
             "description": ERRORS[status],
             "content": _json(refs[(ERROR_ANSWERS.get(status, Error), "serialization")]),
         }
-        for status in op.errors
+        for status in _errors(op)
     }
+    if op.public:
+        found["security"] = []
     return found
+
+
+def _errors(op: Operation) -> tuple[int, ...]:
+    """The operation's error statuses, with those of signing in unless it is public."""
+    if op.public:
+        return op.errors
+    return tuple(sorted({*op.errors, *SIGNED_IN_ERRORS}))
 
 
 def _param(param: Param) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from aggregator.sanitize import safe_http_url
 from aggregator.storage.store import FeedRow
 from aggregator.web.actions import Refusal, start_fetch
 from aggregator.web.context import WebContext
+from aggregator.web.identity import asking
 from aggregator.web.pages_render import Form, form_post, render, see_other
 
 
@@ -29,13 +30,16 @@ def routes(ctx: WebContext) -> list[Route]:
     async def fetch_one(request: Request, form: Form) -> Response:
         name: str = request.path_params["name"]
         try:
-            await start_fetch(ctx, (name,))
+            await start_fetch(ctx, (name,), asking(request))
         except Refusal as refusal:
             return await _show(request, ctx, refusal)
         return see_other(request, "/feeds", f"Fetching {name} now; reload in a moment.")
 
     async def fetch_all(request: Request, form: Form) -> Response:
-        names = await start_fetch(ctx, ())
+        try:
+            names = await start_fetch(ctx, (), asking(request))
+        except Refusal as refusal:
+            return await _show(request, ctx, refusal)
         count = f"{len(names)} feed" + ("" if len(names) == 1 else "s")
         return see_other(request, "/feeds", f"Fetching {count} now; reload in a moment.")
 

@@ -20,9 +20,18 @@ from starlette.routing import Route
 
 from aggregator.drafting.records import HEADINGS, Stub
 from aggregator.storage.desk import Event
-from aggregator.web.actions import BAD_INPUT, CONFLICT, Refusal, Stale, edit_parts, move_stub
+from aggregator.web.actions import (
+    BAD_INPUT,
+    CONFLICT,
+    Refusal,
+    Stale,
+    acting,
+    edit_parts,
+    move_stub,
+)
 from aggregator.web.context import WebContext
 from aggregator.web.filters import carried_query, stub_url
+from aggregator.web.identity import asking
 from aggregator.web.pages_render import Form, form_post, form_text, see_other
 from aggregator.web.stub_form import (
     Conflict,
@@ -74,7 +83,7 @@ def routes(ctx: WebContext, show: Show, missing: Missing) -> list[Route]:
         if not changed:
             return see_other(request, f"/stubs/{item_id}", "Nothing to save: no part was changed.")
         try:
-            await edit_parts(ctx, item_id, changed, editor, sent.version)
+            await edit_parts(ctx, item_id, changed, acting(asking(request), editor), sent.version)
         except Stale as stale:
             current = stale.current
             found = conflicts(changed, sent.bases, current)
@@ -90,7 +99,9 @@ def routes(ctx: WebContext, show: Show, missing: Missing) -> list[Route]:
         names = [HEADINGS.get(name, name) for name in changed]
         message = f"Saved {_listed(names)}."
         back = stub_url(item_id, carried_query(request.query_params.getlist))
-        return see_other(request, f"{back}#part-{next(iter(changed))}", message, editor)
+        return see_other(
+            request, f"{back}#part-{next(iter(changed))}", message, typed(request, editor)
+        )
 
     async def move(request: Request, form: Form) -> Response:
         item_id = _item_id(request)
@@ -101,19 +112,24 @@ def routes(ctx: WebContext, show: Show, missing: Missing) -> list[Route]:
         try:
             if version is None:
                 raise Refusal(BAD_INPUT, NO_VERSION.replace("saved", "moved", 1))
-            stub = await move_stub(ctx, item_id, state, editor, version)
+            stub = await move_stub(ctx, item_id, state, acting(asking(request), editor), version)
         except Stale as stale:
             refusal = Refusal(CONFLICT, _stale_move(stale.expected_version, stale.current, state))
             return await show(request, ctx, item_id, refusal, editor=editor)
         except Refusal as refusal:
             return await show(request, ctx, item_id, refusal, editor=editor)
         back = stub_url(item_id, carried_query(request.query_params.getlist))  # j/k go on
-        return see_other(request, back, f"Moved to {stub.state}.", editor)
+        return see_other(request, back, f"Moved to {stub.state}.", typed(request, editor))
 
     return [
         Route("/stubs/{item_id}/parts", form_post(ctx, save), methods=["POST"]),
         Route("/stubs/{item_id}/state", form_post(ctx, move), methods=["POST"]),
     ]
+
+
+def typed(request: Request, editor: str) -> str | None:
+    """The typed name to remember for the next form: `none` mode only (anonymous)."""
+    return editor if asking(request).anonymous else None
 
 
 def form_values(
