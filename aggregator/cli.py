@@ -23,6 +23,8 @@ from aggregator.cli_listing import (
     write_json,
 )
 from aggregator.cli_stubs import draft, stubs
+from aggregator.cli_tokens import tokens
+from aggregator.cli_users import users
 from aggregator.cli_workers import worker, workers
 
 if TYPE_CHECKING:
@@ -241,6 +243,8 @@ cli.add_command(workers)
 cli.add_command(config_command)
 cli.add_command(healthcheck)
 cli.add_command(cleanup)
+cli.add_command(users)
+cli.add_command(tokens)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
