@@ -19,6 +19,7 @@ from aggregator.faults import crash_point
 from aggregator.records import Article, ParsedItem
 from aggregator.storage import search
 from aggregator.storage.cleanup import EXPIRED
+from aggregator.storage.database import Database
 from aggregator.storage.leases import claim
 from aggregator.storage.stubs import queue_stub
 from aggregator.storage.tables import articles, feeds, items
@@ -88,7 +89,7 @@ def enqueue_articles(
 
 
 class ArticleQueue:
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Database) -> None:
         self.store = store
 
     def claim_due(
@@ -151,7 +152,7 @@ class ArticleQueue:
         ]
 
     def save(self, item_id: int, article: Article, url: str | None, now: datetime) -> None:
-        values: dict[str, Any] = {
+        values: dict[str, object] = {
             "state": DONE,
             "url": url,
             "next_attempt_at": None,

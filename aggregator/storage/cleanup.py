@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 import sqlalchemy as sa
 
-from aggregator.stub_records import APPROVED
+from aggregator.storage.database import Database
 from aggregator.storage.tables import (
     article_terms,
     articles,
@@ -28,6 +27,7 @@ from aggregator.storage.tables import (
     stub_events,
     stubs,
 )
+from aggregator.stub_records import APPROVED
 
 EXPIRED = "expired"
 
@@ -41,7 +41,7 @@ class CleanupReport:
     ledger: int
 
 
-def clean_up(store: Any, now: datetime, retention_days: int) -> CleanupReport:
+def clean_up(store: Database, now: datetime, retention_days: int) -> CleanupReport:
     cutoff = now - timedelta(days=retention_days)
     old_items = sa.select(items.c.id).where(items.c.first_seen_at < cutoff)
     with store.writing() as conn:

@@ -20,8 +20,8 @@ import sqlalchemy as sa
 
 from aggregator.errors import AggregatorError
 from aggregator.storage import search, versions
+from aggregator.storage.database import Database
 from aggregator.storage.ordering import DEFAULT_SORT, neighbours, sorted_by
-from aggregator.storage.store import Store
 from aggregator.storage.stubs import STUB_QUERY, stub_of
 from aggregator.storage.summaries import (
     SUMMARY_QUERY,
@@ -100,7 +100,7 @@ class Event:
 
 class Desk:
     def __init__(
-        self, store: Store, conn: sa.Connection | None = None, *, edit: PartEdit | None = None
+        self, store: Database, conn: sa.Connection | None = None, *, edit: PartEdit | None = None
     ) -> None:
         """`edit`: the rule of editors' edits; a desk without it reads and moves stubs, and
         refuses to save parts."""
@@ -254,7 +254,7 @@ class Desk:
             parts = [
                 edit(p, cleaned[p.name], who, language) if p.name in cleaned else p for p in parts
             ]
-            values: dict[str, Any] = {"parts": [p.to_json() for p in parts], "updated_at": now}
+            values: dict[str, object] = {"parts": [p.to_json() for p in parts], "updated_at": now}
             if cleaned.get("category"):
                 values["category"] = cleaned["category"]  # the list and the digest filter on it
             versions.compare_and_set(conn, item_id, row.version, values)

@@ -11,16 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from aggregator.stub_records import Stub
+from aggregator.storage.database import Database
 from aggregator.storage.stubs import stub_of
 from aggregator.storage.tables import articles, feeds, items, stubs
-
-if TYPE_CHECKING:
-    from aggregator.storage.store import Store
+from aggregator.stub_records import Stub
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +79,13 @@ def _state(conn: sa.Connection, query: DigestQuery) -> DigestState:
     return DigestState(count=int(row[0]), newest=row[1])
 
 
-def digest_state(store: Store, query: DigestQuery) -> DigestState:
+def digest_state(store: Database, query: DigestQuery) -> DigestState:
     """How many stubs the selection has and its newest change (the page is not read)."""
     with store.engine.connect() as conn:
         return _state(conn, query)
 
 
-def digest_page(store: Store, query: DigestQuery) -> DigestPage:
+def digest_page(store: Database, query: DigestQuery) -> DigestPage:
     """The selection's state and its page `offset`/`limit`, newest `updated_at` first (ties:
     the higher item id first), read in one transaction.
 
@@ -110,10 +107,10 @@ def digest_page(store: Store, query: DigestQuery) -> DigestPage:
     return DigestPage(state=state, stubs=tuple(stub_of(by_id[i]) for i in ids if i in by_id))
 
 
-def stub_categories(store: Store) -> list[str]:
+def stub_categories(store: Database) -> list[str]:
     """The categories drafted stubs have, sorted."""
     with store.engine.connect() as conn:
-        found: Any = conn.execute(
+        found = conn.execute(
             sa.select(stubs.c.category).where(stubs.c.category.is_not(None)).distinct()
         ).scalars()
         return sorted(str(c) for c in found)

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 
 from aggregator.storage.articles import PENDING
+from aggregator.storage.database import Database
 from aggregator.storage.stubs import draftable
 from aggregator.storage.tables import articles, stubs
 
 
-def due_counts(store: Any, now: datetime) -> dict[str, int]:
+def due_counts(store: Database, now: datetime) -> dict[str, int]:
     """{"articles": due to extract, "stubs": due to draft}, as the queues would claim them."""
     with store.engine.connect() as conn:
         due_articles = conn.execute(

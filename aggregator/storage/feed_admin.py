@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 
+from aggregator.storage.database import Database
 from aggregator.storage.tables import feeds, items, stubs
 
 RESET_REASON = "reset by hand"
@@ -29,7 +29,7 @@ class Purged:
     stubs: int
 
 
-def reset_feed(store: Any, name: str) -> bool:
+def reset_feed(store: Database, name: str) -> bool:
     """Forget the feed's errors and backoff; it is due at once. False: no such stored feed."""
     with store.writing() as conn:
         result = conn.execute(
@@ -46,7 +46,7 @@ def reset_feed(store: Any, name: str) -> bool:
         return bool(result.rowcount)
 
 
-def count_feed(store: Any, name: str) -> Purged:
+def count_feed(store: Database, name: str) -> Purged:
     """What purging the feed would delete."""
     with store.engine.connect() as conn:
         return _count(conn, name)
@@ -65,7 +65,7 @@ def _count(conn: sa.Connection, name: str) -> Purged:
     return Purged(items=int(n_items.scalar_one()), stubs=int(n_stubs.scalar_one()))
 
 
-def purge_feed(store: Any, name: str) -> Purged:
+def purge_feed(store: Database, name: str) -> Purged:
     """Delete the feed with its items, articles, stubs and their histories (the foreign keys
     cascade), in one transaction. The backend ledger stays: it is what was paid for."""
     with store.writing() as conn:
@@ -74,7 +74,7 @@ def purge_feed(store: Any, name: str) -> Purged:
     return purged
 
 
-def moved_feeds(store: Any) -> list[MovedFeed]:
+def moved_feeds(store: Database) -> list[MovedFeed]:
     """Feeds of the config whose fetches follow a permanent redirect, by name."""
     query = (
         sa.select(feeds.c.name, feeds.c.config_url, feeds.c.url)
@@ -85,7 +85,7 @@ def moved_feeds(store: Any) -> list[MovedFeed]:
         return [MovedFeed(r.name, r.config_url, r.url) for r in conn.execute(query)]
 
 
-def adopt_urls(store: Any, moved: Sequence[MovedFeed]) -> None:
+def adopt_urls(store: Database, moved: Sequence[MovedFeed]) -> None:
     """The config now says the new URLs: record them as the config's, so that the next sync
     sees no change (and keeps the validators and the schedule)."""
     with store.writing() as conn:

@@ -14,9 +14,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from aggregator.storage.database import Database
+
 
 def claim(
-    store: Any,
+    store: Database,
     table: sa.Table,
     query: sa.Select[Any],
     now: datetime,
@@ -45,7 +47,7 @@ def claim(
     return rows
 
 
-def give_back(store: Any, table: sa.Table, item_ids: Sequence[int], now: datetime) -> None:
+def give_back(store: Database, table: sa.Table, item_ids: Sequence[int], now: datetime) -> None:
     """End the lease of claimed rows not worked on (the run is stopping): due again at `now`,
     no attempt counted, nothing else changed."""
     if not item_ids:

@@ -15,10 +15,11 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 
+from aggregator.storage.database import Database
 from aggregator.storage.tables import backend_calls
 
 SPENT_PART = "(paid, no usable answer)"
@@ -54,8 +55,21 @@ def idempotency_key(*parts: str | None) -> str:
     return digest.hexdigest()
 
 
+class Cost(Protocol):
+    """What a request cost (`drafting.backends.base.Usage` is one)."""
+
+    @property
+    def input_tokens(self) -> int: ...
+    @property
+    def output_tokens(self) -> int: ...
+    @property
+    def characters(self) -> int: ...
+    @property
+    def cost(self) -> float | None: ...
+
+
 def spending_entry(
-    backend: str, model: str | None, item_id: int | None, usage: Any, asked: Sequence[str]
+    backend: str, model: str | None, item_id: int | None, usage: Cost, asked: Sequence[str]
 ) -> LedgerEntry:
     """A row for what a request cost when none of its answers could be kept. Its key is new
     every time (the same question may be paid for again after a bad answer); `usage` has
@@ -75,7 +89,7 @@ def spending_entry(
 
 
 class Ledger:
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Database) -> None:
         self.store = store
 
     def lookup(self, keys: list[str]) -> dict[str, LedgerEntry]:

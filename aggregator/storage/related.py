@@ -28,11 +28,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 
 from aggregator.storage.articles import BACKLOG
+from aggregator.storage.database import Database
 from aggregator.storage.tables import article_terms, articles, feeds, items
 from aggregator.text.links import LINK_PREFIX, normalise_link
 from aggregator.text.similarity import LINK_MAX_ARTICLES, Match, enough, idf, match
@@ -77,7 +77,7 @@ class TitleToIndex:
 
 
 class RelatedIndex:
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Database) -> None:
         self.store = store
 
     def save_terms(self, item_id: int, weights: Mapping[str, float]) -> None:

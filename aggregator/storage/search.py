@@ -24,7 +24,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
@@ -33,8 +32,8 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.sqltypes import NullType
 
 from aggregator.database_kind import is_postgresql
-from aggregator.stub_records import Part
 from aggregator.storage.tables import articles, items, stubs
+from aggregator.stub_records import Part
 from aggregator.text.cjk import CJK_CHAR
 
 MIN_PREFIX_CHARS = 3
@@ -264,33 +263,33 @@ class _Rank(FunctionElement[float]):
 
 
 @compiles(_Key, "sqlite")
-def _sqlite_key(element: _Key, compiler: SQLCompiler, **kw: Any) -> str:
+def _sqlite_key(element: _Key, compiler: SQLCompiler, **kw: object) -> str:
     return "stub_search.rowid"
 
 
 @compiles(_Key)
-def _key(element: _Key, compiler: SQLCompiler, **kw: Any) -> str:
+def _key(element: _Key, compiler: SQLCompiler, **kw: object) -> str:
     return "stub_search.item_id"
 
 
 @compiles(_Hits, "sqlite")
-def _sqlite_hits(element: _Hits, compiler: SQLCompiler, **kw: Any) -> str:
+def _sqlite_hits(element: _Hits, compiler: SQLCompiler, **kw: object) -> str:
     expression = fts5_expression(element.query, any_of=element.any_of)
     return f"stub_search MATCH {compiler.process(sa.literal(expression), **kw)}"
 
 
 @compiles(_Hits)
-def _hits(element: _Hits, compiler: SQLCompiler, **kw: Any) -> str:
+def _hits(element: _Hits, compiler: SQLCompiler, **kw: object) -> str:
     return f"stub_search.document @@ {_tsquery(element.query, element.any_of, compiler, **kw)}"
 
 
 @compiles(_Rank, "sqlite")
-def _sqlite_rank(element: _Rank, compiler: SQLCompiler, **kw: Any) -> str:
+def _sqlite_rank(element: _Rank, compiler: SQLCompiler, **kw: object) -> str:
     return f"-bm25(stub_search, {TITLE_WEIGHT}, {PARTS_WEIGHT}, {ARTICLE_WEIGHT})"
 
 
 @compiles(_Rank)
-def _rank(element: _Rank, compiler: SQLCompiler, **kw: Any) -> str:
+def _rank(element: _Rank, compiler: SQLCompiler, **kw: object) -> str:
     weights = f"'{{{ARTICLE_WEIGHT / TITLE_WEIGHT}, 0, {PARTS_WEIGHT / TITLE_WEIGHT}, 1}}'"
     query = _tsquery(element.query, False, compiler, **kw)
     return f"ts_rank({weights}, stub_search.document, {query})"
@@ -334,7 +333,7 @@ def prefix_tsquery(query: Query) -> str:
     return " & ".join(terms)
 
 
-def _tsquery(query: Query, any_of: bool, compiler: SQLCompiler, **kw: Any) -> str:
+def _tsquery(query: Query, any_of: bool, compiler: SQLCompiler, **kw: object) -> str:
     web = websearch_text(query, any_of=any_of)
     prefixes = "" if any_of else prefix_tsquery(query)
     pieces = []

@@ -135,7 +135,7 @@ class Store:
                 )
             }
             for feed in configured:
-                values: dict[str, Any] = {
+                values: dict[str, object] = {
                     "interval": feed.interval,
                     "language": feed.language,
                     "tags": list(feed.tags),
@@ -365,8 +365,8 @@ class Store:
                 yield row._asdict()
 
 
-def _feed_values(update: FeedUpdate) -> dict[str, Any]:
-    values: dict[str, Any] = {
+def _feed_values(update: FeedUpdate) -> dict[str, object]:
+    values: dict[str, object] = {
         "last_checked_at": update.checked_at,
         "last_status": update.outcome.value,
         "last_http_status": update.http_status,

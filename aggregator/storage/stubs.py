@@ -7,20 +7,21 @@ editor's work is never overwritten: `draft --redo` does that on request, keeping
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import sqlalchemy as sa
 
-from aggregator.stub_records import DRAFT, REVIEWED, Part, Provenance, Stub
-from aggregator.text.changes import describe_change
 from aggregator.faults import crash_point
 from aggregator.sanitize import html_to_text
 from aggregator.storage import search
+from aggregator.storage.database import Database
 from aggregator.storage.leases import claim
 from aggregator.storage.tables import articles, feeds, items, stub_events, stubs
+from aggregator.stub_records import DRAFT, REVIEWED, Part, Provenance, Stub
+from aggregator.text.changes import describe_change
 
 ARCHIVE = "archive"
 """Who the history names for a change the archive made (a later related article)."""
@@ -85,14 +86,15 @@ class DraftResult:
 def queue_stub(
     conn: sa.Connection,
     item_id: int,
-    old: sa.Row[Any] | None,
+    old: sa.Row[Any, Any] | None,
     new_title: str | None,
     new_text: str | None,
     new_hash: str | None,
     now: datetime,
 ) -> None:
     """Part of the transaction that stores an article: queue its first draft, or mark its stub
-    stale when the text it was drafted from changed."""
+    stale when the text it was drafted from changed (`old`: the article's title and text
+    before, None for a new one)."""
     stub = conn.execute(
         sa.select(stubs.c.article_hash, stubs.c.stale).where(stubs.c.item_id == item_id)
     ).one_or_none()
@@ -166,7 +168,7 @@ def draftable() -> sa.ColumnElement[bool]:
 
 
 class StubQueue:
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Database) -> None:
         self.store = store
 
     def claim_due(
@@ -219,7 +221,7 @@ class StubQueue:
             edited = {p.name: p for p in _parts(row.parts) if p.edited}
             parts = [edited.get(p.name, p) for p in result.parts]
             changed = row.content_hash != job.content_hash
-            values: dict[str, Any] = {
+            values: dict[str, object] = {
                 "work": PENDING if result.retry_at is not None else DRAFTED,
                 "next_attempt_at": result.retry_at,
                 "attempts": job.attempts + 1 if result.retry_at is not None else 0,
@@ -339,7 +341,7 @@ class StubQueue:
             return {str(work): int(n) for work, n in rows}
 
 
-def _parts(raw: Any) -> list[Part]:
+def _parts(raw: Iterable[Mapping[str, Any]] | None) -> list[Part]:
     return [Part.from_json(p) for p in raw or ()]
 
 

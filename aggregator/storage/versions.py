@@ -49,7 +49,7 @@ def check(item_id: int, expected: int | None, current: int) -> None:
 
 
 def compare_and_set(
-    conn: sa.Connection, item_id: int, expected: int, values: dict[str, Any]
+    conn: sa.Connection, item_id: int, expected: int, values: dict[str, object]
 ) -> int:
     """Write `values` to the stub if it is still at version `expected`, raising the version
     by one; returns the new version. StaleVersion (and nothing written) when another
