@@ -29,7 +29,6 @@ UNTESTED = {
     "drafting/render_html.py": "one of render.py's writers: tests/drafting/test_render.py",
     "drafting/render_layout.py": "render.py's layout: tests/drafting/test_render.py",
     "drafting/render_markdown.py": "one of render.py's writers: tests/drafting/test_render.py",
-    "feeds/convert.py": "covered by tests/feeds/test_parse*.py and test_fastpath_agreement.py",
     "feeds/expat.py": "feedparser's SAX driver: covered by tests/feeds/test_parse*.py",
     "feeds/fast_compat.py": "the fast path: tests/feeds/test_fastpath*.py against feedparser",
     "feeds/fast_fields.py": "the fast path: tests/feeds/test_fastpath*.py against feedparser",
