@@ -18,6 +18,7 @@ soon as they are done. What still runs after `GRACE_SECONDS` is cancelled. A pla
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import socket
 from collections.abc import AsyncIterator, Iterator
@@ -44,14 +45,20 @@ CLEANUP_HOURS = 24
 def _server(asgi: Any, listen: str) -> Any:
     import uvicorn
 
+    from aggregator.web.identity import keeping_tcp_peer
+
     class Server(uvicorn.Server):
         @contextmanager
         def capture_signals(self) -> Iterator[None]:
             yield  # the service handles SIGTERM/SIGINT itself, to drain
 
     host, port = split_listen(listen)
+    # X-Forwarded-For as uvicorn reads it by default, with the connection's own address kept
+    # for `[web].proxy_addresses` (web/identity.py).
+    forwarded = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
     config = uvicorn.Config(
-        asgi,
+        keeping_tcp_peer(asgi, forwarded),
+        proxy_headers=False,
         host=host,
         port=port,
         log_config=None,

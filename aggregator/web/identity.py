@@ -5,7 +5,9 @@
   under its account's name.
 - `proxy`: the configured header (`Remote-User`), only when the connection comes from one of
   `proxy_addresses`; the header of anyone else is ignored (and logged, once per address). The
-  name must be an enabled account's. Bearer tokens work too.
+  name must be an enabled account's. Bearer tokens work too. The address compared is the TCP
+  peer's, kept before uvicorn replaces the client with `X-Forwarded-For` (`keeping_tcp_peer`):
+  a proxy that sends both is still recognised, and nobody names a trusted address by header.
 - `none`: nobody signs in; every request is an anonymous admin and editors type their name.
 - `auto` (unset): `builtin` once an enabled account exists, `none` before. The count is asked
   at most every `COUNT_SECONDS`, so the first account made with `aggregator users add` takes
@@ -23,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from aggregator.auth.records import RANK, Account, AuthMode, Principal, Role, Token, TokenKind
 from aggregator.auth.secrets import secret_hash
@@ -38,6 +41,8 @@ MAX_SECRET_CHARS = 200
 ANONYMOUS = Principal(name="", role=Role.ADMIN, via="anonymous")
 """`none` mode: everything works as without accounts; the editor types a name."""
 FEED_TOKEN_PARAM = "token"
+TCP_PEER = "aggregator.tcp_peer"
+"""The scope's key holding the address the connection really comes from (`keeping_tcp_peer`)."""
 
 
 class NoAccount(Exception):
@@ -118,7 +123,7 @@ class Identity:
         name = request.headers.get(self.settings.proxy_header, "").strip()
         if not name:
             return None
-        peer = request.client.host if request.client else ""
+        peer = tcp_peer(request)
         if not trusted(peer, self.networks):
             if peer not in self._warned:
                 self._warned.add(peer)
@@ -138,6 +143,32 @@ class Identity:
         if account.disabled:
             raise NoAccount(f"the proxy names {name!r}, whose account here is disabled")
         return Principal(account.name, account.role, "proxy", account.id)
+
+
+def tcp_peer(request: HTTPConnection) -> str:
+    """The address of the TCP connection; behind `keeping_tcp_peer`, the one uvicorn saw
+    before `X-Forwarded-For` replaced it."""
+    kept = request.scope.get(TCP_PEER)
+    if isinstance(kept, str):
+        return kept
+    return request.client.host if request.client else ""
+
+
+def keeping_tcp_peer(app: ASGIApp, forwarded_allow_ips: str) -> ASGIApp:
+    """`app` behind uvicorn's `X-Forwarded-For` handling (for `forwarded_allow_ips`, as uvicorn
+    does it itself), with the connection's own address kept at `TCP_PEER` first. Served with
+    uvicorn's `proxy_headers=False`."""
+    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+    forwarded = ProxyHeadersMiddleware(app, trusted_hosts=forwarded_allow_ips)  # type: ignore[arg-type]
+
+    async def keeping(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            client = scope.get("client")
+            scope[TCP_PEER] = str(client[0]) if client else ""
+        await forwarded(scope, receive, send)  # type: ignore[arg-type]
+
+    return keeping
 
 
 def bearer_token(header: str | None) -> str | None:

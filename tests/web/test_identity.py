@@ -9,16 +9,30 @@ import ipaddress
 import time
 from collections.abc import Callable, Iterator
 
+import httpx
 import pytest
 import structlog
+from starlette.types import ASGIApp
 
+from aggregator.app import App
 from aggregator.auth.records import AuthMode, Role
 from aggregator.config import Config
+from aggregator.service.metrics import Metrics
 from aggregator.storage.accounts import Accounts
-from aggregator.web.identity import COUNT_SECONDS, Identity, bearer_token, trusted
+from aggregator.storage.desk import Desk
+from aggregator.storage.store import Store
+from aggregator.web.app import create_web_app
+from aggregator.web.context import WebContext
+from aggregator.web.identity import (
+    COUNT_SECONDS,
+    Identity,
+    bearer_token,
+    keeping_tcp_peer,
+    trusted,
+)
 from tests.helpers.accounts import add_account, api_json, bearer, issue
 from tests.loopback import Loopback
-from tests.web.conftest import Web, open_web
+from tests.web.conftest import FetchRecorder, LiveServer, Web, open_web
 from tests.web.editing import DAM, stub_id
 
 PROXIED = '\n[web]\nauth = "proxy"\nproxy_addresses = [{}]\n'
@@ -187,3 +201,53 @@ def test_trusted_addresses_include_ipv4_seen_through_ipv6() -> None:
     assert not trusted("::1", networks)
     assert not trusted("", networks)
     assert not trusted("not an address", networks)
+
+
+class ServedAsTheService(LiveServer):
+    """uvicorn as `aggregator run` sets it up: X-Forwarded-For read by `keeping_tcp_peer`."""
+
+    def __init__(self, asgi: ASGIApp) -> None:
+        super().__init__(keeping_tcp_peer(asgi, "127.0.0.1"))
+        self.server.config.proxy_headers = False  # read when the server starts
+
+
+def served_as_the_service(config: Config) -> Iterator[httpx.Client]:
+    app = App(config)
+    ctx = WebContext(app, Desk(app.store), Metrics(), FetchRecorder(), secret=b"test-secret")
+    try:
+        with (
+            ServedAsTheService(create_web_app(ctx)) as base_url,
+            httpx.Client(base_url=base_url, follow_redirects=False) as client,
+        ):
+            yield client
+    finally:
+        asyncio.run(app.__aexit__(None, None, None))
+
+
+@pytest.mark.parametrize(
+    ("addresses", "forwarded_for", "status"),
+    [
+        ('"127.0.0.1"', "203.0.113.7", 200),  # the proxy on this host says who its client is
+        ('"127.0.0.1"', "", 200),
+        ('"10.9.9.9"', "10.9.9.9", 401),  # naming the proxy's address by header: nobody
+        ('"10.9.9.9"', "", 401),
+    ],
+)
+def test_the_proxy_is_the_tcp_peer_whatever_x_forwarded_for_says(
+    site: Loopback,
+    make_config: Callable[..., Config],
+    drafted: Config,
+    addresses: str,
+    forwarded_for: str,
+    status: int,
+) -> None:
+    feeds = [{"name": "city", "url": site.url("/feed")}]
+    config = make_config(feeds, PROXIED.format(addresses), target_language="ja")
+    store = Store.open(config.settings.database_url)
+    try:
+        add_account(store, "rui", Role.REVIEWER)
+    finally:
+        store.close()
+    headers = as_user("rui") | ({"X-Forwarded-For": forwarded_for} if forwarded_for else {})
+    for client in served_as_the_service(config):
+        assert client.get("/api/stubs", headers=headers).status_code == status
