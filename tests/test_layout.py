@@ -24,7 +24,6 @@ UNTESTED = {
     "cli_context.py": "CLI glue: covered by tests/test_cli*.py through CliRunner",
     "cli_output.py": "CLI glue: covered by tests/test_cli_listing.py and test_cli_stubs.py",
     "drafting/records.py": "re-exports aggregator/stub_records.py",
-    "drafting/compose.py": "covered by tests/drafting/test_related_parts.py and test_end_to_end.py",
     "drafting/drafter.py": "covered by tests/drafting/test_machine.py and test_end_to_end.py",
     "drafting/render_html.py": "one of render.py's writers: tests/drafting/test_render.py",
     "drafting/render_layout.py": "render.py's layout: tests/drafting/test_render.py",
