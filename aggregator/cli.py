@@ -118,10 +118,10 @@ def items(
     """The stored items with their ids (for `draft --item ID`): a table for people, JSON for
     scripts."""
     from aggregator.cli_output import items_table
-    from aggregator.storage.store import Store
+    from aggregator.storage.opening import open_existing
 
     config = ctx.config()
-    store = Store.open_existing(config)
+    store = open_existing(config)
     try:
         if names:
             check_names("--feed", names, {f.name for f in config.feeds} | store.feed_names().keys())
@@ -188,10 +188,10 @@ def enable(ctx: Context, name: str) -> None:
     true` is written there); it is fetched on the next pass."""
     from aggregator.app import utc_now
     from aggregator.cli_feed_admin import enable_in_config
-    from aggregator.storage.store import Store
+    from aggregator.storage.opening import open_existing
 
     config = ctx.config()
-    store = Store.open_existing(config)
+    store = open_existing(config)
     try:
         known = {f.name for f in config.feeds} | store.feed_names().keys()
         check_names("NAME", [name], known, noun="feed")

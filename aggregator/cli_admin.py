@@ -146,12 +146,12 @@ def cleanup(ctx: Context, days: int | None, fmt: str) -> None:
     from aggregator.app import stubs_directory, utc_now
     from aggregator.drafting.files import remove_stub_files
     from aggregator.storage.cleanup import clean_up
-    from aggregator.storage.store import Store
+    from aggregator.storage.opening import open_existing
 
     config = ctx.config()
     days = days or config.settings.retention_days
     now = utc_now()
-    store = Store.open_existing(config)  # nothing stored yet: nothing to clean, nothing made
+    store = open_existing(config)  # nothing stored yet: nothing to clean, nothing made
     try:
         report = clean_up(store, now, days)
     finally:

@@ -23,7 +23,7 @@ def digest(ctx: Context, output: Path | None) -> None:
     """Write the digest of the stubs (Atom 1.0, first page) to a file."""
     from aggregator.app import utc_now, var_directory
     from aggregator.digest.build import write_digest
-    from aggregator.storage.store import Store
+    from aggregator.storage.opening import open_existing
 
     config = ctx.config()
     if output is None:
@@ -31,7 +31,7 @@ def digest(ctx: Context, output: Path | None) -> None:
         if var is None:
             raise click.UsageError("the database is not SQLite under var/: pass --output PATH")
         output = var / "digest.atom"
-    store = Store.open_existing(config)
+    store = open_existing(config)
     try:
         entries = write_digest(store, config, utc_now(), output)
     except OSError as exc:

@@ -55,11 +55,11 @@ def remove(ctx: Context, name: str, purge: bool, yes: bool) -> None:
     from aggregator.app import utc_now
     from aggregator.config_feed_edit import remove_feed_table
     from aggregator.storage.feed_admin import count_feed, purge_feed
-    from aggregator.storage.store import Store
+    from aggregator.storage.opening import open_existing
 
     config = ctx.config()
     in_config = config.feed(name) is not None
-    store = Store.open_existing(config)
+    store = open_existing(config)
     try:
         stored = name in store.feed_names()
         if not in_config and not (purge and stored):
@@ -99,10 +99,10 @@ def reset(ctx: Context, name: str) -> None:
     """Clear a feed's errors and backoff: it is checked on the next pass."""
     from aggregator.app import utc_now
     from aggregator.storage.feed_admin import reset_feed
-    from aggregator.storage.store import Store
+    from aggregator.storage.opening import open_existing
 
     config = ctx.config()
-    store = Store.open_existing(config)
+    store = open_existing(config)
     try:
         store.sync_feeds(config.feeds, utc_now())
         check_names("NAME", [name], store.feed_names().keys(), noun="feed")
@@ -124,10 +124,10 @@ def update_urls(ctx: Context, dry_run: bool) -> None:
     """Write the URLs that feeds moved to (HTTP 301 or 308) into the config file."""
     from aggregator.config_feed_edit import set_feed_value
     from aggregator.storage.feed_admin import adopt_urls, moved_feeds
-    from aggregator.storage.store import Store
+    from aggregator.storage.opening import open_existing
 
     config = ctx.config()
-    store = Store.open_existing(config)
+    store = open_existing(config)
     try:
         configured = {f.name: f.url for f in config.feeds}
         moved = [m for m in moved_feeds(store) if configured.get(m.name) == m.config_url]
@@ -177,9 +177,9 @@ def _sync(config: Config) -> None:
     """The store follows the edited config now, so that a running service, which reads which
     feeds to fetch from the store, stops fetching a disabled or removed feed at its next tick."""
     from aggregator.app import utc_now
-    from aggregator.storage.store import Store
+    from aggregator.storage.opening import open_existing
 
-    store = Store.open_existing(config)
+    store = open_existing(config)
     try:
         store.sync_feeds(config.feeds, utc_now())
     finally:

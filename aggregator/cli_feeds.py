@@ -67,10 +67,10 @@ def feeds(ctx: Context, fmt: str, limit: int | None) -> None:
     from aggregator.app import utc_now
     from aggregator.cli_listing import write_json
     from aggregator.cli_output import feeds_table
-    from aggregator.storage.store import Store
+    from aggregator.storage.opening import open_existing
 
     config = ctx.config()
-    store = Store.open_existing(config)
+    store = open_existing(config)
     try:
         store.sync_feeds(config.feeds, utc_now())
         rows = store.feed_rows()[:limit]
@@ -239,10 +239,10 @@ def export_outlines(
 def _stored_sites(config: Config) -> dict[str, StoredSite]:
     import sqlalchemy as sa
 
-    from aggregator.storage.store import Store
+    from aggregator.storage.opening import open_existing
     from aggregator.storage.tables import feeds as feeds_table
 
-    store = Store.open_existing(config)  # an export creates no database
+    store = open_existing(config)  # an export creates no database
     try:
         query = sa.select(
             feeds_table.c.name,

@@ -49,12 +49,12 @@ def stubs(
     """The drafted stubs: a table for people, or JSON (one array, or an object a line) for
     scripts."""
     from aggregator.drafting.records import STATES
-    from aggregator.storage.store import Store
+    from aggregator.storage.opening import open_existing
     from aggregator.storage.stubs import StubQueue
 
     check_names("--state", states, STATES)
     config = ctx.config()
-    store = Store.open_existing(config)
+    store = open_existing(config)
     try:
         if feeds:
             check_names("--feed", feeds, {f.name for f in config.feeds} | store.feed_names().keys())

@@ -51,13 +51,13 @@ def workers(ctx: Context, fmt: str, limit: int | None) -> None:
     """Show the queue the workers share: tasks waiting, running and failed per kind, and the
     workers alive. `json` is one object ({"tasks": [...], "workers": [...]}); `jsonl` is a line
     per task kind and per worker, each with its "kind"."""
-    from aggregator.storage.store import Store
+    from aggregator.storage.opening import open_existing
     from aggregator.workers.status import queue_view
     from aggregator.workers.worker import check_postgresql
 
     config = ctx.config()
     check_postgresql(config)
-    store = Store.open_existing(config)
+    store = open_existing(config)
     try:
         view = queue_view(store)
     finally:

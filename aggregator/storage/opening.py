@@ -120,6 +120,12 @@ def open_store(
     return store
 
 
+def open_existing(config: DatabaseConfig) -> Store:
+    """The database of `config` for commands that read what earlier ones stored
+    (listings): never created by mistake; while it does not exist, an empty one in memory."""
+    return open_store(config, create=False)
+
+
 def _open(config: DatabaseConfig) -> Store:
     """Store.open, its failure in one line (a driver's error runs to several)."""
     try:

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -19,9 +19,6 @@ from aggregator.storage.engine import WRITE_OPTION, create_engine, migrate
 from aggregator.storage.items import insert_items, update_items
 from aggregator.storage.plan import newest, plan_items
 from aggregator.storage.tables import articles, feeds, items
-
-if TYPE_CHECKING:
-    from aggregator.storage.opening import DatabaseConfig
 
 
 class ConfiguredFeed(Protocol):
@@ -87,14 +84,6 @@ class Store:
         engine = create_engine(url)
         migrate(engine)
         return cls(engine)
-
-    @classmethod
-    def open_existing(cls, config: DatabaseConfig) -> Store:
-        """The database of `config` for commands that read what earlier ones stored
-        (listings): never created by mistake; while it does not exist, an empty one in memory."""
-        from aggregator.storage.opening import open_store
-
-        return open_store(config, create=False)
 
     def close(self) -> None:
         self.engine.dispose()
