@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from aggregator.web import bulk, pages_feeds, pages_stubs
+from aggregator.web import account, bulk, pages_feeds, pages_stubs, signin
 from aggregator.web.context import WebContext
 
 
@@ -24,5 +24,7 @@ def routes(ctx: WebContext) -> list[BaseRoute]:
         *pages_stubs.routes(ctx),
         *bulk.routes(ctx),
         *pages_feeds.routes(ctx),
+        *signin.routes(ctx),
+        *account.routes(ctx),
         Mount("/static", StaticFiles(packages=[("aggregator.web", "static")]), name="static"),
     ]
