@@ -1,6 +1,8 @@
 """aggregator: watches news feeds and prepares drafts for a newsroom."""
 
-__version__ = "0.1.0"
+from aggregator.version import __version__
+
+__all__ = ["__version__", "extract_text"]
 
 
 def extract_text(html: str, url: str | None = None) -> str:

@@ -11,7 +11,6 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from aggregator import __version__
 from aggregator.errors import (
     BlockedScheme,
     DeadlineExceeded,
@@ -23,6 +22,7 @@ from aggregator.net.decode import BoundedDecoder
 from aggregator.net.guard import guarded_transport
 from aggregator.net.hosts import host_key
 from aggregator.net.limiter import HostLimiter
+from aggregator.version import __version__
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})

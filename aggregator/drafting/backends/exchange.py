@@ -24,9 +24,9 @@ from tenacity import (
 )
 from tenacity.stop import stop_base
 
-from aggregator import __version__
 from aggregator.drafting.backends.base import BackendError, BackendSettings
 from aggregator.drafting.backends.retry import RetryPolicy, is_retryable_status, retry_after
+from aggregator.version import __version__
 
 MESSAGE_LIMIT = 500
 
