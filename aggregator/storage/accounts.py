@@ -41,23 +41,27 @@ class Accounts:
     def add(self, name: str, role: Role, password_hash: str, now: datetime) -> Account:
         """A new enabled account; AccountError when the name breaks the rule or is taken."""
         name = _checked_name(name)
-        with self.store.writing() as conn:
-            if _row(conn, name) is not None:
-                raise AccountError(f"an account named {name!r} exists")
-            account_id = conn.execute(
-                accounts.insert()
-                .values(
-                    name=name,
-                    name_key=name_key(name),
-                    role=role.value,
-                    password_hash=password_hash,
-                    disabled=False,
-                    created_at=now,
-                    password_changed_at=now,
-                )
-                .returning(accounts.c.id)
-            ).scalar_one()
-            row = conn.execute(sa.select(accounts).where(accounts.c.id == account_id)).one()
+        try:
+            with self.store.writing() as conn:
+                taken = _row(conn, name)
+                if taken is not None:
+                    raise AccountError(f"an account named {taken.name!r} exists")
+                account_id = conn.execute(
+                    accounts.insert()
+                    .values(
+                        name=name,
+                        name_key=name_key(name),
+                        role=role.value,
+                        password_hash=password_hash,
+                        disabled=False,
+                        created_at=now,
+                        password_changed_at=now,
+                    )
+                    .returning(accounts.c.id)
+                ).scalar_one()
+                row = conn.execute(sa.select(accounts).where(accounts.c.id == account_id)).one()
+        except sa.exc.IntegrityError:  # added at the same moment by another command
+            raise AccountError(f"an account named {name!r} exists") from None
         return _account(row)
 
     def get(self, name: str) -> Account | None:

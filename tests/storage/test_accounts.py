@@ -242,3 +242,29 @@ def test_cleanup_deletes_expired_sessions(accounts: Accounts, store: Store) -> N
     with store.reading() as conn:
         left = conn.execute(sa.select(sessions.c.secret_hash)).scalars().all()
     assert left == ["f" * 64]
+
+
+def test_failures_at_the_same_moment_all_count(accounts: Accounts) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda _: accounts.record_failure("address:192.0.2.1", NOW), range(40)))
+    assert accounts.failures("address:192.0.2.1") == (40, NOW)
+
+
+def test_the_migration_goes_down_and_up_again(accounts: Accounts, store: Store) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from aggregator.storage.engine import MIGRATIONS
+
+    accounts.add("ana", Role.EDITOR, HASH, NOW)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with store.writing() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0010")
+        assert not sa.inspect(conn).has_table("accounts")
+        command.upgrade(config, "0011")
+    assert accounts.list() == ()
+    accounts.add("ana", Role.EDITOR, HASH, NOW)
