@@ -28,6 +28,7 @@ from aggregator.net.headers import media_type
 from aggregator.storage.desk import TRANSITIONS
 from aggregator.web import csrf, rules
 from aggregator.web.context import WebContext
+from aggregator.web.identity import ANONYMOUS
 from aggregator.web.incoming import BodyTooLarge, cross_site_reason, read_body
 
 EDITOR_COOKIE = "editor"
@@ -45,8 +46,9 @@ KIND_LABELS = {
     EDITED: "edited",
 }
 
-ANONYMOUS = Principal(name="", role=Role.ADMIN, via="anonymous")
-"""Who asks in `none` mode: anyone, who may do everything and types a name for the history."""
+NOBODY = Principal(name="", role=Role.EDITOR, via="nobody")
+"""Who a page is shown to when nobody is signed in although people sign in here (the login
+page, a refusal): no button beyond the least role's."""
 
 Form = Mapping[str, str]
 """A submitted form's fields (the last value of a repeated one)."""
@@ -118,10 +120,12 @@ def render(
 
 
 def principal_of(request: Request) -> Principal:
-    """Who the request comes from, as the gate decided (`web/gate.py`); anyone, as in `none`
-    mode, when no gate ran."""
+    """Who the request comes from, as the gate decided (`web/gate.py`); when it names nobody,
+    the anonymous admin of `none` mode there (also when no gate ran), else NOBODY."""
     found = getattr(request.state, "principal", None)
-    return found if isinstance(found, Principal) else ANONYMOUS
+    if isinstance(found, Principal):
+        return found
+    return ANONYMOUS if auth_mode_of(request) == AuthMode.NONE else NOBODY
 
 
 def auth_mode_of(request: Request, default: AuthMode = AuthMode.NONE) -> AuthMode:

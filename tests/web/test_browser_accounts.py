@@ -102,6 +102,10 @@ def test_an_editor_edits_a_reviewer_approves_and_the_history_names_them(
 
     whos = {event.who for event in web.ctx.desk.events(item_id)}
     assert whos == {"ana", "rita"}
+
+    page.set_viewport_size({"width": 400, "height": 800})  # a phone: the header wraps
+    expect(page.get_by_role("button", name="Sign out")).to_be_in_viewport()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
     assert watched == {"dialogs": [], "csp": []}
 
 
