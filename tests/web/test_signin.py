@@ -4,8 +4,9 @@ log event per try, and what the pages show of who is signed in."""
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -16,9 +17,10 @@ from structlog.testing import capture_logs
 
 from aggregator.auth.passwords import needs_rehash
 from aggregator.auth.records import Role
+from aggregator.config import Config
 from aggregator.storage.accounts import Accounts
 from aggregator.web.signin import WRONG, safe_next
-from tests.web.conftest import Web
+from tests.web.conftest import Web, open_web
 from tests.web.editing import TOKEN, VOTE, stub_id
 from tests.web.signing import (
     PASSWORDS,
@@ -347,3 +349,32 @@ def test_no_banner_when_none_is_chosen(web: Web) -> None:
     assert "Nobody signs in yet" not in page.text
     assert 'name="editor"' in page.text
     assert Role.ADMIN.value not in re.findall(r'class="role">\(([^)]*)\)', page.text)
+
+
+@contextlib.contextmanager
+def served(config: Config) -> Iterator[Web]:
+    yield from open_web(config)
+
+
+def test_signing_in_slowing_signing_out_and_expiry_on_postgresql(
+    make_config: Callable[..., Config], postgresql_url: str
+) -> None:
+    config = make_config([], database_url=postgresql_url)
+    with served(config) as web:
+        clock = stopped_clock(web)
+        add_accounts(web, "ana")
+        for n in range(3):
+            assert sign_in(fresh(web), "Ana", f"guess {n}").status_code == 401
+        assert sign_in(fresh(web), "ana").status_code == 429
+        clock.advance(1.0)
+        session = session_value(sign_in(web.client, "ana"))
+        assert signed_in_as(fresh(web, session)) == "ana"
+        token = TOKEN.search(web.client.get("/stubs").text)
+        assert token is not None
+        web.client.post("/logout", data={"csrf_token": token.group(1)})
+        assert signed_in_as(fresh(web, session)) is None
+        again = session_value(sign_in(fresh(web), "ana"))
+        clock.advance(12 * 3600 - 1)
+        assert signed_in_as(fresh(web, again)) == "ana"
+        clock.advance(1)  # [web].session_hours are over
+        assert signed_in_as(fresh(web, again)) is None
