@@ -10,26 +10,33 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
-from aggregator.auth.names import account_name, name_key
+from aggregator.auth.names import name_key
 from aggregator.auth.records import RANK, Account, Role, Token, TokenKind
-from aggregator.errors import AggregatorError
+from aggregator.storage.account_rows import (
+    TOKEN_COLUMNS,
+    TOKENS,
+    AccountError,
+    account_of,
+    checked_label,
+    checked_name,
+    count_failure,
+    existing,
+    row_named,
+    token_of,
+)
 from aggregator.storage.tables import accounts, sessions, signin_failures, tokens
 
 if TYPE_CHECKING:
     from aggregator.storage.store import Store
 
+__all__ = ["AccountError", "Accounts"]
+
 LAST_USED_STEP = timedelta(minutes=1)
 """A token's `last_used_at` is written at most this often: not one write per request."""
-MAX_LABEL_CHARS = 100
-
-
-class AccountError(AggregatorError):
-    """An account or token change that cannot be made; one sentence saying why."""
 
 
 class Accounts:
@@ -40,10 +47,10 @@ class Accounts:
 
     def add(self, name: str, role: Role, password_hash: str, now: datetime) -> Account:
         """A new enabled account; AccountError when the name breaks the rule or is taken."""
-        name = _checked_name(name)
+        name = checked_name(name)
         try:
             with self.store.writing() as conn:
-                taken = _row(conn, name)
+                taken = row_named(conn, name)
                 if taken is not None:
                     raise AccountError(f"an account named {taken.name!r} exists")
                 account_id = conn.execute(
@@ -62,23 +69,23 @@ class Accounts:
                 row = conn.execute(sa.select(accounts).where(accounts.c.id == account_id)).one()
         except sa.exc.IntegrityError:  # added at the same moment by another command
             raise AccountError(f"an account named {name!r} exists") from None
-        return _account(row)
+        return account_of(row)
 
     def get(self, name: str) -> Account | None:
         with self.store.reading() as conn:
-            row = _row(conn, name)
-        return None if row is None else _account(row)
+            row = row_named(conn, name)
+        return None if row is None else account_of(row)
 
     def by_id(self, account_id: int) -> Account | None:
         with self.store.reading() as conn:
             row = conn.execute(sa.select(accounts).where(accounts.c.id == account_id)).first()
-        return None if row is None else _account(row)
+        return None if row is None else account_of(row)
 
     def password_hash(self, name: str) -> str | None:
         """The stored hash to check a password against; None when there is no such enabled
         account."""
         with self.store.reading() as conn:
-            row = _row(conn, name)
+            row = row_named(conn, name)
         if row is None or row.disabled:
             return None
         return str(row.password_hash)
@@ -87,7 +94,7 @@ class Accounts:
         """Every account, by name."""
         with self.store.reading() as conn:
             rows = conn.execute(sa.select(accounts).order_by(accounts.c.name_key)).all()
-        return tuple(_account(row) for row in rows)
+        return tuple(account_of(row) for row in rows)
 
     def token_counts(self) -> dict[str, int]:
         """How many tokens each account has that are not revoked, by account name."""
@@ -111,7 +118,7 @@ class Accounts:
     def set_password(self, name: str, password_hash: str, now: datetime) -> None:
         """A new password; every browser signed in as the account is signed out."""
         with self.store.writing() as conn:
-            row = _existing(conn, name)
+            row = existing(conn, name)
             conn.execute(
                 accounts.update()
                 .where(accounts.c.id == row.id)
@@ -122,7 +129,7 @@ class Accounts:
     def set_role(self, name: str, role: Role) -> Account:
         """The account's new role; its tokens above it come down to it."""
         with self.store.writing() as conn:
-            row = _existing(conn, name)
+            row = existing(conn, name)
             conn.execute(accounts.update().where(accounts.c.id == row.id).values(role=role.value))
             above = [r.value for r in Role if RANK[r] > RANK[role]]
             conn.execute(
@@ -131,26 +138,26 @@ class Accounts:
                 .values(role=role.value)
             )
             row = conn.execute(sa.select(accounts).where(accounts.c.id == row.id)).one()
-        return _account(row)
+        return account_of(row)
 
     def disable(self, name: str, now: datetime) -> None:
         """The account can no longer sign in: its sessions end, its tokens stop working (they
         work again if it is enabled, unless revoked)."""
         del now  # kept in the signature: when it was disabled may be recorded one day
         with self.store.writing() as conn:
-            row = _existing(conn, name)
+            row = existing(conn, name)
             conn.execute(accounts.update().where(accounts.c.id == row.id).values(disabled=True))
             conn.execute(sessions.delete().where(sessions.c.account_id == row.id))
 
     def enable(self, name: str) -> None:
         with self.store.writing() as conn:
-            row = _existing(conn, name)
+            row = existing(conn, name)
             conn.execute(accounts.update().where(accounts.c.id == row.id).values(disabled=False))
 
     def remove(self, name: str) -> None:
         """The account goes with its sessions and tokens; the stubs' histories keep its name."""
         with self.store.writing() as conn:
-            row = _existing(conn, name)
+            row = existing(conn, name)
             conn.execute(sessions.delete().where(sessions.c.account_id == row.id))
             conn.execute(tokens.delete().where(tokens.c.account_id == row.id))
             conn.execute(accounts.delete().where(accounts.c.id == row.id))
@@ -184,7 +191,7 @@ class Accounts:
         )
         with self.store.reading() as conn:
             row = conn.execute(query).first()
-        return None if row is None else _account(row)
+        return None if row is None else account_of(row)
 
     def close_session(self, secret_hash: str) -> None:
         with self.store.writing() as conn:
@@ -207,9 +214,9 @@ class Accounts:
     ) -> Token:
         """A personal token of `account`; AccountError when the role is above the account's,
         the account is disabled or the label is not one line of at most 100 characters."""
-        label = _checked_label(label)
+        label = checked_label(label)
         with self.store.writing() as conn:
-            row = _existing(conn, account)
+            row = existing(conn, account)
             if row.disabled:
                 raise AccountError(f"the account {row.name!r} is disabled; enable it first")
             if RANK[role] > RANK[Role(row.role)]:
@@ -228,18 +235,18 @@ class Accounts:
                 )
                 .returning(tokens.c.id)
             ).scalar_one()
-            token = conn.execute(_TOKENS.where(tokens.c.id == token_id)).one()
-        return _token(token)
+            token = conn.execute(TOKENS.where(tokens.c.id == token_id)).one()
+        return token_of(token)
 
     def tokens(self, account: str | None = None) -> tuple[Token, ...]:
         """Every token, or those of `account` (AccountError when there is no such account),
         oldest first."""
-        query = _TOKENS.order_by(tokens.c.id)
+        query = TOKENS.order_by(tokens.c.id)
         with self.store.reading() as conn:
             if account is not None:
-                query = query.where(tokens.c.account_id == _existing(conn, account).id)
+                query = query.where(tokens.c.account_id == existing(conn, account).id)
             rows = conn.execute(query).all()
-        return tuple(_token(row) for row in rows)
+        return tuple(token_of(row) for row in rows)
 
     def revoke_token(self, token_id: int, now: datetime) -> Token:
         """The token stops working for good; revoking it again changes nothing."""
@@ -249,10 +256,10 @@ class Accounts:
                 .where(tokens.c.id == token_id, tokens.c.revoked_at.is_(None))
                 .values(revoked_at=now)
             )
-            row = conn.execute(_TOKENS.where(tokens.c.id == token_id)).first()
+            row = conn.execute(TOKENS.where(tokens.c.id == token_id)).first()
         if row is None:
             raise AccountError(f"no token with id {token_id}")
-        return _token(row)
+        return token_of(row)
 
     def token_principal(
         self, secret_hash: str, kind: TokenKind, now: datetime
@@ -261,7 +268,7 @@ class Accounts:
         revoked, of another kind, or its account disabled. Records when it was used (at most
         once a minute). The token's role is never above its account's."""
         query = (
-            sa.select(accounts, *_TOKEN_COLUMNS)
+            sa.select(accounts, *TOKEN_COLUMNS)
             .select_from(tokens.join(accounts, accounts.c.id == tokens.c.account_id))
             .where(
                 tokens.c.secret_hash == secret_hash,
@@ -274,8 +281,8 @@ class Accounts:
             row = conn.execute(query).first()
         if row is None:
             return None
-        account = _account(row)
-        token = _token(row)
+        account = account_of(row)
+        token = token_of(row)
         if RANK[token.role] > RANK[account.role]:
             token = replace(token, role=account.role)
         if token.last_used_at is None or now - token.last_used_at >= LAST_USED_STEP:
@@ -308,7 +315,7 @@ class Accounts:
     def record_failure(self, key: str, now: datetime) -> int:
         """One more failure for `key`; the count now."""
         with self.store.writing() as conn:
-            _count_failure(conn, key, now)
+            count_failure(conn, key, now)
             count = conn.execute(
                 sa.select(signin_failures.c.count).where(signin_failures.c.key == key)
             ).scalar_one()
@@ -317,82 +324,3 @@ class Accounts:
     def clear_failures(self, key: str) -> None:
         with self.store.writing() as conn:
             conn.execute(signin_failures.delete().where(signin_failures.c.key == key))
-
-
-_TOKEN_COLUMNS = (
-    tokens.c.id.label("token_id"),
-    accounts.c.name.label("account_name"),
-    tokens.c.kind,
-    tokens.c.label,
-    tokens.c.role.label("token_role"),
-    tokens.c.created_at.label("token_created_at"),
-    tokens.c.last_used_at,
-    tokens.c.revoked_at,
-)
-_TOKENS: sa.Select[Any] = sa.select(*_TOKEN_COLUMNS).select_from(
-    tokens.join(accounts, accounts.c.id == tokens.c.account_id)
-)
-
-
-def _checked_name(name: str) -> str:
-    try:
-        return account_name(name)
-    except ValueError as exc:
-        raise AccountError(str(exc)) from None
-
-
-def _checked_label(label: str) -> str:
-    label = " ".join(label.split())
-    if len(label) > MAX_LABEL_CHARS:
-        raise AccountError(f"a token's label has at most {MAX_LABEL_CHARS} characters")
-    if not label.isprintable():
-        raise AccountError("a token's label cannot hold control or format characters")
-    return label
-
-
-def _row(conn: sa.Connection, name: str) -> sa.Row[Any] | None:
-    return conn.execute(sa.select(accounts).where(accounts.c.name_key == name_key(name))).first()
-
-
-def _existing(conn: sa.Connection, name: str) -> sa.Row[Any]:
-    row = _row(conn, name)
-    if row is None:
-        raise AccountError(f"no account named {name!r}")
-    return row
-
-
-def _account(row: sa.Row[Any]) -> Account:
-    return Account(
-        id=int(row.id),
-        name=str(row.name),
-        role=Role(row.role),
-        disabled=bool(row.disabled),
-        created_at=row.created_at,
-        password_changed_at=row.password_changed_at,
-    )
-
-
-def _token(row: sa.Row[Any]) -> Token:
-    return Token(
-        id=int(row.token_id),
-        account=str(row.account_name),
-        kind=TokenKind(row.kind),
-        label=str(row.label),
-        role=Role(row.token_role),
-        created_at=row.token_created_at,
-        last_used_at=row.last_used_at,
-        revoked_at=row.revoked_at,
-    )
-
-
-def _count_failure(conn: sa.Connection, key: str, now: datetime) -> None:
-    """Insert the key's first failure or add one, in one statement (INSERT ... ON CONFLICT,
-    which SQLite and PostgreSQL both have): two failures at once both count."""
-    values = {"key": key, "count": 1, "last_at": now}
-    again = {"count": signin_failures.c.count + 1, "last_at": now}
-    if conn.dialect.name == "postgresql":
-        pg = postgresql.insert(signin_failures).values(values)
-        conn.execute(pg.on_conflict_do_update(index_elements=["key"], set_=again))
-    else:
-        lite = sqlite.insert(signin_failures).values(values)
-        conn.execute(lite.on_conflict_do_update(index_elements=["key"], set_=again))
