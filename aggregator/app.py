@@ -28,7 +28,7 @@ from aggregator.feeds.schedule import SchedulePolicy
 from aggregator.logs import get_logger
 from aggregator.net.client import ClientSettings, HttpClient
 from aggregator.net.robots import RobotsCache
-from aggregator.records import FeedToFetch, RefreshReport
+from aggregator.records import DraftOutcome, ExtractionOutcome, FeedToFetch, RefreshReport
 from aggregator.stopping import Stop
 from aggregator.storage.articles import ArticleQueue
 from aggregator.storage.engine import sqlite_file
@@ -279,7 +279,9 @@ class App:
             on_selected(len(feeds))
         return await self.refresher.refresh_all(feeds, on_report, stop=self.stop)
 
-    async def extract(self, on_done: Callable[[str], None] | None = None) -> ExtractionReport:
+    async def extract(
+        self, on_done: Callable[[ExtractionOutcome], None] | None = None
+    ) -> ExtractionReport:
         """Extract every article that is due: the items just fetched and those to retry."""
         return await self.articles.run_due(self.stop, on_done)
 
@@ -289,7 +291,7 @@ class App:
         var = var_directory(self.config)
         return var / "digest.atom" if var is not None else None
 
-    async def draft(self, on_done: Callable[[str], None] | None = None) -> DraftReport:
+    async def draft(self, on_done: Callable[[DraftOutcome], None] | None = None) -> DraftReport:
         """Draft every stub that is due: new articles, redos, and machine steps to retry."""
         return await self.drafter.run_due(self.stop, on_done)
 

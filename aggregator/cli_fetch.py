@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from aggregator.drafting.drafter import DraftReport
     from aggregator.records import RefreshReport
 
+from aggregator.records import DraftOutcome
+
 
 @click.command()
 @click.option("--all", "all_feeds", is_flag=True, help="Every enabled feed, due or not.")
@@ -182,10 +184,10 @@ async def _fetch(
 def stubs_line(report: DraftReport, seconds: float | None = None) -> str:
     outcomes = report.outcomes
     line = f"{report.drafted} stubs drafted" + (f" in {seconds:.1f} s" if seconds else "")
-    if outcomes["pending"]:
-        line += f" ({outcomes['pending']} with machine steps pending)"
-    if outcomes["failed"]:
-        line += f"; {outcomes['failed']} failed, to retry"
+    if outcomes[DraftOutcome.PENDING]:
+        line += f" ({outcomes[DraftOutcome.PENDING]} with machine steps pending)"
+    if outcomes[DraftOutcome.FAILED]:
+        line += f"; {outcomes[DraftOutcome.FAILED]} failed, to retry"
     return line
 
 

@@ -145,6 +145,8 @@ async def _draft(config: Any, item_id: int | None, redo: bool) -> Any:
 async def _extract_now(app: Any, item_id: int) -> None:
     """An item without a stub: queue its article (one of a first fetch's backlog, or let go by
     the cleanup) and extract it here, which queues its stub."""
+    from aggregator.records import Retry
+
     state = await app.db.run(app.articles.queue.request, item_id, app.clock())
     if state is None:
         raise click.ClickException(f"there is no item {item_id} (see `aggregator items`)")
@@ -156,7 +158,7 @@ async def _extract_now(app: Any, item_id: int) -> None:
             f"item {item_id}'s article is being extracted elsewhere or waits to be tried "
             "again; ask again later"
         )
-    if await app.articles.extract(claimed[0]) == "retry":
+    if isinstance(await app.articles.extract(claimed[0]), Retry):
         raise click.ClickException(
             f"item {item_id}'s page could not be had now; it will be tried again and drafted "
             "when it is extracted"

@@ -243,11 +243,22 @@ class Quality:
     notes: tuple[str, ...] = ()
 
 
+class ExtractionMethod(enum.StrEnum):
+    """What made a stored article, as stored in `articles.method`."""
+
+    RULE = "rule"
+    """The site rule matching its URL (articles/rules.py)."""
+    GENERIC = "generic"
+    """The generic extractor (articles/generic.py)."""
+    FEED = "feed"
+    """The feed's own text: the page gave nothing usable, or could not be had."""
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """The stored form of an item's article: plain text, sanitised HTML and what made them."""
 
-    method: str
+    method: ExtractionMethod
     text: str
     html: str
     quality: Quality
@@ -257,3 +268,37 @@ class Article:
     published: datetime | None = None
     language: str | None = None
     reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """An article extracted and stored, made by `method`."""
+
+    method: ExtractionMethod
+
+
+@dataclass(frozen=True, slots=True)
+class Retry:
+    """The page could not be had for now (or extraction broke): the article is tried again
+    later, `reason` stored with it."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class GivenBack:
+    """Its page was still loading when the run was stopped: given back untried, due now."""
+
+
+ExtractionOutcome = Extracted | Retry | GivenBack
+"""How one article's turn in the extraction queue ended."""
+
+
+class DraftOutcome(enum.StrEnum):
+    """How one stub's turn in the drafting queue ended (the label of the drafts metric)."""
+
+    DRAFTED = "drafted"
+    PENDING = "pending"
+    """Drafted and stored, with a machine step (translation, writing) to try again."""
+    FAILED = "failed"
+    """Not stored: an error of ours, logged; the stub is tried again later."""

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -17,7 +18,10 @@ from typing import Any
 from click.testing import CliRunner, Result
 
 from aggregator.cli import cli
+from aggregator.cli_fetch import stubs_line
 from aggregator.config import Config
+from aggregator.drafting.drafter import DraftReport
+from aggregator.records import DraftOutcome
 from tests.helpers.feeds import rss
 from tests.loopback import Loopback, Reply
 
@@ -224,3 +228,12 @@ def test_ctrl_c_during_extraction_keeps_the_feeds_summary_and_exits_130(
     assert "articles extracted" not in stdout
     assert "interrupted during extraction" in stderr
     assert "Traceback" not in stderr
+
+
+def test_the_stubs_line_names_each_outcome() -> None:
+    outcomes = {DraftOutcome.DRAFTED: 3, DraftOutcome.PENDING: 1, DraftOutcome.FAILED: 2}
+    report = DraftReport(Counter(outcomes))
+    assert stubs_line(report, 2.0) == (
+        "4 stubs drafted in 2.0 s (1 with machine steps pending); 2 failed, to retry"
+    )
+    assert [o.value for o in DraftOutcome] == ["drafted", "pending", "failed"]

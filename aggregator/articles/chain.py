@@ -18,7 +18,7 @@ from aggregator.articles.language import detect_language
 from aggregator.articles.leadimage import lead_image, with_lead_image
 from aggregator.articles.quality import assess
 from aggregator.articles.rules import SiteRule, apply_rule, match_rule
-from aggregator.records import Article, ExtractedPage, ParsedItem
+from aggregator.records import Article, ExtractedPage, ExtractionMethod, ParsedItem
 from aggregator.sanitize import plain_text, strip_control_chars, text_to_html
 
 __all__ = ["MAX_PAGE_CHARS", "MAX_PAGE_TAGS", "extract_article", "feed_article"]
@@ -68,7 +68,7 @@ PROGRAM_ERRORS = (ImportError, NameError, AttributeError, TypeError)
 class _Candidate:
     """An extractor's page after cleaning: what would be stored if it is accepted."""
 
-    method: str
+    method: ExtractionMethod
     html: str
     text: str
     page: ExtractedPage
@@ -88,7 +88,7 @@ def _feed_markup(item: ParsedItem | None) -> str:
 
 
 def _run(
-    label: str, method: str, extractor: Callable[[], ExtractedPage | None], url: str
+    label: str, method: ExtractionMethod, extractor: Callable[[], ExtractedPage | None], url: str
 ) -> tuple[_Candidate | None, str | None]:
     """Run one extractor; (candidate, None) or (None, why it gave nothing)."""
     try:
@@ -98,7 +98,8 @@ def _run(
     except Exception as exc:  # a third-party parser must not take the whole chain down
         return None, f"{label} failed ({type(exc).__name__})"
     if page is None:
-        return None, f"{label} found no body" if method == "rule" else f"{label} found no article"
+        found = "body" if method is ExtractionMethod.RULE else "article"
+        return None, f"{label} found no {found}"
     html, text = _clean(page, url)
     if not text:
         return None, f"{label} gave no text after cleaning"
@@ -132,11 +133,13 @@ def extract_article(
     feed_html = clean_article_html(_feed_markup(feed_item), url or "")
     feed_text = article_text(feed_html)
 
-    steps: list[tuple[str, str, Callable[[], ExtractedPage | None]]] = []
+    steps: list[tuple[str, ExtractionMethod, Callable[[], ExtractedPage | None]]] = []
     rule = match_rule(url, rules)
     if rule is not None:
-        steps.append((f"rule {rule.name!r}", "rule", lambda: apply_rule(html, url, rule)))
-    steps.append(("generic extraction", "generic", lambda: _generic(html, url)))
+        steps.append(
+            (f"rule {rule.name!r}", ExtractionMethod.RULE, lambda: apply_rule(html, url, rule))
+        )
+    steps.append(("generic extraction", ExtractionMethod.GENERIC, lambda: _generic(html, url)))
 
     chosen: _Candidate | None = None
     for label, method, extractor in steps:
@@ -150,7 +153,7 @@ def extract_article(
         chosen = candidate
         break
     if chosen is None:
-        chosen = _Candidate("feed", feed_html, feed_text, ExtractedPage(text="", html=""))
+        chosen = _feed_candidate(feed_html, feed_text)
     lead = with_lead_image(chosen.html, lead_image(html, url), url)
     chosen = dataclasses.replace(chosen, html=lead)
     return _article(chosen, feed_item, feed_text, feed_language, reasons, notes)
@@ -165,8 +168,12 @@ def feed_article(
     """
     feed_html = clean_article_html(_feed_markup(feed_item), url or "")
     feed_text = article_text(feed_html)
-    chosen = _Candidate("feed", feed_html, feed_text, ExtractedPage(text="", html=""))
+    chosen = _feed_candidate(feed_html, feed_text)
     return _article(chosen, feed_item, feed_text, feed_language, [reason], [])
+
+
+def _feed_candidate(html: str, text: str) -> _Candidate:
+    return _Candidate(ExtractionMethod.FEED, html, text, ExtractedPage(text="", html=""))
 
 
 def _article(
@@ -187,7 +194,7 @@ def _article(
         expected_language=feed_language,
         language=language,
     )
-    if chosen.method == "feed":
+    if chosen.method is ExtractionMethod.FEED:
         notes.append("article text taken from the feed")
     if notes:
         quality = dataclasses.replace(quality, notes=quality.notes + tuple(notes))

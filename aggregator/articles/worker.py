@@ -15,14 +15,21 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, assert_never
 
 from aggregator.articles.pages import Page, fetch_page
 from aggregator.errors import AggregatorError, BrokenEnvironment
 from aggregator.faults import crash_point
 from aggregator.net.client import HttpClient
 from aggregator.net.robots import RobotsCache
-from aggregator.records import Article
+from aggregator.records import (
+    Article,
+    Extracted,
+    ExtractionMethod,
+    ExtractionOutcome,
+    GivenBack,
+    Retry,
+)
 from aggregator.stopping import Stop, Stopped, until_cut
 from aggregator.storage.articles import ArticleQueue, PendingArticle
 from aggregator.storage.leases import give_back
@@ -45,16 +52,35 @@ class Database(Protocol):
     async def run(self, fn: Callable[..., T], /, *args: Any) -> T: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """The page will not be had (no link, robots.txt, a 404, given up after retries): the
+    feed's own text stands in, `reason` stored with it."""
+
+    reason: str
+
+
 @dataclass
 class ExtractionReport:
     """What a pass did: articles stored by method, and how many wait for another try."""
 
-    methods: Counter[str] = field(default_factory=Counter)
+    methods: Counter[ExtractionMethod] = field(default_factory=Counter)
     retrying: int = 0
 
     @property
     def stored(self) -> int:
         return sum(self.methods.values())
+
+    def add(self, outcome: ExtractionOutcome) -> None:
+        match outcome:
+            case Extracted(method):
+                self.methods[method] += 1
+            case Retry():
+                self.retrying += 1
+            case GivenBack():
+                pass
+            case _:
+                assert_never(outcome)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -84,11 +110,13 @@ class ArticleWorker:
     """How long a claimed article is ours; a crashed worker's articles wait this long."""
 
     async def run_due(
-        self, stop: Stop | None = None, on_done: Callable[[str], None] | None = None
+        self,
+        stop: Stop | None = None,
+        on_done: Callable[[ExtractionOutcome], None] | None = None,
     ) -> ExtractionReport:
         """Work through every article due now, in leased batches; no batch is claimed once
         `stop` is set (a page still loading when it cuts is given back untried). `on_done`
-        hears each article's outcome (a method, "retry" or "stopped") as it comes."""
+        hears each article's outcome as it comes."""
         report = ExtractionReport()
         while stop is None or not stop.is_set():
             batch = await self.db.run(
@@ -104,10 +132,8 @@ class ArticleWorker:
                 if isinstance(outcome, BaseException):
                     if not isinstance(outcome, ImportError):
                         raise outcome
-                elif outcome == "retry":
-                    report.retrying += 1
-                elif outcome != "stopped":
-                    report.methods[outcome] += 1
+                else:
+                    report.add(outcome)
             if broken:  # every article would fail the same way: the pass stops here
                 raise BrokenEnvironment(
                     f"article extraction stopped: {_first_line(broken[0])}; the articles wait "
@@ -116,25 +142,28 @@ class ArticleWorker:
         return report
 
     async def _one(
-        self, pending: PendingArticle, stop: Stop | None, on_done: Callable[[str], None] | None
-    ) -> str:
+        self,
+        pending: PendingArticle,
+        stop: Stop | None,
+        on_done: Callable[[ExtractionOutcome], None] | None,
+    ) -> ExtractionOutcome:
         outcome = await self.extract(pending, stop)
         if on_done is not None:
             on_done(outcome)
         return outcome
 
-    async def extract(self, pending: PendingArticle, stop: Stop | None = None) -> str:
-        """Returns the method used ("rule", "generic", "feed"), "retry", or "stopped" (its
-        page was still loading when `stop` cut: given back, due now, no attempt counted)."""
+    async def extract(self, pending: PendingArticle, stop: Stop | None = None) -> ExtractionOutcome:
+        """Extracted (by its method), Retry (why, tried again later), or GivenBack (its page
+        was still loading when `stop` cut: given back, due now, no attempt counted)."""
         started = time.perf_counter()
         url = pending.item.link
         try:
             if url is None:
-                page: Page | str = "the item has no link"
+                page: Page | Retry | Failed = Failed("the item has no link")
             else:
                 page = await until_cut(stop, self._page(pending, url))
-            if page == "retry":
-                return "retry"
+            if isinstance(page, Retry):
+                return page
             article = await self._article(pending, page)
             await self.db.run(self.queue.save, pending.item_id, article, url, self.clock())
         except ImportError as exc:  # the installation, not the article: given back untried
@@ -149,13 +178,12 @@ class ArticleWorker:
                 give_back, self.queue.store, articles, [pending.item_id], self.clock()
             )
             self.log.info("article.stopped", item=pending.item_id, feed=pending.feed)
-            return "stopped"
+            return GivenBack()
         except Exception as exc:  # one article must never stop the others
             self.log.exception("article.failed", item=pending.item_id, feed=pending.feed)
-            await self._retry(pending, f"internal error: {exc!r}"[:300])
-            return "retry"
+            return await self._retry(pending, f"internal error: {exc!r}"[:300])
         # The page could not be had (404, refused, gave up): the feed's text stands in, a warning.
-        emit = self.log.warning if isinstance(page, str) and url is not None else self.log.info
+        emit = self.log.warning if isinstance(page, Failed) and url is not None else self.log.info
         emit(
             "article.extracted",
             item=pending.item_id,
@@ -167,29 +195,32 @@ class ArticleWorker:
             chars=len(article.text),
             seconds=round(time.perf_counter() - started, 3),
         )
-        return article.method
+        return Extracted(article.method)
 
-    async def _page(self, pending: PendingArticle, url: str) -> Page | str:
-        """The page, or why we keep the feed's content, or "retry"."""
+    async def _page(self, pending: PendingArticle, url: str) -> Page | Retry | Failed:
+        """The page, or Retry (stored: it is tried again later), or Failed: why we keep the
+        feed's content."""
         page = await fetch_page(self.http, self.robots, url)
         crash_point("extract.after_fetch")
         if isinstance(page, Page):
             return page
         if page.transient and pending.attempts + 1 < self.max_attempts:
-            await self._retry(pending, page.reason)
-            return "retry"
+            return await self._retry(pending, page.reason)
         if page.transient:
-            return f"{page.reason} (gave up after {pending.attempts + 1} attempts)"
-        return page.reason
+            return Failed(f"{page.reason} (gave up after {pending.attempts + 1} attempts)")
+        return Failed(page.reason)
 
-    async def _article(self, pending: PendingArticle, page: Page | str) -> Article:
+    async def _article(self, pending: PendingArticle, page: Page | Failed) -> Article:
         # The chain pulls in trafilatura and lxml: loaded when there is an article to make,
         # not by every command that opens the app.
         from aggregator.articles.chain import extract_article, feed_article
 
-        if isinstance(page, str):
+        if isinstance(page, Failed):
             return feed_article(
-                pending.item, pending.item.link, reason=page, feed_language=pending.feed_language
+                pending.item,
+                pending.item.link,
+                reason=page.reason,
+                feed_language=pending.feed_language,
             )
         task = functools.partial(
             extract_article,
@@ -209,7 +240,7 @@ class ArticleWorker:
                 feed_language=pending.feed_language,
             )
 
-    async def _retry(self, pending: PendingArticle, reason: str) -> None:
+    async def _retry(self, pending: PendingArticle, reason: str) -> Retry:
         at = self.clock() + retry_delay(pending.attempts + 1)
         await self.db.run(self.queue.retry_later, pending.item_id, reason, at)
         self.log.warning(
@@ -219,3 +250,4 @@ class ArticleWorker:
             reason=reason,
             at=at.isoformat(),
         )
+        return Retry(reason)

@@ -31,6 +31,7 @@ from aggregator.drafting.records import Entry, Provenance, Stub
 from aggregator.drafting.related_parts import Refresh, Related, add_related
 from aggregator.drafting.textcap import cap_text
 from aggregator.faults import crash_point
+from aggregator.records import DraftOutcome
 from aggregator.stopping import Stop
 from aggregator.storage.leases import give_back
 from aggregator.storage.related import RelatedIndex
@@ -66,13 +67,13 @@ class Database(Protocol):
 
 @dataclass
 class DraftReport:
-    """What a pass did: stubs drafted, by outcome ("drafted", "pending", "failed")."""
+    """What a pass did: stubs drafted, by outcome."""
 
-    outcomes: Counter[str] = field(default_factory=Counter)
+    outcomes: Counter[DraftOutcome] = field(default_factory=Counter)
 
     @property
     def drafted(self) -> int:
-        return self.outcomes["drafted"] + self.outcomes["pending"]
+        return self.outcomes[DraftOutcome.DRAFTED] + self.outcomes[DraftOutcome.PENDING]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +100,7 @@ class Drafter:
     """How long a claimed stub is ours; a crashed drafter's stubs wait this long."""
 
     async def run_due(
-        self, stop: Stop | None = None, on_done: Callable[[str], None] | None = None
+        self, stop: Stop | None = None, on_done: Callable[[DraftOutcome], None] | None = None
     ) -> DraftReport:
         """Index the titles of items held back on a first fetch, then draft every stub due
         now, in leased batches. Once `stop` is set the stub in flight finishes and the rest
@@ -143,7 +144,9 @@ class Drafter:
         self.log.info("related.indexed_titles", items=len(weights))
         return len(weights)
 
-    async def draft(self, job: DraftJob, analysis: Awaitable[Analysis] | None = None) -> str:
+    async def draft(
+        self, job: DraftJob, analysis: Awaitable[Analysis] | None = None
+    ) -> DraftOutcome:
         """Draft and store one stub; `analysis`: its `_analyse`, when already under way."""
         started = time.perf_counter()
         try:
@@ -155,13 +158,13 @@ class Drafter:
             self.log.exception("stub.failed", item=job.item_id, feed=job.feed)
             at = self.clock() + retry_delay(self.config.drafting, job.attempts)
             await self.db.run(self.queue.release, job.item_id, f"internal error: {exc!r}"[:300], at)
-            return "failed"
+            return DraftOutcome.FAILED
         try:
             refreshed = await self._refresh_related(job, found)
         except Exception:  # the stub is drafted; the earlier ones keep what they had
             self.log.exception("stub.refresh_failed", item=job.item_id, feed=job.feed)
             refreshed = 0
-        outcome = "pending" if result.retry_at is not None else "drafted"
+        outcome = DraftOutcome.PENDING if result.retry_at is not None else DraftOutcome.DRAFTED
         self.log.info(
             "stub.drafted",
             item=job.item_id,

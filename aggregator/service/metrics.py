@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 from wsgiref.simple_server import WSGIServer
 
 from prometheus_client import (
@@ -25,6 +26,12 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+
+Label = TypeVar("Label", bound=str)
+"""A label value: a string, or a closed set's StrEnum (`ExtractionMethod`, `DraftOutcome`)."""
+
+RETRY_LABEL = "retry"
+"""The extractions' `method` label of the articles that wait for another try."""
 
 
 class Metrics:
@@ -55,7 +62,7 @@ class Metrics:
         )
 
     def count(
-        self, counter: Counter, values: Mapping[str, int] | Iterable[tuple[str, int]]
+        self, counter: Counter, values: Mapping[Label, int] | Iterable[tuple[Label, int]]
     ) -> None:
         """Adds `values` (label value -> how many) to a labelled counter; zeros are skipped."""
         for label, n in values.items() if isinstance(values, Mapping) else values:

@@ -18,7 +18,8 @@ from typing import Any
 
 from aggregator.app import App
 from aggregator.logs import get_logger
-from aggregator.service.metrics import Metrics
+from aggregator.records import Extracted, ExtractionOutcome
+from aggregator.service.metrics import RETRY_LABEL, Metrics
 from aggregator.service.stages import Stage
 
 
@@ -90,8 +91,8 @@ class Service:
     async def _extract(self) -> None:
         started = time.perf_counter()
 
-        def extracted(outcome: str) -> None:
-            if outcome not in ("retry", "stopped"):
+        def extracted(outcome: ExtractionOutcome) -> None:
+            if isinstance(outcome, Extracted):
                 self.drafting.wake()  # drafting starts with the first article, not the last
 
         try:
@@ -100,7 +101,7 @@ class Service:
             self.log.exception("extraction.failed")
             return
         self.metrics.count(self.metrics.extractions, articles.methods)
-        self.metrics.count(self.metrics.extractions, {"retry": articles.retrying})
+        self.metrics.count(self.metrics.extractions, {RETRY_LABEL: articles.retrying})
         if articles.stored or articles.retrying:
             self.log.info(
                 "extraction.done",
@@ -128,7 +129,7 @@ class Service:
                 "drafting.done",
                 stubs=drafts.drafted,
                 seconds=round(time.perf_counter() - started, 3),
-                **drafts.outcomes,
+                **{outcome.value: n for outcome, n in drafts.outcomes.items()},
             )
 
     async def digest(self) -> None:

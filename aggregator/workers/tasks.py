@@ -24,14 +24,15 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, assert_never
 
 import sqlalchemy as sa
 
 from aggregator.app import App
 from aggregator.logs import get_logger
 from aggregator.net.hosts import host_of
-from aggregator.service.metrics import Metrics
+from aggregator.records import Extracted, GivenBack, Retry
+from aggregator.service.metrics import RETRY_LABEL, Metrics
 from aggregator.storage.work import Due, due_work, forget_turns, item_hosts
 from aggregator.workers import queue as q
 from aggregator.workers.settings import WorkerSettings
@@ -288,10 +289,16 @@ class Tasks:
             if not claimed:
                 continue
             outcome = await app.articles.extract(claimed[0])
-            if outcome != "stopped":
-                self.metrics.count(self.metrics.extractions, {outcome: 1})
-            if outcome != "retry":
-                await self._defer(self.draft, q.stub_lock(one), None, item_id=one)
+            match outcome:
+                case Extracted(method):
+                    self.metrics.count(self.metrics.extractions, {method: 1})
+                    await self._defer(self.draft, q.stub_lock(one), None, item_id=one)
+                case Retry():
+                    self.metrics.count(self.metrics.extractions, {RETRY_LABEL: 1})
+                case GivenBack():
+                    await self._defer(self.draft, q.stub_lock(one), None, item_id=one)
+                case _:
+                    assert_never(outcome)
 
     async def draft_stub(self, context: Any, item_id: int) -> None:
         app = self.app

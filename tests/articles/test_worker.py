@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from aggregator.app import App
 from aggregator.articles.worker import ExtractionReport, retry_delay
 from aggregator.config import Config
+from aggregator.records import Extracted, ExtractionMethod, ExtractionOutcome, GivenBack, Retry
 from aggregator.storage.tables import articles, items
 from tests.helpers.feeds import Clock
 from tests.loopback import Loopback, Reply
@@ -161,3 +162,58 @@ def test_real_pages_served_by_a_loopback_site_are_extracted(
     # English reports; one quotes French at greater length than its own narrative.
     languages = [row["language"] for row in rows.values()]
     assert languages.count("en") >= len(files) - 1, languages
+
+
+def test_each_article_is_heard_as_extracted_or_to_retry(
+    site: Loopback, make_config: Callable[..., Config]
+) -> None:
+    body = "The harbour reopened on Monday after three weeks of repairs to the sea wall."
+    site.route("/good", Reply(body=ARTICLE.format(title="Harbour", body=body).encode()))
+    site.route("/missing", Reply(404))
+    site.route("/busy", Reply(503))
+    entries = [
+        ("/good", "Harbour", "Summary of the harbour."),
+        ("/missing", "Gone", "Summary of the missing page."),
+        ("/busy", "Busy", "Summary of the busy page."),
+    ]
+    site.route("/feed", Reply(body=feed_of(site, entries)))
+    config = make_config([{"name": "site", "url": site.url("/feed")}])
+    heard: list[ExtractionOutcome] = []
+
+    async def go() -> ExtractionReport:
+        async with App(config, clock=Clock()) as app:
+            await app.fetch(due_only=False)
+            return await app.extract(heard.append)
+
+    report = asyncio.run(go())
+    assert sorted(heard, key=repr) == [
+        Extracted(ExtractionMethod.FEED),
+        Extracted(ExtractionMethod.GENERIC),
+        Retry("HTTP 503"),
+    ]
+    assert report.methods == {ExtractionMethod.GENERIC: 1, ExtractionMethod.FEED: 1}
+    assert report.retrying == 1
+    rows = stored(config)
+    assert (rows["good"]["method"], rows["missing"]["method"]) == ("generic", "feed")
+    assert (rows["busy"]["state"], rows["busy"]["last_error"]) == ("pending", "HTTP 503")
+
+
+def test_a_report_counts_methods_and_retries_and_not_what_was_given_back() -> None:
+    report = ExtractionReport()
+    outcomes: list[ExtractionOutcome] = [
+        Extracted(ExtractionMethod.RULE),
+        Extracted(ExtractionMethod.RULE),
+        Retry("HTTP 503"),
+        GivenBack(),
+    ]
+    for outcome in outcomes:
+        report.add(outcome)
+    assert (dict(report.methods), report.retrying, report.stored) == (
+        {ExtractionMethod.RULE: 2},
+        1,
+        2,
+    )
+
+
+def test_the_methods_are_the_stored_strings() -> None:
+    assert [m.value for m in ExtractionMethod] == ["rule", "generic", "feed"]
