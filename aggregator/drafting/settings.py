@@ -25,7 +25,14 @@ class Backend(enum.StrEnum):
     LIBRETRANSLATE = "libretranslate"
 
 
-STRUCTURED_OUTPUTS = ("json_object", "json_schema", "none")
+class StructuredOutput(enum.StrEnum):
+    """How an OpenAI-compatible server is asked for JSON (`[drafting].structured_output`)."""
+
+    JSON_OBJECT = "json_object"
+    JSON_SCHEMA = "json_schema"
+    NONE = "none"
+    """Asked in the prompt only, for servers that support neither."""
+
 
 DEFAULT_DISCLAIMERS: Mapping[str, str] = {}
 """Configured disclaimers come first; a language without one gets its message catalogue's
@@ -50,7 +57,7 @@ class DraftingSettings:
     api_key_env: str | None = None
     timeout: float = 60.0
     max_attempts: int = 4
-    structured_output: str = "json_object"
+    structured_output: StructuredOutput = StructuredOutput.JSON_OBJECT
     price_input_per_million: float | None = None
     price_output_per_million: float | None = None
     price_per_million_chars: float | None = None
@@ -113,9 +120,9 @@ def parse_drafting(table: Mapping[str, Any], categories: list[Any], path: Path) 
     backend = _choice(r, "backend", tuple(b.value for b in Backend))
     if backend is not None:
         values["backend"] = Backend(backend)
-    structured = _choice(r, "structured_output", STRUCTURED_OUTPUTS)
+    structured = _choice(r, "structured_output", tuple(s.value for s in StructuredOutput))
     if structured is not None:
-        values["structured_output"] = structured
+        values["structured_output"] = StructuredOutput(structured)
     write = r.get("write_commentary", bool, "true or false")
     if write is not None:
         values["write_commentary"] = write

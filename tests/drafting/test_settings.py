@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from aggregator.config import Config, load_config
+from aggregator.drafting.settings import Backend, StructuredOutput
 from aggregator.errors import ConfigError
 
 FEEDS = [{"name": "a", "url": "https://example.org/feed"}]
@@ -19,6 +20,17 @@ def test_defaults_work_offline_with_no_backend(make_config: Callable[..., Config
     assert drafting.categories == ()
     assert drafting.disclaimer("ja").startswith("【免責事項】")
     assert drafting.disclaimer("xx") == drafting.disclaimer("en")
+
+
+def test_the_closed_choices_are_read_as_their_enums(make_config: Callable[..., Config]) -> None:
+    extra = (
+        '[drafting]\nbackend = "openai"\nbase_url = "http://127.0.0.1:9/v1"\nmodel = "m"\n'
+        'structured_output = "json_schema"\n'
+    )
+    drafting = make_config(FEEDS, extra).drafting
+    assert drafting.backend is Backend.OPENAI
+    assert drafting.structured_output is StructuredOutput.JSON_SCHEMA
+    assert make_config(FEEDS).drafting.structured_output is StructuredOutput.JSON_OBJECT
 
 
 def test_the_shipped_config_has_categories_and_credits_global_voices() -> None:

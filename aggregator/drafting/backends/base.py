@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol, Self, runtime_checkable
 
-from aggregator.drafting.settings import Backend
+from aggregator.drafting.settings import Backend, StructuredOutput
 from aggregator.errors import AggregatorError
 
 
@@ -27,8 +27,8 @@ class BackendSettings:
     timeout: float = 60.0
     """Seconds allowed for one HTTP exchange, connection included."""
     max_attempts: int = 4
-    structured_output: str = "json_object"
-    """OpenAI-compatible servers only: "json_object", "json_schema" or "none"."""
+    structured_output: StructuredOutput = StructuredOutput.JSON_OBJECT
+    """OpenAI-compatible servers only."""
     price_input_per_million: float | None = None
     price_output_per_million: float | None = None
     price_per_million_chars: float | None = None

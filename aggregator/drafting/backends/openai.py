@@ -24,13 +24,13 @@ from aggregator.drafting.backends.completion import read_completion
 from aggregator.drafting.backends.exchange import HttpBackend
 from aggregator.drafting.backends.prompts import (
     PROMPT_VERSION,
-    STRUCTURED_OUTPUTS,
     drafting_messages,
     response_format,
     translation_messages,
     writing_messages,
 )
 from aggregator.drafting.backends.retry import RetryPolicy
+from aggregator.drafting.settings import StructuredOutput
 
 DEFAULT_URL = "https://api.openai.com/v1"
 
@@ -42,11 +42,12 @@ class OpenAICompatible(HttpBackend):
     prompt_version = PROMPT_VERSION
 
     def __init__(self, settings: BackendSettings, policy: RetryPolicy | None = None) -> None:
-        if settings.structured_output not in STRUCTURED_OUTPUTS:
+        choices = [s.value for s in StructuredOutput]
+        if settings.structured_output not in choices:
             raise BackendError(
                 self.name,
                 f"structured_output {settings.structured_output!r} is not one of "
-                + ", ".join(STRUCTURED_OUTPUTS),
+                + ", ".join(choices),
                 retryable=False,
             )
         if not settings.model:

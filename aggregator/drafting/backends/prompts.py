@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, assert_never
+
+from aggregator.drafting.settings import StructuredOutput
 
 PROMPT_VERSION = "1"
-STRUCTURED_OUTPUTS = ("json_object", "json_schema", "none")
 
 LANGUAGE_NAMES = {
     "ar": "Arabic",
@@ -128,24 +129,31 @@ def writing_messages(
     ]
 
 
-def response_format(mode: str, names: Sequence[str]) -> dict[str, Any] | None:
+def response_format(mode: StructuredOutput, names: Sequence[str]) -> dict[str, Any] | None:
     """The `response_format` asking for a JSON object with these string keys; None for "none"."""
-    if mode == "json_object":
-        return {"type": "json_object"}
-    if mode == "json_schema":
-        schema = {
-            "type": "object",
-            "properties": {name: {"type": "string"} for name in names},
-            "required": list(names),
-            "additionalProperties": False,
-        }
-        return {
-            "type": "json_schema",
-            "json_schema": {"name": "parts", "schema": schema, "strict": True},
-        }
-    if mode == "none":
-        return None
-    raise ValueError(f"structured_output must be one of {', '.join(STRUCTURED_OUTPUTS)}")
+    try:
+        chosen = StructuredOutput(mode)
+    except ValueError:
+        expected = ", ".join(s.value for s in StructuredOutput)
+        raise ValueError(f"structured_output must be one of {expected}") from None
+    match chosen:
+        case StructuredOutput.JSON_OBJECT:
+            return {"type": "json_object"}
+        case StructuredOutput.JSON_SCHEMA:
+            schema = {
+                "type": "object",
+                "properties": {name: {"type": "string"} for name in names},
+                "required": list(names),
+                "additionalProperties": False,
+            }
+            return {
+                "type": "json_schema",
+                "json_schema": {"name": "parts", "schema": schema, "strict": True},
+            }
+        case StructuredOutput.NONE:
+            return None
+        case _:
+            assert_never(chosen)
 
 
 def drafting_messages(
