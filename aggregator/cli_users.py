@@ -125,6 +125,7 @@ def role(ctx: Context, name: str, role: str) -> None:
 
     with accounts_of(ctx) as accounts:
         account = accounts.set_role(name, role_named(role))
+        _warn_without_admin(accounts)
     click.echo(f"{account.name}: now {account.role}")
 
 
@@ -138,6 +139,7 @@ def disable(ctx: Context, name: str) -> None:
     with accounts_of(ctx) as accounts:
         account = _existing(accounts, name)
         accounts.disable(account.name, utc_now())
+        _warn_without_admin(accounts)
     click.echo(
         f"{account.name}: disabled; signed out, its tokens refused "
         f"(`aggregator users enable {account.name}` undoes it)"
@@ -168,6 +170,7 @@ def remove(ctx: Context, name: str, yes: bool) -> None:
                 f"remove the account {account.name} and its tokens?", abort=True, err=True
             )
         accounts.remove(account.name)
+        _warn_without_admin(accounts)
     click.echo(f"{account.name}: removed")
 
 
@@ -233,6 +236,19 @@ def _refuse_taken(accounts: Accounts, name: str) -> None:
     taken = accounts.get(checked)
     if taken is not None:
         raise AccountError(f"an account named {taken.name!r} exists")
+
+
+def _warn_without_admin(accounts: Accounts) -> None:
+    """Accounts remain but no enabled admin among them: say how to make one."""
+    from aggregator.auth.records import Role
+
+    remaining = [a for a in accounts.list() if not a.disabled]
+    if remaining and not any(a.role is Role.ADMIN for a in remaining):
+        click.echo(
+            "warning: no enabled admin account is left; "
+            "`aggregator users role NAME admin` makes one",
+            err=True,
+        )
 
 
 def _table(found: tuple[Account, ...], counts: dict[str, int]) -> None:

@@ -166,3 +166,14 @@ def test_role_disable_enable_and_remove(config: Path) -> None:
     assert run(config, "users", "remove", "ana", stdin="y\n").exit_code == 0
     assert run(config, "users", "remove", "bob", "--yes").exit_code == 0
     assert users_json(config) == []
+
+
+def test_leaving_no_enabled_admin_is_warned_about(config: Path) -> None:
+    add_user(config, "ana", "admin")
+    add_user(config, "bob", "editor")
+    warning = "warning: no enabled admin account is left"
+    assert warning not in run(config, "users", "role", "bob", "reviewer").stderr
+    assert warning in run(config, "users", "disable", "ana").stderr
+    assert warning not in run(config, "users", "enable", "ana").stderr
+    assert warning in run(config, "users", "role", "ana", "editor").stderr
+    assert warning in run(config, "users", "remove", "ana", "--yes").stderr
