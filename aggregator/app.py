@@ -220,7 +220,7 @@ class App:
         self.drafter = Drafter(
             config=config,
             queue=self.stubs,
-            index=RelatedIndex(self.store),
+            index=RelatedIndex(self.store, in_memory=not shared_politeness),
             machine=MachineDrafter(
                 backend=self.backend,
                 settings=config.drafting,

@@ -1,6 +1,7 @@
 """How well Related News finds the same news story, against a plain TF-IDF cosine, in one run.
 
-Run by hand: `.venv/bin/python bench/related.py [--end-to-end] [--json figures.json]`.
+Run by hand: `.venv/bin/python bench/related.py [--end-to-end] [--json figures.json]`;
+`--speed [--quick]` times the search instead (bench/related_speed.py).
 
 Data, read in place: `../shared/data/related/uci-stories.csv` (2,989 headlines grouped into 44
 stories by the UCI News Aggregator dataset; two rows are related iff they share `STORY`) and,
@@ -338,7 +339,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="end to end: each feed's backfill_items (default: every item gets a stub)",
     )
     parser.add_argument("--json", type=Path)
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "--speed",
+        action="store_true",
+        help="time per search instead, against the search as it was (bench/related_speed.py)",
+    )
+    args, rest = parser.parse_known_args(argv)
+    if args.speed:
+        from related_speed import main as speed
+
+        return speed([*rest, *(["--json", str(args.json)] if args.json else [])])
+    if rest:
+        parser.error(f"unrecognised arguments: {' '.join(rest)}")
     if not STORIES.is_file() or not (DISTRACTORS / "ground-truth.json").is_file():
         print(f"needs {STORIES} and {DISTRACTORS} (../shared beside the checkout)")
         return 2

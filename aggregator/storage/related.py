@@ -3,8 +3,11 @@
 The index is a plain table (`article_terms`: item, term, weight) that works the same on SQLite
 and PostgreSQL. Each article keeps its strongest word terms (unit length, names and figures
 weighted up: `drafting.analysis.index_terms`) and its links (`text.links`, terms that start
-with LINK_PREFIX). Document frequencies are read from the same table at query time, so nothing
-needs recomputing as the archive grows.
+with LINK_PREFIX). Document frequencies are counted at query time, so nothing needs
+recomputing as the archive grows: in the table (`storage.related_table`, for processes that
+share the index with others writing it), or in a copy of the table held in memory
+(`text.term_index`, for the process that writes it alone: the service, the CLI), which gives
+the same candidates and scores about nine times sooner at 2,000 articles.
 
 The score is the cosine of the two articles' idf-weighted word vectors (idf = ln((N + 1) /
 (df + 1)) + 1, N the indexed articles, df those carrying the term): the whole of both vectors
@@ -24,7 +27,7 @@ returned flagged as such, for "also reported by", never as related news.
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,13 +36,12 @@ import sqlalchemy as sa
 
 from aggregator.storage.articles import BACKLOG
 from aggregator.storage.database import Database
+from aggregator.storage.related_table import all_rows, from_table, row_count
 from aggregator.storage.tables import article_terms, articles, feeds, items
-from aggregator.text.links import LINK_PREFIX, normalise_link
-from aggregator.text.similarity import LINK_MAX_ARTICLES, Match, enough, idf, match
+from aggregator.text.links import normalise_link
+from aggregator.text.similarity import Match, Scorer, enough
+from aggregator.text.term_index import Candidates, TermIndex
 
-COMMON_SHARE = 0.25
-COMMON_MIN_POSTINGS = 200
-RERANK = 60
 MAX_COPIES = 20
 
 
@@ -77,17 +79,27 @@ class TitleToIndex:
 
 
 class RelatedIndex:
-    def __init__(self, store: Database) -> None:
+    def __init__(self, store: Database, in_memory: bool = False) -> None:
+        """`in_memory`: search a copy of the index held in this process (`TermIndex`), for a
+        process that is the only one writing the index (the embedded service, the CLI); it is
+        read whole on the first search and again whenever the table holds another number of
+        rows than the copy (another process wrote, old articles were cleaned up)."""
         self.store = store
+        self.in_memory = in_memory
+        self.memory: TermIndex | None = None
+        self.lock = threading.Lock()
 
     def save_terms(self, item_id: int, weights: Mapping[str, float]) -> None:
-        with self.store.writing() as conn:
-            conn.execute(article_terms.delete().where(article_terms.c.item_id == item_id))
-            if weights:
-                conn.execute(
-                    article_terms.insert(),
-                    [{"item_id": item_id, "term": t, "weight": w} for t, w in weights.items()],
-                )
+        with self.lock:
+            with self.store.writing() as conn:
+                conn.execute(article_terms.delete().where(article_terms.c.item_id == item_id))
+                if weights:
+                    conn.execute(
+                        article_terms.insert(),
+                        [{"item_id": item_id, "term": t, "weight": w} for t, w in weights.items()],
+                    )
+            if self.memory is not None:
+                self.memory.put(item_id, weights)
 
     def unindexed_backlog(self, limit: int) -> list[TitleToIndex]:
         """Items held back on a first fetch (no article fetched) that the index does not
@@ -118,15 +130,21 @@ class RelatedIndex:
         """Index several articles in one transaction (each one's terms replaced)."""
         if not weights:
             return
-        with self.store.writing() as conn:
-            conn.execute(article_terms.delete().where(article_terms.c.item_id.in_(list(weights))))
-            rows = [
-                {"item_id": item_id, "term": t, "weight": w}
-                for item_id, terms in weights.items()
-                for t, w in terms.items()
-            ]
-            if rows:
-                conn.execute(article_terms.insert(), rows)
+        with self.lock:
+            with self.store.writing() as conn:
+                conn.execute(
+                    article_terms.delete().where(article_terms.c.item_id.in_(list(weights)))
+                )
+                rows = [
+                    {"item_id": item_id, "term": t, "weight": w}
+                    for item_id, terms in weights.items()
+                    for t, w in terms.items()
+                ]
+                if rows:
+                    conn.execute(article_terms.insert(), rows)
+            if self.memory is not None:
+                for item_id, terms in weights.items():
+                    self.memory.put(item_id, terms)
 
     def terms_of(self, item_id: int) -> dict[str, float]:
         """The indexed terms of one article (empty when it is not indexed)."""
@@ -153,21 +171,14 @@ class RelatedIndex:
         if not weights or limit <= 0:
             return []
         with self.store.engine.connect() as conn:
-            total = conn.execute(
-                sa.select(sa.func.count(sa.distinct(article_terms.c.item_id)))
-            ).scalar_one()
-            frequency = _frequencies(conn, list(weights))
-            candidates = _candidates(conn, item_id, weights, frequency, total)
-            if not candidates:
+            candidates = self._candidates(conn, item_id, weights)
+            if candidates is None:
                 return []
-            vectors = _vectors(conn, list(candidates))
-            missing = {t for v in vectors.values() for t in v if t not in frequency}
-            frequency.update(_frequencies(conn, list(missing)))
+            vectors = candidates.vectors
+            scorer = Scorer(candidates.frequency, candidates.total)
             matches = [
                 m
-                for m in (
-                    match(c, weights, vectors.get(c, {}), frequency, total) for c in candidates
-                )
+                for m in (scorer.match(c, weights, vectors.get(c, {})) for c in candidates.item_ids)
                 if m.score >= min_score and (m.same_story or enough(m))
             ]
             matches.sort(key=lambda m: (-m.score, m.item_id))
@@ -181,9 +192,7 @@ class RelatedIndex:
         for article in found:
             if article.same_story or _same_address(article.url, own):
                 continue
-            first = next(
-                (k for k in related if _one_story(article, k, vectors, frequency, total)), None
-            )
+            first = next((k for k in related if _one_story(article, k, vectors, scorer)), None)
             if first is None:
                 related.append(article)
             else:  # a story reached through two feeds is listed once
@@ -192,86 +201,33 @@ class RelatedIndex:
         listed = {r.item_id for r in shown}
         return copies + shown + [r for r in repeats if r.copy_of in listed]
 
+    def _candidates(
+        self, conn: sa.Connection, item_id: int, weights: Mapping[str, float]
+    ) -> Candidates | None:
+        if not self.in_memory:
+            return from_table(conn, item_id, weights)
+        with self.lock:
+            if self.memory is None or self.memory.rows != row_count(conn):
+                self.memory = TermIndex.of(all_rows(conn))
+            return self.memory.candidates(item_id, weights)
+
 
 def _one_story(
     one: RelatedArticle,
     other: RelatedArticle,
     vectors: Mapping[int, Mapping[str, float]],
-    frequency: Mapping[str, int],
-    total: int,
+    scorer: Scorer,
 ) -> bool:
     """Whether two found articles are copies of one story: one address, or near-identical."""
     if _same_address(one.url, normalise_link(other.url)):
         return True
     a, b = vectors.get(one.item_id, {}), vectors.get(other.item_id, {})
-    return match(other.item_id, a, b, frequency, total).same_story
+    return scorer.match(other.item_id, a, b).same_story
 
 
 def _same_address(url: str, page: str | None) -> bool:
     """Whether `url` names `page` (a normalised link; None never matches)."""
     return page is not None and normalise_link(url) == page
-
-
-def _candidates(
-    conn: sa.Connection,
-    item_id: int,
-    weights: Mapping[str, float],
-    frequency: Mapping[str, int],
-    total: int,
-) -> list[int]:
-    """The articles worth an exact score: the RERANK best by partial dot product over the
-    query's words that are not common, and every article sharing a rare link."""
-    common = max(COMMON_SHARE * total, COMMON_MIN_POSTINGS)
-    words = [
-        t for t in weights if not t.startswith(LINK_PREFIX) and 1 < frequency.get(t, 0) <= common
-    ]
-    links = [
-        t
-        for t in weights
-        if t.startswith(LINK_PREFIX) and 1 < frequency.get(t, 0) <= LINK_MAX_ARTICLES
-    ]
-    if not words and not links:
-        return []
-    postings = conn.execute(
-        sa.select(article_terms.c.item_id, article_terms.c.term, article_terms.c.weight).where(
-            article_terms.c.term.in_(words + links), article_terms.c.item_id != item_id
-        )
-    ).all()
-    partial: dict[int, float] = defaultdict(float)
-    linked: set[int] = set()
-    for other, term, weight in postings:
-        if term.startswith(LINK_PREFIX):
-            linked.add(other)
-        else:
-            partial[other] += weights[term] * weight * idf(frequency[term], total) ** 2
-    best = sorted(partial, key=lambda i: (-partial[i], i))[:RERANK]
-    return best + sorted(linked - set(best))
-
-
-def _vectors(conn: sa.Connection, item_ids: list[int]) -> dict[int, dict[str, float]]:
-    vectors: dict[int, dict[str, float]] = defaultdict(dict)
-    rows = conn.execute(
-        sa.select(article_terms.c.item_id, article_terms.c.term, article_terms.c.weight).where(
-            article_terms.c.item_id.in_(item_ids)
-        )
-    )
-    for other, term, weight in rows:
-        vectors[other][term] = weight
-    return vectors
-
-
-def _frequencies(conn: sa.Connection, terms: list[str]) -> dict[str, int]:
-    """How many indexed articles carry each of `terms` (the query's own included)."""
-    frequency: dict[str, int] = {}
-    for start in range(0, len(terms), 900):  # SQLite's limit on bound parameters
-        chunk = terms[start : start + 900]
-        counts = conn.execute(
-            sa.select(article_terms.c.term, sa.func.count())
-            .where(article_terms.c.term.in_(chunk))
-            .group_by(article_terms.c.term)
-        ).all()
-        frequency.update({term: int(n) for term, n in counts})
-    return frequency
 
 
 def _copy(article: RelatedArticle) -> RelatedArticle:
