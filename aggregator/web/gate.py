@@ -1,8 +1,9 @@
 """The gate every request passes: who is asking (`identity.py`), and whether anyone is.
 
-It sets `request.state.auth_mode` on every request and `request.state.principal` on every
-request it lets through. Public paths pass whoever asks (the login and logout pages, static
-files, the icon, `/healthz`, `/metrics`, the API's description). The digest's addresses pass
+Public paths pass whoever asks, without a question to the store (static files, the icon,
+`/healthz`, which must answer when the store does not, `/metrics`, the API's description); the
+login and logout pages pass too, knowing who asks. On every other request the gate sets
+`request.state.auth_mode` and `request.state.principal`. The digest's addresses pass
 too, with the principal of a session or API token if any: a feed reader cannot sign in, so
 the digest's routes ask for a feed token themselves (`digest_routes.py`). Everything else
 needs a principal: without one a page answers 303 to `/login?next=<where it was going>`, the
@@ -59,12 +60,12 @@ class Gate:
             return
         path: str = scope["path"]
         state = scope.setdefault("state", {})
-        mode = await self.identity.mode()
-        state["auth_mode"] = mode
         state["principal"] = None
-        if public(path) and path not in SIGNING:
+        if public(path) and path not in SIGNING:  # asks nothing: /healthz when the store fails
             await self.app(scope, receive, send)
             return
+        mode = await self.identity.mode()
+        state["auth_mode"] = mode
         request = Request(scope)
         try:
             principal = await self.identity.identify(request, mode)

@@ -41,6 +41,9 @@ MAX_SECRET_CHARS = 200
 ANONYMOUS = Principal(name="", role=Role.ADMIN, via="anonymous")
 """`none` mode: everything works as without accounts; the editor types a name."""
 FEED_TOKEN_PARAM = "token"
+MAX_WARNED = 1024
+"""Addresses remembered as warned about; past that the memory starts again (it stays bounded
+whoever sends the header)."""
 TCP_PEER = "aggregator.tcp_peer"
 """The scope's key holding the address the connection really comes from (`keeping_tcp_peer`)."""
 
@@ -126,6 +129,8 @@ class Identity:
         peer = tcp_peer(request)
         if not trusted(peer, self.networks):
             if peer not in self._warned:
+                if len(self._warned) >= MAX_WARNED:
+                    self._warned.clear()
                 self._warned.add(peer)
                 self.log.warning(
                     "web.proxy_header_ignored",

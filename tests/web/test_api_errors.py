@@ -27,7 +27,7 @@ def refused(model: type[BaseModel], body: Any, **context: Any) -> tuple[int, str
         (StateMove, {"state": "reviewed", "editor": "A" * 81}, {}, 400, "at most 80"),
         (PartEdit, {"content": "Sport\n", "editor": "Ana"}, CATEGORY, 400, "not a category"),
         (StateMove, {"state": "reviewed", "editor": "   "}, {}, 422, "name is required"),
-        (StateMove, {"state": "reviewed"}, {}, 422, "'editor' is required: a string"),
+        (StateMove, {"editor": "Ana"}, {}, 422, "'state' is required"),
         (StateMove, {"state": "published", "editor": "Ana"}, {}, 422, "unknown state"),
         (PartEdit, {"content": 5, "editor": "Ana"}, {}, 422, "'content' is required: a string"),
         (PartEdit, {"content": "x" * 50_001, "editor": "A"}, {}, 422, "at most 50000 characters"),
