@@ -54,6 +54,7 @@ bench: $(STAMP)  ## all benchmarks, each against its baselines in the same run (
 	$(BIN)/python bench/serve.py
 	$(BIN)/python bench/cluster.py
 	$(BIN)/python bench/signin.py
+	$(BIN)/python bench/gate.py
 
 # The lock files are compiled for every Python that requires-python admits, on every platform,
 # with the build backend (from [build-system]) and pip in them. UV_FLAGS=--upgrade refreshes.

@@ -127,13 +127,16 @@ def test_edits_are_recorded_under_the_tokens_account(web: Web) -> None:
 
 def test_fetch_now_needs_an_admin(web: Web) -> None:
     store = web.ctx.app.store
+    add_account(store, "ana", Role.EDITOR)
     add_account(store, "rui", Role.REVIEWER)
     add_account(store, "ada", Role.ADMIN)
-    rui, ada = bearer(issue(store, "rui")), bearer(issue(store, "ada"))
-    for path in ("/api/feeds/fetch", "/api/feeds/city/fetch"):
-        refused = api_json(web.client, "POST", path, {}, rui)
-        assert refused.status_code == 403, path
-        assert "needs the admin role" in refused.json()["error"]
+    ana, rui = bearer(issue(store, "ana")), bearer(issue(store, "rui"))
+    ada = bearer(issue(store, "ada"))
+    for who in (ana, rui):
+        for path in ("/api/feeds/fetch", "/api/feeds/city/fetch"):
+            refused = api_json(web.client, "POST", path, {}, who)
+            assert refused.status_code == 403, path
+            assert "needs the admin role" in refused.json()["error"]
     assert web.fetches.calls == []
     assert api_json(web.client, "POST", "/api/feeds/city/fetch", {}, ada).status_code == 202
     assert web.fetches.calls == [("city",)]
