@@ -21,7 +21,7 @@ from aggregator.cli_listing import (
 )
 
 if TYPE_CHECKING:
-    from aggregator.drafting.records import Stub
+    from aggregator.stub_records import Stub
 
 
 @click.command()
@@ -48,9 +48,9 @@ def stubs(
 ) -> None:
     """The drafted stubs: a table for people, or JSON (one array, or an object a line) for
     scripts."""
-    from aggregator.drafting.records import STATES
     from aggregator.storage.opening import open_existing
     from aggregator.storage.stubs import StubQueue
+    from aggregator.stub_records import STATES
 
     check_names("--state", states, STATES)
     config = ctx.config()

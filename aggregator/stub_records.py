@@ -1,7 +1,7 @@
 """The stub and its parts: what drafting makes, the store keeps, and renderers show.
 
 Records-level (it imports nothing of aggregator), so that the store can read and write stubs
-without importing drafting; `aggregator.drafting.records` re-exports these names.
+without importing drafting.
 
 Every part says who made it (`kind`): prepared from the source or the archive, drafted by a
 machine backend and to be checked, left for the editor to write, with a prompt saying what

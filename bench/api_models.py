@@ -22,7 +22,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from aggregator.drafting.records import (
+from aggregator.stub_records import (
     EDITED,
     MACHINE_DRAFT,
     PART_NAMES,

@@ -48,11 +48,11 @@ from aggregator.config import load_config
 from aggregator.digest.build import DigestMaker
 from aggregator.digest.cache import EntryCache
 from aggregator.digest.views import DigestView
-from aggregator.drafting.records import MACHINE_DRAFT, PREPARED, TO_WRITE, Entry, Part
 from aggregator.storage.desk import Desk, StubFilter
 from aggregator.storage.digest import digest_page, digest_state
 from aggregator.storage.store import Store
 from aggregator.storage.tables import articles, feeds, items, stubs
+from aggregator.stub_records import MACHINE_DRAFT, PREPARED, TO_WRITE, Entry, Part
 
 FEEDS = 20
 CATEGORIES = ("World", "Politics", "Environment", "Digital and AI", "Human Rights", "Economy")

@@ -23,7 +23,6 @@ UNTESTED = {
     "articles/pages.py": "glue over net.client and robots: covered by tests/articles/test_chain.py",
     "cli_context.py": "CLI glue: covered by tests/test_cli*.py through CliRunner",
     "cli_output.py": "CLI glue: covered by tests/test_cli_listing.py and test_cli_stubs.py",
-    "drafting/records.py": "re-exports aggregator/stub_records.py",
     "drafting/drafter.py": "covered by tests/drafting/test_machine.py and test_end_to_end.py",
     "drafting/render_html.py": "one of render.py's writers: tests/drafting/test_render.py",
     "drafting/render_layout.py": "render.py's layout: tests/drafting/test_render.py",

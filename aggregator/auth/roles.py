@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aggregator.auth.records import RANK, Principal, Role
-from aggregator.drafting.records import DRAFT, REVIEWED
+from aggregator.stub_records import DRAFT, REVIEWED
 
 EDITOR_MOVES = frozenset({(DRAFT, REVIEWED)})
 """The moves an editor may make; a reviewer may make every move the desk allows."""

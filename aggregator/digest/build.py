@@ -22,8 +22,8 @@ from aggregator.digest.jsonfeed import JSON_FEED_TYPE, write_json_feed
 from aggregator.digest.model import EPOCH, Digest, DigestEntry, category_slug, entry_of, feed_id
 from aggregator.digest.settings import DigestSettings
 from aggregator.digest.views import ATOM, JSON, DigestView, paging_links, view_url
-from aggregator.drafting.records import Stub
 from aggregator.storage.digest import DigestPage, DigestQuery, DigestState, digest_page
+from aggregator.stub_records import Stub
 
 if TYPE_CHECKING:
     from aggregator.config import Config

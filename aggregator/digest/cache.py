@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from aggregator.digest.model import DigestEntry
-    from aggregator.drafting.records import Stub
+    from aggregator.stub_records import Stub
 
 DEFAULT_DOCUMENTS = 16
 DEFAULT_ENTRIES = 1000

@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from aggregator.drafting.records import PREPARED, Part, Stub
 from aggregator.drafting.render import render_html
 from aggregator.sanitize import safe_http_url
+from aggregator.stub_records import PREPARED, Part, Stub
 
 DIGEST_NAMESPACE = uuid.UUID("dd0bf046-f145-51f2-9fcd-d6e64a368822")
 """uuid5 namespace of the digest's ids (itself uuid5 of the project's URL)."""

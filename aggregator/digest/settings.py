@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aggregator.config_reader import TableReader
-from aggregator.drafting.records import APPROVED, REJECTED, STATES
+from aggregator.stub_records import APPROVED, REJECTED, STATES
 
 ALL = "all"
 APPROVED_ONLY = "approved"

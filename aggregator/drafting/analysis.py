@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from aggregator.drafting.records import Entry
+from aggregator.stub_records import Entry
 from aggregator.text.cjk import CJK_CHAR
 from aggregator.text.credits import is_furniture_sentence
 from aggregator.text.excerpt import feed_excerpt

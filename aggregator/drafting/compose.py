@@ -14,7 +14,6 @@ from aggregator.drafting.analysis import Analysis
 from aggregator.drafting.category import CategoryChoice
 from aggregator.drafting.illustration_part import illustration_part
 from aggregator.drafting.messages import Messages, messages
-from aggregator.drafting.records import PREPARED, TO_WRITE, Entry, Part
 from aggregator.drafting.related_parts import (
     Related,
     figures_part,
@@ -25,6 +24,7 @@ from aggregator.drafting.related_parts import (
 )
 from aggregator.storage.related import RelatedArticle
 from aggregator.storage.stubs import DraftJob
+from aggregator.stub_records import PREPARED, TO_WRITE, Entry, Part
 
 PROMPTS = {
     "title": "Check the title; translate it when no translation is drafted.",

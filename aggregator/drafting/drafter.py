@@ -27,7 +27,6 @@ from aggregator.drafting.category import choose_category
 from aggregator.drafting.compose import compose
 from aggregator.drafting.machine import MachineDrafter, MachineInput
 from aggregator.drafting.messages import messages
-from aggregator.drafting.records import Entry, Provenance, Stub
 from aggregator.drafting.related_parts import Refresh, Related, add_related
 from aggregator.drafting.textcap import cap_text
 from aggregator.faults import crash_point
@@ -37,6 +36,7 @@ from aggregator.storage.leases import give_back
 from aggregator.storage.related import RelatedIndex
 from aggregator.storage.stubs import DraftJob, DraftResult, StubQueue
 from aggregator.storage.tables import stubs
+from aggregator.stub_records import Entry, Provenance, Stub
 from aggregator.text.links import article_links
 
 T = TypeVar("T")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 
 from aggregator.drafting.messages import english, messages
-from aggregator.drafting.records import EDITED, TO_WRITE, Entry, Part
+from aggregator.stub_records import EDITED, TO_WRITE, Entry, Part
 
 EDITOR_PREFIX = "editor "
 """`by` of an edited part: "editor " and the editor's name."""

@@ -16,8 +16,8 @@ import unicodedata
 from pathlib import Path
 
 from aggregator.atomic import write_atomically
-from aggregator.drafting.records import Stub
 from aggregator.drafting.render import render_markdown
+from aggregator.stub_records import Stub
 
 __all__ = ["slugify", "stub_path", "write_stub_file"]
 

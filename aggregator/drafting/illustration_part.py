@@ -16,8 +16,8 @@ from aggregator.drafting.illustrations import (
     Illustration,
     find_illustrations,
 )
-from aggregator.drafting.records import PREPARED, TO_WRITE, Entry, Part
 from aggregator.sanitize import plain_text
+from aggregator.stub_records import PREPARED, TO_WRITE, Entry, Part
 
 __all__ = ["PROMPT_CHECK", "PROMPT_NONE", "illustration_part"]
 

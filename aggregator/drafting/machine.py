@@ -24,7 +24,6 @@ from typing import Any, Protocol, TypeVar
 from aggregator.drafting.backends.base import BackendError, BackendReply, Translator, Usage, Writer
 from aggregator.drafting.budget import budget_refusal, next_utc_midnight, retry_delay
 from aggregator.drafting.messages import Messages, english, messages
-from aggregator.drafting.records import Part
 from aggregator.drafting.settings import DraftingSettings
 from aggregator.drafting.translation import (
     apply_translations,
@@ -40,6 +39,7 @@ from aggregator.storage.ledger import (
     idempotency_key,
     spending_entry,
 )
+from aggregator.stub_records import Part
 
 T = TypeVar("T")
 

@@ -16,8 +16,8 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from aggregator.drafting.records import PREPARED, TO_WRITE, Entry, Part
 from aggregator.storage.related import RelatedArticle
+from aggregator.stub_records import PREPARED, TO_WRITE, Entry, Part
 
 ALSO_REPORTED = "Also reported by {feeds}"
 """The line naming the copies, when the caller has no catalogue."""

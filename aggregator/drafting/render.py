@@ -6,10 +6,10 @@ same order with the same marks of who made them; each writer escapes every text 
 
 from __future__ import annotations
 
-from aggregator.drafting.records import Stub
 from aggregator.drafting.render_html import write_html
 from aggregator.drafting.render_layout import layout
 from aggregator.drafting.render_markdown import write_markdown
+from aggregator.stub_records import Stub
 
 __all__ = ["render_html", "render_markdown"]
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from aggregator.drafting.illustrations import FROM_FEED
-from aggregator.drafting.records import Entry
 from aggregator.sanitize import plain_text, safe_http_url
+from aggregator.stub_records import Entry
 
 __all__ = ["Figure", "figures"]
 

@@ -18,7 +18,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from aggregator.drafting.messages import Messages, messages
-from aggregator.drafting.records import (
+from aggregator.drafting.render_illustration import Figure, figures
+from aggregator.drafting.translation import pending_marker
+from aggregator.sanitize import safe_http_url, strip_control_chars
+from aggregator.stub_records import (
     EDITED,
     MACHINE_DRAFT,
     PART_NAMES,
@@ -28,9 +31,6 @@ from aggregator.drafting.records import (
     Part,
     Stub,
 )
-from aggregator.drafting.render_illustration import Figure, figures
-from aggregator.drafting.translation import pending_marker
-from aggregator.sanitize import safe_http_url, strip_control_chars
 
 PLAIN = "plain"
 STRONG = "strong"

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from aggregator.drafting.messages import Messages
-from aggregator.drafting.records import MACHINE_DRAFT, Entry, Part
+from aggregator.stub_records import MACHINE_DRAFT, Entry, Part
 from aggregator.text.grounding import check_grounding
 
 TEXT_PARTS = ("title", "news_summary")

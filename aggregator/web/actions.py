@@ -27,9 +27,9 @@ from aggregator.app import stubs_directory
 from aggregator.auth.records import Principal
 from aggregator.auth.roles import may_edit, why_not_admin, why_not_move
 from aggregator.drafting.files import write_stub_file
-from aggregator.drafting.records import STATES, Stub
 from aggregator.storage.desk import MAX_PART_CHARS, TRANSITIONS, DeskError
 from aggregator.storage.versions import StaleVersion
+from aggregator.stub_records import STATES, Stub
 from aggregator.web import rules
 from aggregator.web.context import WebContext
 

@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal, NotRequired
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 from typing_extensions import TypedDict  # pydantic reads TypedDicts from here before 3.12
 
-from aggregator.drafting import records
+from aggregator import stub_records
 from aggregator.storage import summaries
 from aggregator.storage.desk import Event as EventRecord
 from aggregator.storage.desk import Source as SourceRecord
@@ -107,7 +107,7 @@ class Entry(TypedDict):
 
 
 class Part(TypedDict):
-    """A part in its stored shape (`records.Part.to_json`); keys without a value are left out.
+    """A part in its stored shape (`stub_records.Part.to_json`); keys without a value are left out.
     Serialised from that dict as it is: no object a part."""
 
     name: PartNameValue
@@ -175,11 +175,11 @@ class Stub(Answer):
     parts: list[Part] = Field(description="In page order.")
 
     @classmethod
-    def of(cls, stub: records.Stub) -> Stub:
+    def of(cls, stub: stub_records.Stub) -> Stub:
         return cls.model_construct(**_stub_fields(stub))
 
 
-def _stub_fields(stub: records.Stub) -> dict[str, Any]:
+def _stub_fields(stub: stub_records.Stub) -> dict[str, Any]:
     return {
         "item_id": stub.item_id,
         "feed": stub.feed,
@@ -231,7 +231,7 @@ class StubWithSource(Stub):
     source: Source | None = Field(description="The extracted article; null when there is none.")
 
     @classmethod
-    def with_source(cls, stub: records.Stub, source: SourceRecord | None) -> StubWithSource:
+    def with_source(cls, stub: stub_records.Stub, source: SourceRecord | None) -> StubWithSource:
         return cls.model_construct(
             **_stub_fields(stub), source=Source.of(source) if source else None
         )

@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from aggregator.drafting import records
+from aggregator import stub_records
 from aggregator.storage.desk import MAX_PART_CHARS
 from aggregator.storage.ordering import SortName
 from aggregator.web import rules
@@ -36,15 +36,15 @@ MAX_LIMIT = 200
 
 
 class State(StrEnum):
-    DRAFT = records.DRAFT
-    REVIEWED = records.REVIEWED
-    APPROVED = records.APPROVED
-    REJECTED = records.REJECTED
+    DRAFT = stub_records.DRAFT
+    REVIEWED = stub_records.REVIEWED
+    APPROVED = stub_records.APPROVED
+    REJECTED = stub_records.REJECTED
 
 
-PartNameValue = records.PartName
-PartKindValue = records.PartKind
-"""`records.KINDS`: who made a part's content."""
+PartNameValue = stub_records.PartName
+PartKindValue = stub_records.PartKind
+"""`stub_records.KINDS`: who made a part's content."""
 
 
 class Action(StrEnum):

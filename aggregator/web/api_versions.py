@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from aggregator.drafting.records import Stub
+from aggregator.stub_records import Stub
 from aggregator.web.actions import PRECONDITION_FAILED, Stale
 from aggregator.web.api_answers import StaleStub
 from aggregator.web.preconditions import stub_etag

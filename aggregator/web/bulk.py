@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from aggregator.auth.records import Principal
-from aggregator.drafting.records import STATES
+from aggregator.stub_records import STATES
 from aggregator.web.actions import INVALID, Refusal, Stale, acting, move_stub
 from aggregator.web.context import WebContext
 from aggregator.web.filters import BadQuery, filter_params, read_filter

@@ -16,9 +16,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from aggregator.drafting.records import STATES
 from aggregator.storage.desk import StubFilter
 from aggregator.storage.ordering import DEFAULT_SORT, SORTS
+from aggregator.stub_records import STATES
 
 MAX_SEARCH_CHARS = 200
 _TRUE = frozenset({"yes", "true", "1"})

@@ -23,9 +23,9 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from aggregator.auth.records import AuthMode, Principal, Role
 from aggregator.auth.roles import may_manage_feeds, may_move
 from aggregator.auth.settings import AUTO
-from aggregator.drafting.records import EDITED, HEADINGS, MACHINE_DRAFT, PREPARED, TO_WRITE
 from aggregator.net.headers import media_type
 from aggregator.storage.desk import TRANSITIONS
+from aggregator.stub_records import EDITED, HEADINGS, MACHINE_DRAFT, PREPARED, TO_WRITE
 from aggregator.web import csrf, rules
 from aggregator.web.context import WebContext
 from aggregator.web.identity import ANONYMOUS

@@ -18,8 +18,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from aggregator.drafting.records import HEADINGS, Stub
 from aggregator.storage.desk import Event
+from aggregator.stub_records import HEADINGS, Stub
 from aggregator.web.actions import (
     BAD_INPUT,
     CONFLICT,

@@ -23,12 +23,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from aggregator.drafting.messages import messages
-from aggregator.drafting.records import HEADINGS, STATES, Stub
 from aggregator.drafting.render import render_html
 from aggregator.sanitize import safe_http_url
 from aggregator.storage.desk import TRANSITIONS, Desk, DeskError, Event, Source, StubFilter
 from aggregator.storage.ordering import SORTS
 from aggregator.storage.summaries import StubSummary
+from aggregator.stub_records import HEADINGS, STATES, Stub
 from aggregator.web import pages_stub_edit
 from aggregator.web.actions import INVALID, Refusal, allowed_categories
 from aggregator.web.context import WebContext

@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from aggregator.drafting.records import Stub
+from aggregator.stub_records import Stub
 
 VERSION_FIELD = "version"
 CONTENT_PREFIX = "content-"

@@ -10,8 +10,8 @@ from typing import Any
 from aggregator.config import Config, FeedConfig, Settings, SourceInfo
 from aggregator.digest.build import DigestMaker
 from aggregator.digest.settings import DigestSettings
-from aggregator.drafting.records import Stub
 from aggregator.storage.digest import DigestPage, DigestState
+from aggregator.stub_records import Stub
 from tests.drafting.examples import example_stub
 
 BASE = "https://desk.example.org"

@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from aggregator.config import FeedConfig
-from aggregator.drafting.records import DRAFT, MACHINE_DRAFT, Part
 from aggregator.storage.store import Store
 from aggregator.storage.stubs import DRAFTED
 from aggregator.storage.tables import articles, feeds, items, stubs
+from aggregator.stub_records import DRAFT, MACHINE_DRAFT, Part
 from tests.drafting.examples import example_parts, example_stub
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)

@@ -9,8 +9,8 @@ import pytest
 
 from aggregator.digest.atom import write_atom
 from aggregator.digest.views import DigestView
-from aggregator.drafting.records import PREPARED, Part, Stub
 from aggregator.drafting.render import render_html
+from aggregator.stub_records import PREPARED, Part, Stub
 from tests.digest.checks import ATOM, check_atom, entries, link, text_of
 from tests.digest.helpers import BASE, maker, page, stubs, titled
 from tests.drafting.examples import with_part

@@ -12,7 +12,7 @@ import pytest
 from aggregator.digest.cache import DocumentCache, EntryCache, Rendered
 from aggregator.digest.model import DigestEntry
 from aggregator.digest.views import DigestView
-from aggregator.drafting.records import Stub
+from aggregator.stub_records import Stub
 from tests.digest.helpers import maker, page, stubs
 
 

@@ -10,7 +10,7 @@ from lxml import etree
 from aggregator.digest.atom import XML_LANG, write_atom
 from aggregator.digest.jsonfeed import write_json_feed
 from aggregator.digest.model import Digest, DigestEntry, entry_of
-from aggregator.drafting.records import PREPARED, Part, Stub
+from aggregator.stub_records import PREPARED, Part, Stub
 from tests.drafting.examples import (
     SUMMARY_EN,
     TITLE_EN,

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from aggregator.digest.model import category_slug, entry_id, entry_of, feed_id, xml_text
-from aggregator.drafting.records import PREPARED, Part
 from aggregator.drafting.render import render_html
+from aggregator.stub_records import PREPARED, Part
 from tests.drafting.examples import TITLE_JA, example_stub, in_language, with_part
 
 

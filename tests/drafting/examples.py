@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime
 
-from aggregator.drafting.records import (
+from aggregator.stub_records import (
     DRAFT,
     MACHINE_DRAFT,
     PREPARED,

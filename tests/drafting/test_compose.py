@@ -10,8 +10,8 @@ from aggregator.config import SourceInfo
 from aggregator.drafting.analysis import Analysis
 from aggregator.drafting.category import CategoryChoice
 from aggregator.drafting.compose import compose, pending_marker
-from aggregator.drafting.records import PART_NAMES, PREPARED, TO_WRITE, Entry, Part
 from aggregator.storage.stubs import DraftJob
+from aggregator.stub_records import PART_NAMES, PREPARED, TO_WRITE, Entry, Part
 
 PUBLISHED = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 JOB = DraftJob(

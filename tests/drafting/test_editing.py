@@ -8,7 +8,7 @@ import pytest
 
 from aggregator.drafting.editing import edit_part, kept_entries, unwritten
 from aggregator.drafting.messages import messages
-from aggregator.drafting.records import EDITED, MACHINE_DRAFT, PREPARED, TO_WRITE, Part, Stub
+from aggregator.stub_records import EDITED, MACHINE_DRAFT, PREPARED, TO_WRITE, Part, Stub
 from tests.drafting.examples import (
     FLAGGED_CLAIM,
     KEY_POINTS,

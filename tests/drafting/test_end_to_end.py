@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from aggregator.cli import cli
 from aggregator.config import Config
 from aggregator.drafting.messages import messages
-from aggregator.drafting.records import KINDS, PART_NAMES
+from aggregator.stub_records import KINDS, PART_NAMES
 from tests.helpers.globalvoices import GV_SOURCE, article_texts, serve_capture, stubs_jsonl
 from tests.loopback import Loopback
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from aggregator.drafting.files import MAX_SLUG_CHARS, slugify, stub_path, write_stub_file
-from aggregator.drafting.records import PREPARED, Part, Stub
 from aggregator.drafting.render import render_markdown
+from aggregator.stub_records import PREPARED, Part, Stub
 from tests.drafting.examples import example_stub, untranslated_stub, with_part
 
 EXPECTED_NAME = "42-china-s-ai-expansion-in-southeast-asia-and-global-e-waste.md"

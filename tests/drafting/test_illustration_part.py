@@ -13,7 +13,7 @@ from aggregator.drafting.illustration_part import (
     licence_text,
 )
 from aggregator.drafting.illustrations import FROM_CREDIT, FROM_FEED
-from aggregator.drafting.records import PREPARED, TO_WRITE, Part
+from aggregator.stub_records import PREPARED, TO_WRITE, Part
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "illustrations"
 PAGE = "https://news.example/2026/12/07/harbour"
@@ -46,7 +46,7 @@ def test_part_is_prepared_with_entries_or_left_to_write() -> None:
 
 
 def test_entries_of_other_parts_keep_their_json_shape() -> None:
-    from aggregator.drafting.records import Entry
+    from aggregator.stub_records import Entry
 
     data = Part("key_points", PREPARED, "x", entries=(Entry("x", start=0, end=1),)).to_json()
     assert data["entries"] == [{"text": "x", "start": 0, "end": 1}]

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from aggregator.drafting.messages import available, english, messages, placeholders
-from aggregator.drafting.records import HEADINGS, PART_NAMES
+from aggregator.stub_records import HEADINGS, PART_NAMES
 
 _LATIN_WORD = re.compile(r"[A-Za-z]{4,}")
 

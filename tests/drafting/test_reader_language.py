@@ -23,8 +23,8 @@ from aggregator.config import Config
 from aggregator.digest.atom import XML_LANG, write_atom
 from aggregator.digest.model import Digest, entry_of
 from aggregator.drafting.backends.retry import RetryPolicy
-from aggregator.drafting.records import Stub
 from aggregator.drafting.render import render_html, render_markdown
+from aggregator.stub_records import Stub
 from tests.drafting.fakes import FakeOpenAI
 from tests.helpers.drafting import ENV, KEY, Run, drafting, serve
 from tests.loopback import Loopback

@@ -6,7 +6,6 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from aggregator.drafting.compose import PROMPTS
-from aggregator.drafting.records import EDITED, PREPARED, TO_WRITE, Entry, Part
 from aggregator.drafting.related_parts import (
     Refresh,
     Related,
@@ -18,6 +17,7 @@ from aggregator.drafting.related_parts import (
     with_copies,
 )
 from aggregator.storage.related import RelatedArticle
+from aggregator.stub_records import EDITED, PREPARED, TO_WRITE, Entry, Part
 
 STORY = datetime(2026, 3, 10, 12, tzinfo=UTC)
 

@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from aggregator.drafting.records import MACHINE_DRAFT, PREPARED, TO_WRITE, Entry, Part, Stub
 from aggregator.drafting.render import render_html, render_markdown
 from aggregator.drafting.render_markdown import escape_markdown
+from aggregator.stub_records import MACHINE_DRAFT, PREPARED, TO_WRITE, Entry, Part, Stub
 from tests.drafting.examples import (
     ARTICLE_URL,
     FLAGGED_CLAIM,

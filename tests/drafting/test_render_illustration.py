@@ -15,8 +15,8 @@ from markdown_it import MarkdownIt
 
 from aggregator.cli import cli
 from aggregator.config import Config
-from aggregator.drafting.records import PREPARED, Entry, Part
 from aggregator.drafting.render import render_html, render_markdown
+from aggregator.stub_records import PREPARED, Entry, Part
 from tests.drafting.examples import example_stub, with_part
 from tests.helpers.globalvoices import GV_SOURCE, serve_capture, stubs_jsonl
 from tests.loopback import Loopback

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from aggregator.drafting.messages import messages
-from aggregator.drafting.records import EDITED, PREPARED, Entry, Part
 from aggregator.drafting.translation import apply_translations, mark_pending, pieces
+from aggregator.stub_records import EDITED, PREPARED, Entry, Part
 
 LINK = Entry(
     text="Floods close the port",

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from aggregator.app import App
 from aggregator.config import Config
 from aggregator.drafting.backends.retry import RetryPolicy
-from aggregator.drafting.records import Stub
 from aggregator.storage.tables import backend_calls
+from aggregator.stub_records import Stub
 from tests.conftest import toml_value
 from tests.helpers.feeds import Clock
 from tests.loopback import Loopback, Reply

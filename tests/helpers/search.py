@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from aggregator.drafting.records import PREPARED, TO_WRITE, Part
 from aggregator.storage import search
 from aggregator.storage.articles import ArticleQueue
 from aggregator.storage.store import Store
 from aggregator.storage.stubs import StubQueue
+from aggregator.stub_records import PREPARED, TO_WRITE, Part
 from tests.helpers.storage import LEASE, NOW, article, result, stored_item
 
 HOSTILE = [

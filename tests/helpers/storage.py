@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from aggregator.drafting.records import PREPARED, TO_WRITE, Part, Provenance
 from aggregator.feeds.plan import keyed
 from aggregator.records import Article, FeedUpdate, NextCheck, Outcome, ParsedItem, Quality
 from aggregator.storage.articles import ArticleQueue
 from aggregator.storage.store import Store
 from aggregator.storage.stubs import DraftResult, StubQueue
+from aggregator.stub_records import PREPARED, TO_WRITE, Part, Provenance
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 

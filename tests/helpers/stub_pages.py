@@ -8,8 +8,8 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from markdown_it import MarkdownIt
 
-from aggregator.drafting.records import Stub
 from aggregator.drafting.render import render_html, render_markdown
+from aggregator.stub_records import Stub
 
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 

@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 
 from aggregator.drafting.editing import edit_part
-from aggregator.drafting.records import PREPARED, Part
 from aggregator.storage.desk import Desk, DeskError, StubFilter
 from aggregator.storage.store import Store
 from aggregator.storage.stubs import StubQueue
 from aggregator.storage.tables import stubs
+from aggregator.stub_records import PREPARED, Part
 from tests.helpers.storage import LEASE, NOW, PARTS, drafted, result
 
 

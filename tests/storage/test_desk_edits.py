@@ -7,10 +7,10 @@ import pytest
 
 from aggregator.drafting.editing import edit_part
 from aggregator.drafting.messages import messages
-from aggregator.drafting.records import EDITED, MACHINE_DRAFT, PREPARED, TO_WRITE, Part
 from aggregator.storage.desk import Desk, DeskError
 from aggregator.storage.store import Store
 from aggregator.storage.stubs import StubQueue
+from aggregator.stub_records import EDITED, MACHINE_DRAFT, PREPARED, TO_WRITE, Part
 from tests.helpers.storage import LEASE, NOW, drafted, result
 
 JAPANESE = messages("ja")

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from aggregator.drafting.records import PREPARED, TO_WRITE, Part
 from aggregator.storage.articles import ArticleQueue
 from aggregator.storage.desk import Desk, StubFilter
 from aggregator.storage.store import Store
 from aggregator.storage.stubs import StubQueue
 from aggregator.storage.tables import stubs
+from aggregator.stub_records import PREPARED, TO_WRITE, Part
 from aggregator.web.pages_stubs import read_listing
 from tests.helpers.storage import LEASE, NOW, article, result, stored_item
 

@@ -11,12 +11,12 @@ import pytest
 import sqlalchemy as sa
 
 from aggregator.drafting.editing import edit_part
-from aggregator.drafting.records import Part
 from aggregator.storage.desk import Desk
 from aggregator.storage.store import Store
 from aggregator.storage.stubs import StubQueue
 from aggregator.storage.tables import stub_events, stubs
 from aggregator.storage.versions import StaleVersion, compare_and_set
+from aggregator.stub_records import Part
 from tests.helpers.storage import LEASE, NOW, PARTS, drafted, result
 
 WRITERS = 6

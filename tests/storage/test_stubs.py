@@ -8,13 +8,13 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from aggregator.drafting.records import EDITED, MACHINE_DRAFT, PREPARED, Part
 from aggregator.storage.articles import ArticleQueue
 from aggregator.storage.ledger import Ledger, LedgerEntry, idempotency_key
 from aggregator.storage.related import RelatedIndex
 from aggregator.storage.store import Store
 from aggregator.storage.stubs import DRAFTED, PENDING, QUEUED, StubQueue
 from aggregator.storage.tables import stubs
+from aggregator.stub_records import EDITED, MACHINE_DRAFT, PREPARED, Part
 from tests.helpers.storage import LEASE, NOW, article, result, stored_item
 
 

@@ -12,7 +12,13 @@ import pytest
 import sqlalchemy as sa
 
 from aggregator.drafting.editing import edit_part
-from aggregator.drafting.records import (
+from aggregator.storage.articles import ArticleQueue
+from aggregator.storage.desk import Desk, StubFilter, _counted, _listed
+from aggregator.storage.store import Store
+from aggregator.storage.stubs import STUB_QUERY, StubQueue
+from aggregator.storage.summaries import SUMMARY_QUERY, StubSummary
+from aggregator.storage.tables import stubs
+from aggregator.stub_records import (
     EDITED,
     MACHINE_DRAFT,
     PREPARED,
@@ -21,12 +27,6 @@ from aggregator.drafting.records import (
     Part,
     Stub,
 )
-from aggregator.storage.articles import ArticleQueue
-from aggregator.storage.desk import Desk, StubFilter, _counted, _listed
-from aggregator.storage.store import Store
-from aggregator.storage.stubs import STUB_QUERY, StubQueue
-from aggregator.storage.summaries import SUMMARY_QUERY, StubSummary
-from aggregator.storage.tables import stubs
 from tests.helpers.storage import LEASE, NOW, article, result, stored_item
 
 SHAPES: tuple[tuple[Part, ...], ...] = (

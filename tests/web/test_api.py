@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from aggregator.drafting.records import PART_NAMES
 from aggregator.storage.tables import feeds
+from aggregator.stub_records import PART_NAMES
 from aggregator.web.api import MAX_BODY_BYTES
 from tests.web.conftest import Web
 from tests.web.editing import DAM, VOTE, diversify, if_match, stub_id

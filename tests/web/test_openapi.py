@@ -9,7 +9,7 @@ from typing import Any, get_args
 from openapi_spec_validator import validate
 from starlette.routing import Route
 
-from aggregator.drafting.records import KINDS, PART_NAMES, STATES
+from aggregator.stub_records import KINDS, PART_NAMES, STATES
 from aggregator.web import api_operations
 from aggregator.web.api import FALLBACK
 from aggregator.web.api_bodies import PartKindValue, PartNameValue, State
