@@ -33,7 +33,6 @@ UNTESTED = {
     "records.py": "frozen records without logic: every stage's tests build them",
     "service/service.py": "covered by tests/service/test_scheduler.py and test_drain.py",
     "storage/database.py": "a Protocol: mypy checks Store against it where a Store is passed",
-    "storage/health.py": "covered by tests/web/test_health.py",
     "storage/migrations/env.py": "alembic's entry: tests/test_database_rules.py runs it",
     "storage/tables.py": "the schema: tests/test_database_rules.py compares it to the migrations",
     "workers/queue.py": "covered by tests/workers/test_enqueue_batches.py and test_cli_workers.py",
