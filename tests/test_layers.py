@@ -66,8 +66,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "aggregator.config_feed_edit",
             "aggregator.config_show",
             "aggregator.workers.settings",
-            # Who may move a stub to which state: roles over the stub states.
-            "aggregator.auth.roles",
         ),
     ),
     ("app", ("aggregator.app", "aggregator.selfcheck")),
