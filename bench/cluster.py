@@ -21,7 +21,7 @@ lock with that host's refreshes. Refreshes outrank them, so none waits behind th
     .venv/bin/python bench/cluster.py [--database-url URL] [--feeds 1000] [--hosts 50]
         [--latency 0.05] [--gap 0] [--concurrency 16] [--repeat 1] [--json figures.json]
         [--poll-seconds 0.5] [--workers 1,2] [--logs DIR] [--timeout 600] [--stall 60]
-        [--quick]
+        [--lanes N] [--feeds-per-task N] [--quick]
 
 `--quick` is 300 feeds on 30 hosts and one worker. CPU per refresh counts the aggregator
 processes (and their parser processes) and the PostgreSQL backends of the benchmark's database.
@@ -259,6 +259,10 @@ def write_config(path: Path, database_url: str, urls: list[str], args: argparse.
         "enqueue_seconds = 1",
         f"poll_seconds = {args.poll_seconds}",
     ]
+    if args.lanes is not None:
+        lines.append(f"lanes = {args.lanes}")
+    if args.feeds_per_task is not None:
+        lines.append(f"feeds_per_task = {args.feeds_per_task}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -672,6 +676,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--gap", type=float, default=0.0, help="[settings].per_host_gap")
     parser.add_argument("--concurrency", type=int, default=16, help="[workers].concurrency")
     parser.add_argument("--poll-seconds", type=float, default=0.5, help="[workers].poll_seconds")
+    parser.add_argument("--lanes", type=int, help="[workers].lanes (default: the config's)")
+    parser.add_argument(
+        "--feeds-per-task", type=int, help="[workers].feeds_per_task (default: the config's)"
+    )
     parser.add_argument(
         "--workers",
         type=lambda text: [int(n) for n in text.split(",")],

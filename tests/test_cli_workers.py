@@ -39,13 +39,13 @@ def test_workers_shows_the_queue(
     assert table.returncode == 0, table.stderr
     lines = [line.split("\t") for line in table.stdout.splitlines()]
     assert lines[0] == ["task", "waiting", "running", "failed", "cancelled", "oldest waiting"]
-    assert lines[1][:5] == ["refresh_feed", "2", "0", "0", "0"]
+    assert lines[1][:5] == ["refresh_feed", "1", "0", "0", "0"], "one host: one lane's task"
     assert lines[1][5].endswith("s ago")
     assert "no workers running" in table.stdout
 
     view = json.loads(aggregator("workers", "--format", "json", config=config.path).stdout)
     (refresh,) = view["tasks"]
-    assert (refresh["task"], refresh["counts"]["todo"]) == ("aggregator.refresh_feed", 2)
+    assert (refresh["task"], refresh["counts"]["todo"]) == ("aggregator.refresh_feed", 1)
     assert view["workers"] == []
 
 
@@ -59,4 +59,4 @@ def test_fetch_can_queue_the_refreshes_for_the_workers(
     assert again.stdout == "0 refreshes queued for the workers\n", "it waits already"
     assert [r for r in site.requests if r.path.startswith("/f")] == [], "nothing fetched here"
     table = aggregator("workers", config=config.path).stdout.splitlines()
-    assert table[1].split("\t")[:2] == ["refresh_feed", "3"]
+    assert table[1].split("\t")[:2] == ["refresh_feed", "1"], "three feeds, one lane's task"

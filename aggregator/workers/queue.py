@@ -31,8 +31,8 @@ CLEANUP = "aggregator.clean_up"
 PERIODIC_PRIORITY = 100
 """Higher runs first: a periodic task jumps any queue of fetches."""
 REFRESH_PRIORITY = 10
-"""Above extraction: tasks sharing a host lock run in priority order, so a feed's refresh never
-waits behind the backlog of article pages on its host (nor forever, on workers that leave
+"""Above extraction: tasks sharing a lane lock run in priority order, so a feed's refresh never
+waits behind the backlog of article pages on its lane (nor forever, on workers that leave
 articles to others)."""
 
 
@@ -41,7 +41,7 @@ FEED_LOCK, ARTICLE_LOCK, STUB_LOCK = "feed:", "article:", "stub:"
 
 
 def feed_lock(feed_id: int) -> str:
-    """At most one refresh of a feed waits in the queue, cluster-wide."""
+    """A refresh queued one feed at a time, as before tasks carried `feed_ids`."""
     return f"{FEED_LOCK}{feed_id}"
 
 
@@ -55,8 +55,14 @@ def stub_lock(item_id: int) -> str:
 
 
 def host_lock(host: str) -> str:
-    """Tasks that send requests to one host never run at the same time, on any worker."""
+    """The lock tasks queued before lanes hold: one host's."""
     return f"host:{host}"
+
+
+def lane_lock(lane: int) -> str:
+    """Tasks that send requests to the hosts of one lane (`lanes.lane_of`) never run at the
+    same time, on any worker: refreshes and extractions alike."""
+    return f"lane:{lane}"
 
 
 def conninfo(database_url: str, path: str = "", key: str = "database_url") -> str:

@@ -27,8 +27,14 @@ class WorkerSettings:
     drain_seconds: float = 30.0
     """On SIGTERM, how long running tasks get to finish before they are cancelled."""
     poll_seconds: float = 1.0
-    """Longest wait before looking for tasks again: a task waiting for a host lock is not
+    """Longest wait before looking for tasks again: a task waiting for a lane lock is not
     announced when the lock is released."""
+    lanes: int = 64
+    """Groups the hosts are hashed into (`lane_of`). A refresh task carries due feeds of one
+    lane and holds its lock: at most this many refresh tasks run at once, cluster-wide; more
+    lanes, fewer hosts waiting on each other's, fewer feeds to a task."""
+    feeds_per_task: int = 16
+    """Most feeds one refresh task carries (of one lane, fetched host by host concurrently)."""
     in_service: bool = False
     """`aggregator run` on PostgreSQL also runs a worker, in the same process."""
     metrics_listen: str = ""
@@ -43,6 +49,8 @@ _NUMBERS: dict[str, tuple[float, float, bool]] = {
     "stalled_seconds": (0.5, 86_400, False),
     "drain_seconds": (0, 3600, False),
     "poll_seconds": (0.05, 600, False),
+    "lanes": (1, 65_536, True),
+    "feeds_per_task": (1, 1000, True),
 }
 
 

@@ -90,9 +90,25 @@ def not_locked(prefix: str, ids: sa.ColumnElement[int]) -> sa.ColumnElement[bool
     return sa.cast(ids, sa.Text).not_in(locked.scalar_subquery())
 
 
-def not_batched(task: str, ids: sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
-    """No job of `task` waiting or running names the id in its `item_ids`."""
+def not_batched(
+    task: str, ids: sa.ColumnElement[int], key: str = "item_ids"
+) -> sa.ColumnElement[bool]:
+    """No job of `task` waiting or running names the id in its list `key`."""
     batched = sa.select(
-        sa.cast(sa.func.jsonb_array_elements_text(_JOBS.c.args["item_ids"]), sa.Integer)
-    ).where(_JOBS.c.task_name == task, live_jobs(), _JOBS.c.args.has_key("item_ids"))
+        sa.cast(sa.func.jsonb_array_elements_text(_JOBS.c.args[key]), sa.Integer)
+    ).where(_JOBS.c.task_name == task, live_jobs(), _JOBS.c.args.has_key(key))
     return ids.not_in(batched.scalar_subquery())
+
+
+def waiting_ids(store: Store, task: str, key: str, one: str) -> set[int]:
+    """The ids jobs of `task` waiting to start name, in their list `key` or alone in `one`."""
+    query = sa.select(_JOBS.c.args).where(
+        _JOBS.c.task_name == task, sa.cast(_JOBS.c.status, sa.Text) == "todo"
+    )
+    ids: set[int] = set()
+    with store.engine.connect() as conn:
+        for (args,) in conn.execute(query):
+            ids.update(int(i) for i in args.get(key, ()))
+            if args.get(one) is not None:
+                ids.add(int(args[one]))
+    return ids

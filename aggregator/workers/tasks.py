@@ -1,27 +1,30 @@
 """The stage functions as procrastinate tasks, run by `aggregator worker` processes.
 
-- `enqueue_due` (periodic) queues a refresh for every due feed, and extraction or drafting for
-  every article or stub that waits; a queueing lock per feed, article and stub keeps at most one
-  waiting task of each, cluster-wide.
-- `refresh_feed` refreshes one feed and queues extraction of its new items at once: one task
-  per host of their pages, in one statement.
+- `enqueue_due` (periodic) queues refreshes of the due feeds, a task per lane of hosts and up
+  to `[workers].feeds_per_task` feeds, and extraction or drafting for every article or stub
+  that waits. Each kind is read leaving out the work a task waiting or running does already
+  (a feed named in a refresh task's `feed_ids`, a stub's queueing lock), so at most one task
+  waits for each piece of work, cluster-wide.
+- `refresh_feed` refreshes the feeds of one lane (`feed_ids`; or one `feed_id`, as queued
+  before lanes): different hosts at once, one host's feeds in turn, each feed checked still due;
+  then queues extraction of all their new items in one statement, a task per host of the pages.
 - `extract_article` extracts the pages of a few items of one host (`item_ids`, up to
   `ARTICLE_BATCH`; or one `item_id`, as queued before) and queues each stub's drafting.
 - `draft_stub` drafts one stub.
 - `recover_stalled` (periodic) queues again the tasks of a worker that stopped beating.
 - `write_digest` and `clean_up` (periodic) run once per slot, whichever worker gets the slot.
 
-Tasks sending requests to one host carry the lock `host:<host>`, so they never run at the same
-time on any two workers; every request books its start in `host_turns` (see `App`), so starts
-stay `[settings].per_host_gap` apart whichever worker sends them. Every task checks its work is
-still due before doing it: a task queued twice, or run again after its worker died, does the
-work once.
+Tasks sending requests to a host carry the lock of its lane, `lane:<k>` (`lanes.lane_of`), so
+two of them never run at the same time on any two workers; every request books its start in
+`host_turns` (see `App`), so starts stay `[settings].per_host_gap` apart whichever worker sends
+them. Every task checks its work is still due before doing it: a task queued twice, or run
+again after its worker died, does the work once.
 """
 
 from __future__ import annotations
 
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
 from typing import Any, assert_never
@@ -31,12 +34,14 @@ import sqlalchemy as sa
 from aggregator.app import App
 from aggregator.logs import get_logger
 from aggregator.net.hosts import host_of
-from aggregator.records import Extracted, GivenBack, Retry
+from aggregator.records import Extracted, GivenBack, RefreshReport, Retry
 from aggregator.service.metrics import RETRY_LABEL, Metrics
 from aggregator.storage.work import Due, due_work, forget_turns, item_hosts
 from aggregator.workers import queue as q
+from aggregator.workers.lanes import lane_batches, lane_of
+from aggregator.workers.refresh_batch import BatchFailed, refresh_batch
 from aggregator.workers.settings import WorkerSettings
-from aggregator.workers.status import not_batched, not_locked
+from aggregator.workers.status import not_batched, not_locked, waiting_ids
 
 BATCH = 500
 """Tasks queued by one query."""
@@ -102,18 +107,31 @@ class Tasks:
 
     async def queue_refresh(self, names: Sequence[str] = (), *, force: bool = True) -> int:
         """Queue refreshes of the named feeds (every fetchable one when none are named, only
-        the due ones unless `force`); how many were queued. `force` makes the task refresh a
-        feed that is not due: a "fetch now"."""
+        the due ones unless `force`), leaving out feeds a waiting task names already; how many
+        feeds were queued. `force` makes the task refresh a feed that is not due: a "fetch
+        now"."""
         app = self.app
         feeds = await app.db.run(
             lambda: app.store.feeds_to_fetch(
                 app.clock(), app.settings.default_interval, names=names, due_only=not force
             )
         )
-        work = [Due(feed.feed_id, host_of(feed.url)) for feed in feeds]
-        return await self._queue_all(
-            self.refresh, q.feed_lock, work, argument="feed_id", force=force
-        )
+        waiting = await app.db.run(waiting_ids, app.store, q.REFRESH, "feed_ids", "feed_id")
+        work = [Due(f.feed_id, host_of(f.url)) for f in feeds if f.feed_id not in waiting]
+        return await self._queue_refreshes(work, force=force)
+
+    async def _queue_refreshes(self, work: Sequence[Due], *, force: bool = False) -> int:
+        """A refresh task per lane and `feeds_per_task` feeds, holding the lane's lock; `BATCH`
+        tasks to a statement. No queueing lock: the enqueuer leaves out the feeds live tasks
+        name, and a task refreshes only those still due."""
+        settings = self.settings
+        jobs = [
+            self.refresh.configure(lock=q.lane_lock(lane)).make_new_job(feed_ids=ids, force=force)
+            for lane, ids in lane_batches(work, settings.lanes, settings.feeds_per_task)
+        ]
+        for start in range(0, len(jobs), BATCH):
+            await self.queue.job_manager.batch_defer_jobs_async(jobs[start : start + BATCH])
+        return len(work)
 
     async def _defer(self, task: Any, queueing_lock: str, host: str | None, **kwargs: Any) -> int:
         """1 when queued, 0 when the same work already waits."""
@@ -126,7 +144,7 @@ class Tasks:
         return 1
 
     def _deferrer(self, task: Any, queueing_lock: str, host: str | None) -> Any:
-        lock = q.host_lock(host) if host is not None else None
+        lock = q.lane_lock(lane_of(host, self.settings.lanes)) if host is not None else None
         return task.configure(queueing_lock=queueing_lock, lock=lock)
 
     async def _queue_all(
@@ -161,13 +179,15 @@ class Tasks:
 
     async def _queue_pages(self, work: Sequence[Due]) -> int:
         """Queue the extraction of these items: a task per host and `ARTICLE_BATCH` items, all
-        in one statement. The store's lease on each article, not a queueing lock, keeps an
-        item queued twice from being extracted twice."""
+        in one statement, holding the lock of the host's lane (as its refreshes do). The
+        store's lease on each article, not a queueing lock, keeps an item queued twice from
+        being extracted twice."""
         if not work:
             return 0
         jobs = []
         for host, ids in host_batches(work, ARTICLE_BATCH):
-            deferrer = self.extract.configure(lock=q.host_lock(host) if host else None)
+            lock = q.lane_lock(lane_of(host, self.settings.lanes)) if host else None
+            deferrer = self.extract.configure(lock=lock)
             jobs.append(deferrer.make_new_job(item_ids=ids))
         await self.queue.job_manager.batch_defer_jobs_async(jobs)
         return sum(len(job.task_kwargs["item_ids"]) for job in jobs)
@@ -190,9 +210,7 @@ class Tasks:
             )
         )
         counts = {
-            "feeds": await self._queue_all(
-                self.refresh, q.feed_lock, work.feeds, argument="feed_id"
-            ),
+            "feeds": await self._queue_refreshes(work.feeds),
             "articles": await self._queue_pages(work.articles),
             "stubs": await self._queue_all(self.draft, q.stub_lock, work.stubs),
         }
@@ -251,22 +269,47 @@ class Tasks:
 
     # -- units of work ---------------------------------------------------------------------
 
-    async def refresh_feed(self, context: Any, feed_id: int, force: bool = False) -> None:
+    async def refresh_feed(
+        self,
+        context: Any,
+        feed_id: int | None = None,
+        force: bool = False,
+        feed_ids: Sequence[int] = (),
+    ) -> None:
+        """Refresh the feeds of `feed_ids` (or the one `feed_id`) that are still due, or all of
+        them when `force`d; a forced task retried after its worker died refreshes only those
+        still due. One feed's failure is its report; the others go on."""
         app = self.app
+        ids = [feed_id] if feed_id is not None else list(feed_ids)
+        if not ids:
+            return
+        forced = force and context.job.attempts == 0
         due = await app.db.run(
             lambda: app.store.feeds_to_fetch(
-                app.clock(), app.settings.default_interval, ids=[feed_id], due_only=not force
+                app.clock(), app.settings.default_interval, ids=ids, due_only=not forced
             )
         )
-        if not due:
-            self.log.info("feed.skipped", feed_id=feed_id, why="not due, or not enabled")
+        for skipped in sorted(set(ids) - {feed.feed_id for feed in due}):
+            self.log.info("feed.skipped", feed_id=skipped, why="not due, or not enabled")
+        try:
+            reports = await refresh_batch(app.refresher, due)
+        except BatchFailed as failed:
+            await self._refreshed(failed.reports)
+            raise
+        await self._refreshed(reports)
+
+    async def _refreshed(self, reports: Sequence[RefreshReport]) -> None:
+        """Count the refreshes and queue the extraction of all their new items at once."""
+        if not reports:
             return
-        report = await app.refresher.refresh(due[0])
         self.metrics.record_refreshes(
-            {report.outcome.value: 1}, new=report.new_items, changed=report.changed_items
+            Counter(report.outcome.value for report in reports),
+            new=sum(report.new_items for report in reports),
+            changed=sum(report.changed_items for report in reports),
         )
-        if report.new_item_ids:
-            new = await app.db.run(item_hosts, app.store, report.new_item_ids)
+        new_ids = tuple(i for report in reports for i in report.new_item_ids)
+        if new_ids:
+            new = await self.app.db.run(item_hosts, self.app.store, new_ids)
             await self._queue_pages(new)
 
     async def extract_article(
@@ -317,10 +360,11 @@ class Tasks:
 
 
 def _unqueued(kind: str, ids: sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
-    """The work of `kind` no task waiting or running does: feeds and stubs by their queueing
+    """The work of `kind` no task waiting or running does: feeds by the `feed_ids` of refresh
+    tasks (or the queueing lock of one queued alone, before lanes), stubs by their queueing
     lock, articles by the `item_ids` of extraction tasks (or the lock of one queued alone)."""
     if kind == "feeds":
-        return not_locked(q.FEED_LOCK, ids)
+        return sa.and_(not_locked(q.FEED_LOCK, ids), not_batched(q.REFRESH, ids, "feed_ids"))
     if kind == "stubs":
         return not_locked(q.STUB_LOCK, ids)
     return sa.and_(not_locked(q.ARTICLE_LOCK, ids), not_batched(q.EXTRACT, ids))

@@ -4,6 +4,7 @@ requests ever in flight at once per host."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections import Counter, defaultdict
@@ -59,6 +60,14 @@ class FeedSite:
     def feed_url(self, feed: int) -> str:
         return f"http://{self.host(feed)}/feeds/{feed}.xml"
 
+    def broken_url(self, feed: int) -> str:
+        """A feed of the same host that answers 500."""
+        return f"http://{self.host(feed)}/broken/{feed}.xml"
+
+    def garbage_url(self, feed: int) -> str:
+        """A feed of the same host that answers 200 with bytes that are no feed."""
+        return f"http://{self.host(feed)}/garbage/{feed}.xml"
+
     def article_url(self, feed: int, item: int) -> str:
         return f"http://{self.host(feed)}/articles/{feed}/{item}.html"
 
@@ -74,6 +83,20 @@ class FeedSite:
             for hit in self.hits:
                 starts[hit.host].append(hit.start)
         return {host: sorted(times) for host, times in starts.items()}
+
+    def overlaps(self) -> list[tuple[Hit, Hit]]:
+        """Pairs of requests to one host that were in flight at the same time."""
+        by_host: dict[str, list[Hit]] = defaultdict(list)
+        with self.lock:
+            for hit in self.hits:
+                by_host[hit.host].append(hit)
+        pairs = []
+        for hits in by_host.values():
+            hits.sort(key=lambda hit: hit.start)
+            for a, b in itertools.pairwise(hits):
+                if b.start < a.end:
+                    pairs.append((a, b))
+        return pairs
 
     # -- serving ---------------------------------------------------------------------------
 
@@ -121,6 +144,10 @@ class FeedSite:
     def _reply(self, path: str) -> tuple[int, str, bytes]:
         parts = path.strip("/").split("/")
         try:
+            if parts[0] == "broken":
+                return 500, "text/plain", b"down for maintenance"
+            if parts[0] == "garbage":
+                return 200, "application/rss+xml", b"\x00\xff<rss <<< no feed here \xfe"
             if parts[0] == "feeds" and len(parts) == 2:
                 return 200, "application/rss+xml", self.feed_body(int(parts[1].split(".")[0]))
             if parts[0] == "articles" and len(parts) == 3:

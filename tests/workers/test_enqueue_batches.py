@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from aggregator.config import Config
 from aggregator.storage.work import Due
 from aggregator.workers import queue as q
+from aggregator.workers.lanes import lane_of
 from aggregator.workers.tasks import Tasks, host_batches
 from tests.helpers.workers import WORKERS, with_tasks
 from tests.loopback import Loopback, Reply
@@ -53,7 +54,7 @@ def test_a_refresh_queues_one_task_per_host_and_the_enqueuer_none_again(
     site: Loopback, make_config: Callable[..., Config], postgresql_url: str
 ) -> None:
     here = [site.url(f"/page/{n}") for n in range(3)]
-    elsewhere = "http://127.0.0.2:9/page"  # another host: its own task and lock
+    elsewhere = "http://127.0.0.2:9/page"  # another host: its own task, its own lane's lock
     config = make_config(
         [feed(site, "f", [*here, elsewhere])], WORKERS, database_url=postgresql_url
     )
@@ -65,10 +66,11 @@ def test_a_refresh_queues_one_task_per_host_and_the_enqueuer_none_again(
         return queued, await extraction_jobs(tasks)
 
     queued, after = with_tasks(config, scenario)
-    assert sorted((lock, len(args["item_ids"])) for lock, args in queued) == [
-        ("host:127.0.0.1:" + site.url("/").split(":")[2].strip("/"), 3),
-        ("host:127.0.0.2:9", 1),
-    ]
+    lanes = config.workers.lanes
+    here_lane = lane_of("127.0.0.1:" + site.url("/").split(":")[2].strip("/"), lanes)
+    assert sorted((lock, len(args["item_ids"])) for lock, args in queued) == sorted(
+        [(q.lane_lock(here_lane), 3), (q.lane_lock(lane_of("127.0.0.2:9", lanes)), 1)]
+    ), "a task per host, holding the lock of its host's lane"
     assert after == queued, "work in a waiting batch is not queued again"
 
 

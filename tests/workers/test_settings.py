@@ -18,12 +18,19 @@ def test_defaults_and_values(tmp_path: Path) -> None:
     workers = load_config(write_config(tmp_path / "b.toml", [], extra=extra)).workers
     assert (workers.concurrency, workers.heartbeat_seconds, workers.in_service) == (4, 2.0, True)
     assert isinstance(workers.heartbeat_seconds, float)
+    assert (workers.lanes, workers.feeds_per_task) == (64, 16)
+    extra = "[workers]\nlanes = 256\nfeeds_per_task = 4\n"
+    workers = load_config(write_config(tmp_path / "c.toml", [], extra=extra)).workers
+    assert (workers.lanes, workers.feeds_per_task) == (256, 4)
 
 
 @pytest.mark.parametrize(
     ("table", "where", "says"),
     [
         ("concurrency = 0", "[workers].concurrency", "between 1 and 512"),
+        ("lanes = 0", "[workers].lanes", "between 1 and 65536"),
+        ("feeds_per_task = 1001", "[workers].feeds_per_task", "between 1 and 1000"),
+        ("lanes = 2.5", "[workers].lanes", "between 1 and 65536"),
         ("in_service = 1", "[workers].in_service", "true or false"),
         ("queues = []", "[workers].queues", "unknown key"),
         ("heartbeat_seconds = 30", "[workers].stalled_seconds", "longer than heartbeat"),

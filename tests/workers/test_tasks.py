@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from aggregator.config import Config
 from aggregator.storage.work import take_turn
+from aggregator.workers import queue as q
 from aggregator.workers.tasks import Tasks, every
 from tests.helpers.service import feeds_on
 from tests.helpers.workers import WORKERS, drain, jobs, with_tasks
@@ -38,12 +39,12 @@ def test_due_work_is_queued_once_and_done_once(config: Config, site: Loopback) -
         return queued, done, await jobs(tasks)
 
     queued, done, after = with_tasks(config, scenario)
-    assert [(name, status) for name, status, _ in queued] == [("refresh_feed", "todo")] * 3
-    assert sorted(args["feed_id"] for _, _, args in queued) == [1, 2, 3]
+    assert [(name, status) for name, status, _ in queued] == [("refresh_feed", "todo")]
+    assert queued[0][2] == {"feed_ids": [1, 2, 3], "force": False}, "one host: one lane, one task"
     kinds = [name for name, status, _ in done if status == "succeeded"]
-    assert (kinds.count("refresh_feed"), kinds.count("extract_article")) == (3, 3)
+    assert (kinds.count("refresh_feed"), kinds.count("extract_article")) == (1, 1)
     pages = sorted(len(args["item_ids"]) for name, _, args in done if name == "extract_article")
-    assert pages == [3, 3, 3], "a refresh queues its items' pages on their one host as one task"
+    assert pages == [9], "a refresh queues its feeds' pages on their one host as one task"
     assert kinds.count("draft_stub") == 9
     assert len(done) == len(kinds), "every task succeeded"
     assert after == done
@@ -78,7 +79,7 @@ def test_a_refresh_never_waits_behind_the_pages_of_its_host(config: Config, site
         await tasks.enqueue_due(0)
         await feeds_only(tasks)
         backlog = [n for n, s, _ in await jobs(tasks) if s == "todo"]
-        assert backlog == ["extract_article"] * 3
+        assert backlog == ["extract_article"]
         assert await tasks.queue_refresh(["f0"]) == 1
         await asyncio.wait_for(feeds_only(tasks), 20)
         assert len(site.hits("/f0")) == 2
@@ -86,43 +87,75 @@ def test_a_refresh_never_waits_behind_the_pages_of_its_host(config: Config, site
     with_tasks(config, scenario)
 
 
-def test_tasks_of_a_silent_worker_are_queued_again(config: Config) -> None:
-    """A worker that died mid-task: its row's heartbeat is old and its task is `doing`."""
+def die_running(tasks: Tasks, job_id: int) -> None:
+    """The job is `doing` on a worker whose heartbeat is an hour old: a worker that died."""
+    with tasks.app.store.engine.begin() as conn:
+        dead = conn.execute(
+            sa.text(
+                "INSERT INTO procrastinate_workers (last_heartbeat) "
+                "VALUES (now() - interval '1 hour') RETURNING id"
+            )
+        ).scalar_one()
+        conn.execute(
+            sa.text("UPDATE procrastinate_jobs SET status = 'doing', worker_id = :w WHERE id = :j"),
+            {"w": dead, "j": job_id},
+        )
 
-    async def scenario(tasks: Tasks) -> tuple[Any, Any]:
-        def die_running(feed_id: int) -> None:
-            with tasks.app.store.engine.begin() as conn:
-                dead = conn.execute(
-                    sa.text(
-                        "INSERT INTO procrastinate_workers (last_heartbeat) "
-                        "VALUES (now() - interval '1 hour') RETURNING id"
-                    )
-                ).scalar_one()
-                conn.execute(
-                    sa.text(
-                        "UPDATE procrastinate_jobs SET status = 'doing', worker_id = :w "
-                        "WHERE args->>'feed_id' = :feed"
-                    ),
-                    {"w": dead, "feed": str(feed_id)},
-                )
 
-        def attempts() -> dict[int, int]:
-            with tasks.app.store.engine.connect() as conn:
-                rows = conn.execute(sa.text("SELECT args, attempts FROM procrastinate_jobs"))
-                return {r.args["feed_id"]: r.attempts for r in rows if "feed_id" in r.args}
+def job_rows(tasks: Tasks) -> list[tuple[int, Any, int, str]]:
+    with tasks.app.store.engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT id, args, attempts, status::text FROM procrastinate_jobs "
+                "WHERE task_name = :t ORDER BY id"
+            ),
+            {"t": q.REFRESH},
+        )
+        return [(r.id, r.args, r.attempts, r.status) for r in rows]
 
+
+def test_a_task_of_a_silent_worker_is_retried_and_refreshes_what_is_still_due(
+    config: Config, site: Loopback
+) -> None:
+    """A worker died in the middle of a lane's task, after its first feed was saved."""
+
+    async def scenario(tasks: Tasks) -> Any:
         await tasks.enqueue_due(0)
-        await tasks.app.db.run(die_running, 1)
+        ((job, args, _, _),) = await tasks.app.db.run(job_rows, tasks)
+        assert args["feed_ids"] == [1, 2, 3]
+        await tasks.app.fetch(["f0"])  # what the dead worker did before it died
+        await tasks.app.db.run(die_running, tasks, job)
         await tasks.recover_stalled(0)  # queued again, as a retry
-        first = await tasks.app.db.run(attempts)
-        await tasks.app.db.run(die_running, 2)
-        await tasks.queue_refresh(["f1"])  # feed 2 is queued anew while its task hangs
-        await tasks.recover_stalled(0)  # the hung one gives way
-        return first, sorted((args["feed_id"], status) for _, status, args in await jobs(tasks))
+        retried = await tasks.app.db.run(job_rows, tasks)
+        await drain(tasks)
+        return retried
 
-    first, after = with_tasks(config, scenario)
-    assert first == {1: 1, 2: 0, 3: 0}
-    assert after == [(1, "todo"), (2, "todo"), (3, "todo")]
+    retried = with_tasks(config, scenario)
+    assert [(attempts, status) for _, _, attempts, status in retried] == [(1, "todo")]
+    assert [len(site.hits(f"/f{n}")) for n in range(3)] == [1, 1, 1], "f0 was no longer due"
+
+
+def test_a_hung_task_whose_work_was_queued_anew_gives_way(config: Config, site: Loopback) -> None:
+    """A task queued one feed at a time with its queueing lock (before lanes): when the feed
+    was queued anew while its task hung, the hung one is dropped, not retried."""
+
+    async def scenario(tasks: Tasks) -> Any:
+        legacy = tasks.refresh.configure(queueing_lock=q.feed_lock(2), lock=q.host_lock("h"))
+        await legacy.defer_async(feed_id=2)
+        ((job, _, _, _),) = await tasks.app.db.run(job_rows, tasks)
+        await tasks.app.db.run(die_running, tasks, job)
+        await legacy.defer_async(feed_id=2)  # queued anew while its task hangs
+        await tasks.recover_stalled(0)  # the hung one gives way
+        after = await tasks.app.db.run(job_rows, tasks)
+        await drain(tasks)
+        return job, after
+
+    job, after = with_tasks(config, scenario)
+    assert [(args, attempts, status) for _, args, attempts, status in after] == [
+        ({"feed_id": 2}, 0, "todo")
+    ]
+    assert after[0][0] != job
+    assert len(site.hits("/f1")) == 1, "a task queued before lanes still runs"
 
 
 @pytest.mark.parametrize(
