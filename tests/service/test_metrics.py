@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import urllib.request
+from collections import Counter
 
-from aggregator.service.metrics import Metrics
+from aggregator.records import DraftOutcome, ExtractionMethod
+from aggregator.service.metrics import RETRY_LABEL, Metrics
 
 
 def test_two_metrics_do_not_share_counters() -> None:
@@ -40,3 +42,14 @@ def test_a_worker_registry_is_served_over_http() -> None:
     finally:
         server.close()
     assert 'aggregator_drafts_total{outcome="drafted"} 2.0' in text
+
+
+def test_closed_sets_count_under_their_stored_names() -> None:
+    metrics = Metrics()
+    metrics.count(metrics.extractions, Counter({ExtractionMethod.GENERIC: 2}))
+    metrics.count(metrics.extractions, {RETRY_LABEL: 1})
+    metrics.count(metrics.drafts, {DraftOutcome.PENDING: 1})
+    text = metrics.render({})
+    assert 'aggregator_extractions_total{method="generic"} 2.0' in text
+    assert 'aggregator_extractions_total{method="retry"} 1.0' in text
+    assert 'aggregator_drafts_total{outcome="pending"} 1.0' in text
