@@ -264,9 +264,20 @@ class Accounts:
     def token_principal(
         self, secret_hash: str, kind: TokenKind, now: datetime
     ) -> tuple[Account, Token] | None:
+        """The account and token a secret of `kind` stands for (`find_token`), with its use
+        recorded (at most once a minute: `mark_used`)."""
+        found = self.find_token(secret_hash, kind)
+        if found is None:
+            return None
+        account, token = found
+        if last_use_due(token, now):
+            token = self.mark_used(token, now)
+        return account, token
+
+    def find_token(self, secret_hash: str, kind: TokenKind) -> tuple[Account, Token] | None:
         """The account and token a secret of `kind` stands for; None when it is unknown,
-        revoked, of another kind, or its account disabled. Records when it was used (at most
-        once a minute). The token's role is never above its account's."""
+        revoked, of another kind, or its account disabled. Only reads (the web asks it on a
+        reader thread). The token's role is never above its account's."""
         query = (
             sa.select(accounts, *TOKEN_COLUMNS)
             .select_from(tokens.join(accounts, accounts.c.id == tokens.c.account_id))
@@ -285,21 +296,23 @@ class Accounts:
         token = token_of(row)
         if RANK[token.role] > RANK[account.role]:
             token = replace(token, role=account.role)
-        if token.last_used_at is None or now - token.last_used_at >= LAST_USED_STEP:
-            with self.store.writing() as conn:
-                conn.execute(
-                    tokens.update()
-                    .where(
-                        tokens.c.id == token.id,
-                        sa.or_(
-                            tokens.c.last_used_at.is_(None),
-                            tokens.c.last_used_at <= now - LAST_USED_STEP,
-                        ),
-                    )
-                    .values(last_used_at=now)
-                )
-            token = replace(token, last_used_at=now)
         return account, token
+
+    def mark_used(self, token: Token, now: datetime) -> Token:
+        """Records that `token` was used at `now`, unless a use less than a minute ago was."""
+        with self.store.writing() as conn:
+            conn.execute(
+                tokens.update()
+                .where(
+                    tokens.c.id == token.id,
+                    sa.or_(
+                        tokens.c.last_used_at.is_(None),
+                        tokens.c.last_used_at <= now - LAST_USED_STEP,
+                    ),
+                )
+                .values(last_used_at=now)
+            )
+        return replace(token, last_used_at=now)
 
     # -- sign-in failures ----------------------------------------------------------------
 
@@ -324,3 +337,8 @@ class Accounts:
     def clear_failures(self, key: str) -> None:
         with self.store.writing() as conn:
             conn.execute(signin_failures.delete().where(signin_failures.c.key == key))
+
+
+def last_use_due(token: Token, now: datetime) -> bool:
+    """Whether a use of `token` at `now` is to be recorded (a minute since the last one)."""
+    return token.last_used_at is None or now - token.last_used_at >= LAST_USED_STEP

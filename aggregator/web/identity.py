@@ -31,7 +31,7 @@ from aggregator.auth.records import RANK, Account, AuthMode, Principal, Role, To
 from aggregator.auth.secrets import secret_hash
 from aggregator.auth.settings import AUTO, SESSION_COOKIE, effective_mode, proxy_networks
 from aggregator.logs import get_logger
-from aggregator.storage.accounts import Accounts
+from aggregator.storage.accounts import Accounts, last_use_due
 from aggregator.web.context import WebContext
 
 COUNT_SECONDS = 3.0
@@ -108,13 +108,15 @@ class Identity:
         disabled."""
         if not secret or len(secret) > MAX_SECRET_CHARS:
             return None
-        now = self.ctx.app.clock()
-        found: tuple[Account, Token] | None = await self.ctx.db(
-            self.accounts.token_principal, secret_hash(secret), kind, now
+        found: tuple[Account, Token] | None = await self.ctx.read(
+            self.accounts.find_token, secret_hash(secret), kind
         )
         if found is None:
             return None
         account, token = found
+        now = self.ctx.app.clock()
+        if last_use_due(token, now):  # once a minute a token: on the writing thread
+            await self.ctx.db(self.accounts.mark_used, token, now)
         if account.disabled or token.revoked_at is not None or token.kind is not kind:
             return None
         role = min(token.role, account.role, key=RANK.__getitem__)
