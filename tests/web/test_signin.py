@@ -312,6 +312,7 @@ def test_the_pages_show_who_is_signed_in_and_only_their_buttons(web: Web) -> Non
         assert "Sign out" in stub
         assert 'name="editor"' not in stub + listing  # the account is the name
         assert "first-run" not in stub
+        assert ("<kbd>a</kbd>" in stub) == (name != "ana")  # the help lists only usable keys
         seen[name] = (
             'class="to-reviewed"' in stub,
             'class="to-rejected"' in stub,
