@@ -4,14 +4,17 @@ tokens are made through the store as the CLI makes them; the app is served over 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from aggregator.auth.records import Role, TokenKind
 from aggregator.auth.secrets import new_secret, secret_hash
 from aggregator.auth.settings import SESSION_COOKIE
+from aggregator.config import Config
 from aggregator.storage.accounts import Accounts
 from tests.helpers.accounts import BUILTIN, add_account, api_json, bearer, issue, revoke
-from tests.web.conftest import Web
+from tests.web.conftest import Web, open_web
 from tests.web.editing import DAM, post_form, stub_id
 
 
@@ -187,3 +190,18 @@ def test_the_document_lists_401_and_403_and_the_bearer_scheme(web: Web) -> None:
             public = path in ("/healthz", "/api/openapi.json")
             assert ("401" in operation["responses"]) is not public, (method, path)
             assert ("security" in operation) is public
+
+
+def test_tokens_on_postgresql(make_config: Callable[..., Config], postgresql_url: str) -> None:
+    config = make_config([], BUILTIN, database_url=postgresql_url)
+    for web in open_web(config):
+        store = web.ctx.app.store
+        add_account(store, "ana", Role.EDITOR)
+        api, feed = issue(store, "ana"), issue(store, "ana", TokenKind.FEED)
+        assert web.client.get("/api/feeds", headers=bearer(api)).status_code == 200
+        assert api_json(web.client, "POST", "/api/feeds/fetch", {}, bearer(api)).status_code == 403
+        assert web.client.get(f"/digest.atom?token={feed.secret}").status_code == 200
+        revoke(store, api)
+        assert web.client.get("/api/feeds", headers=bearer(api)).status_code == 401
+        used = [t for t in Accounts(store).tokens("ana") if t.kind is TokenKind.API]
+        assert used[0].last_used_at is not None, "its last use recorded"
