@@ -38,9 +38,11 @@ def from_table(
 
 
 def all_rows(conn: sa.Connection) -> Iterable[tuple[int, str, float]]:
-    """Every (item, term, weight) row of the index."""
+    """Every (item, term, weight) row of the index, an article's rows together."""
     rows = conn.execute(
-        sa.select(article_terms.c.item_id, article_terms.c.term, article_terms.c.weight)
+        sa.select(article_terms.c.item_id, article_terms.c.term, article_terms.c.weight).order_by(
+            article_terms.c.item_id, article_terms.c.term
+        )
     )
     return ((item_id, term, weight) for item_id, term, weight in rows)
 

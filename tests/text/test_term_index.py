@@ -27,8 +27,8 @@ def test_puts_and_drops_keep_postings_frequencies_and_rows_in_step() -> None:
     index.put(3, {})
     assert index.total == 1
     assert index.rows == 2
-    assert "dam" not in index.postings
-    assert 2 not in index.postings["flood"]
+    assert index.carriers("dam") == {}
+    assert index.carriers("flood") == {1: 0.3}
     assert index.vector(2) == {}
 
 
@@ -39,9 +39,12 @@ def test_built_from_rows_it_equals_the_index_built_by_puts() -> None:
     put.put(1, {"a": 0.5, "b": 0.75})
     put.put(2, {"a": 0.25})
     put.put(3, {SOURCE: 1.0})
-    assert built.postings == put.postings
-    assert built.terms == put.terms
+    for term in ("a", "b", SOURCE, "none"):
+        assert built.carriers(term) == put.carriers(term)
+    for item_id in (1, 2, 3, 4):
+        assert built.vector(item_id) == put.vector(item_id)
     assert built.rows == put.rows == 4
+    assert built.carriers("a") == {1: 0.5, 2: 0.25}
 
 
 def test_candidates_by_partial_dot_product_and_rare_links_never_the_query() -> None:
