@@ -13,7 +13,10 @@ from aggregator.config import Config
 from aggregator.workers.tasks import Tasks
 from aggregator.workers.worker import open_tasks_queue
 
-WORKERS = "\n[workers]\nheartbeat_seconds = 0.5\nstalled_seconds = 1\npoll_seconds = 0.1\n"
+WORKERS = "\n[workers]\nheartbeat_seconds = 0.5\nstalled_seconds = 60\npoll_seconds = 0.1\n"
+"""A worker's own periodic `recover_stalled` must not take it for dead while a busy machine
+delays its heartbeat (it would run its tasks twice); tests of a dead worker date its heartbeat
+an hour back."""
 
 
 def with_tasks(config: Config, body: Callable[[Tasks], Awaitable[Any]]) -> Any:

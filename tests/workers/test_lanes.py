@@ -89,8 +89,7 @@ def config(farm: FeedSite, make_config: Callable[..., Config], postgresql_url: s
         return farm.garbage_url(n) if n == GARBAGE else farm.feed_url(n)
 
     listed = [{"name": f"n{n:02d}", "url": url(n)} for n in range(FEEDS)]
-    extra = WORKERS.replace("stalled_seconds = 1", "stalled_seconds = 60")  # a busy machine
-    extra += f"lanes = {LANES}\nfeeds_per_task = {PER_TASK}\n"
+    extra = WORKERS + f"lanes = {LANES}\nfeeds_per_task = {PER_TASK}\n"
     return make_config(listed, extra, database_url=postgresql_url)
 
 
