@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 LOCK := requirements-dev.lock
 LATEST := .venv-latest
 
-.PHONY: help install run fetch test check lint typecheck format bench lock upgrade drift test-latest clean
+.PHONY: help install run fetch test check lint typecheck format settings-docs bench lock upgrade drift test-latest clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ typecheck: $(STAMP)  ## mypy --strict on the package
 format: $(STAMP)  ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff format aggregator tests bench
 	$(BIN)/ruff check --fix aggregator tests bench
+
+settings-docs: $(STAMP)  ## rewrite the README's settings tables from their definitions
+	$(BIN)/python -m aggregator.config_docs README.md
 
 bench: $(STAMP)  ## all benchmarks, each against its baselines in the same run (takes minutes)
 	$(BIN)/pip install --quiet --require-hashes -r requirements-bench.lock

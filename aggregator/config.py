@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from aggregator.auth.settings import WebSettings, parse_web
+from aggregator.config_fields import key_names, read_plain, setting
 from aggregator.config_reader import TableReader, table_of, url_key
 from aggregator.database_kind import default_database_url, url_kind
 from aggregator.digest.settings import DigestSettings, parse_digest
@@ -60,42 +61,101 @@ class SourceInfo:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """The `[settings]` table with defaults filled in. Times in seconds unless named minutes."""
+    """The `[settings]` table with defaults filled in. Times in seconds unless named minutes;
+    each key's range and meaning are defined here once (README tables: `make settings-docs`)."""
 
-    database_url: str
-    contact_url: str = "https://github.com/aggregator/aggregator"
-    allow_private_networks: tuple[Network, ...] | bool = False
-    default_interval: int = 60
-    min_interval: int = 5
-    max_interval: int = 1440
-    max_backoff: int = 1440
-    jitter: float = 0.1
-    target_language: str = "en"
-    max_connections: int = 30
-    per_host_connections: int = 2
-    per_host_gap: float = 1.0
-    max_body_bytes: int = 10_000_000
-    request_deadline: float = 30.0
-    max_redirects: int = 5
-    parse_workers: int = field(default_factory=lambda: os.cpu_count() or 1)
-    parse_time_budget: float = 20.0
-    parse_memory_mb: int = 512
-    max_items_per_feed: int = 50_000
-    backfill_items: int = 20
-    """On a feed's first fetch, only its newest this many items get articles and stubs."""
-    tick_seconds: int = 30
-    extract_attempts: int = 5
-    extract_concurrency: int = 16
-    extract_lease_seconds: int = 600
-    """How long a claimed article is left to its worker before another may take it."""
-    draft_lease_seconds: int = 900
-    """How long a claimed stub is left to its drafter before another may take it."""
-    listen: str = "127.0.0.1:8080"
-    """host:port of the web server of `aggregator run`."""
-    retention_days: int = 90
-    """Article texts, stubs (unless approved) and histories older than this are removed."""
-    digest_minutes: int = 15
-    """How often the service rebuilds var/digest.atom."""
+    database_url: str = setting(
+        help="SQLAlchemy URL (`sqlite:///...` or `postgresql://...`); "
+        "`$AGGREGATOR_DATABASE_URL` overrides it",
+        shown="SQLite file `var/aggregator.db`",
+    )
+    contact_url: str = setting(
+        "https://github.com/aggregator/aggregator",
+        help="contact in the User-Agent: `aggregator/0.1.0 (+URL)`",
+        shown="project page",
+    )
+    allow_private_networks: tuple[Network, ...] | bool = setting(
+        False, help="`true`, or addresses/CIDR ranges that may be reached although private"
+    )
+    target_language: str = setting("en", help="language the drafts are written in")
+    default_interval: int = setting(
+        60, 1, 10_080, help="minutes between checks of a feed without its own `interval`"
+    )
+    min_interval: int = setting(5, 1, 10_080, help="least minutes between checks of a feed")
+    max_interval: int = setting(1440, 1, 100_800, help="most minutes between checks of a feed")
+    max_backoff: int = setting(
+        1440, 1, 100_800, help="cap, in minutes, of the exponential error backoff"
+    )
+    jitter: float = setting(
+        0.1, 0, 1, help="up to this fraction is added to each delay, to spread load"
+    )
+    max_connections: int = setting(30, 1, 1000, help="requests in flight overall")
+    per_host_connections: int = setting(2, 1, 100, help="requests in flight to one host")
+    per_host_gap: float = setting(
+        1.0, 0, 3600, help="seconds between the starts of two requests to one host"
+    )
+    max_body_bytes: int = setting(
+        10_000_000, 1024, 1 << 31, help="cap on a response body, after decompression"
+    )
+    request_deadline: float = setting(
+        30.0, 1, 3600, help="seconds for a whole request, headers and body"
+    )
+    max_redirects: int = setting(5, 0, 20, help="redirects followed per request")
+    parse_workers: int = setting(
+        factory=lambda: os.cpu_count() or 1,
+        low=0,
+        high=64,
+        help="processes that parse feeds (`0`: in the main process)",
+        shown="number of cores",
+    )
+    parse_time_budget: float = setting(
+        20.0, 0.1, 3600, help="seconds of processor time for parsing one document"
+    )
+    parse_memory_mb: int = setting(512, 32, 1 << 16, help="MB of memory for parsing one document")
+    max_items_per_feed: int = setting(
+        50_000, 1, 1_000_000, help="items kept from one document (the first, in feed order)"
+    )
+    backfill_items: int = setting(
+        20,
+        0,
+        1_000_000,
+        help="on a feed's first fetch, only its newest this many items get articles and stubs "
+        "(per feed: `backfill_items` in `[[feeds]]`; `0`: none)",
+    )
+    tick_seconds: int = setting(30, 1, 3600, help="how often the service looks for due feeds")
+    extract_attempts: int = setting(
+        5, 1, 100, help="tries for an article page before keeping the feed's content"
+    )
+    extract_concurrency: int = setting(16, 1, 256, help="article pages worked on at once")
+    extract_lease_seconds: int = setting(
+        600,
+        1,
+        86_400,
+        help="how long a claimed article is left to its worker; after a crash, it is taken "
+        "up again once this has passed",
+    )
+    draft_lease_seconds: int = setting(
+        900,
+        1,
+        86_400,
+        help="how long a claimed stub is left to its drafter; after a crash, it is taken up "
+        "again once this has passed",
+    )
+    listen: str = setting(
+        "127.0.0.1:8080",
+        help="host:port of the web server of `aggregator run` (`$AGGREGATOR_LISTEN`, "
+        "`run --listen` override it)",
+    )
+    retention_days: int = setting(
+        90,
+        1,
+        36_500,
+        help="article texts, stubs (but approved ones) and histories older than this are "
+        "removed daily (`aggregator cleanup`: now)",
+    )
+    digest_minutes: int = setting(
+        15, 1, 1440, help="how often the service rewrites the digest file"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,40 +309,10 @@ def _refuse_duplicate_urls(feeds: list[FeedConfig], path: Path) -> None:
         first[key] = (index, feed.name)
 
 
-_NUMBERS: dict[str, tuple[float, float, bool]] = {
-    "default_interval": (1, 10_080, True),
-    "min_interval": (1, 10_080, True),
-    "max_interval": (1, 100_800, True),
-    "max_backoff": (1, 100_800, True),
-    "jitter": (0, 1, False),
-    "max_connections": (1, 1000, True),
-    "per_host_connections": (1, 100, True),
-    "per_host_gap": (0, 3600, False),
-    "max_body_bytes": (1024, 1 << 31, True),
-    "request_deadline": (1, 3600, False),
-    "max_redirects": (0, 20, True),
-    "parse_workers": (0, 64, True),
-    "parse_time_budget": (0.1, 3600, False),
-    "parse_memory_mb": (32, 1 << 16, True),
-    "max_items_per_feed": (1, 1_000_000, True),
-    "backfill_items": (0, 1_000_000, True),
-    "tick_seconds": (1, 3600, True),
-    "extract_attempts": (1, 100, True),
-    "extract_concurrency": (1, 256, True),
-    "extract_lease_seconds": (1, 86_400, True),
-    "draft_lease_seconds": (1, 86_400, True),
-    "retention_days": (1, 36_500, True),
-    "digest_minutes": (1, 1440, True),
-}
-
-
 def _settings(table: Mapping[str, Any], path: Path) -> Settings:
     r = TableReader(table, path, "[settings]")
-    r.check_keys(
-        set(_NUMBERS)
-        | {"database_url", "contact_url", "allow_private_networks", "target_language", "listen"}
-    )
-    values = r.numbers(_NUMBERS)
+    r.check_keys(key_names(Settings))
+    values = read_plain(Settings, r)
     database_url = r.get("database_url", str, 'a SQLAlchemy URL such as "sqlite:///var/a.db"')
     values["database_url"] = database_url or default_database_url(path)
     if url_kind(values["database_url"]) is None:

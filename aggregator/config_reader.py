@@ -39,16 +39,6 @@ class TableReader:
             raise self.fail(key, f"expected {what} between {low:g} and {high:g}, got {value!r}")
         return value
 
-    def numbers(self, spec: Mapping[str, tuple[float, float, bool]]) -> dict[str, Any]:
-        """The numbers of `spec` (key: lowest, highest, integer only) the table sets; numbers
-        that may have a fraction come back as floats."""
-        values: dict[str, Any] = {}
-        for key, (low, high, integer) in spec.items():
-            value = self.number(key, low, high, integer=integer)
-            if value is not None:
-                values[key] = value if integer else float(value)
-        return values
-
     def check_keys(self, allowed: set[str]) -> None:
         for key in self.table:
             if key not in allowed:

@@ -49,12 +49,6 @@ def test_number_checks_its_range_and_integers() -> None:
     assert reader(share=0.5).number("share", 0, 1, integer=False) == 0.5
 
 
-def test_numbers_reads_the_set_keys_and_makes_fractions_floats() -> None:
-    spec = {"days": (1, 3650, True), "share": (0, 1, False), "absent": (0, 9, True)}
-    assert reader(days=7, share=1).numbers(spec) == {"days": 7, "share": 1.0}
-    assert isinstance(reader(share=1).numbers(spec)["share"], float)
-
-
 def test_check_keys_names_the_unknown_key_and_the_known_ones() -> None:
     reader(days=1).check_keys({"days", "listen"})
     with pytest.raises(

@@ -33,6 +33,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "aggregator.database_kind",
             "aggregator.config_env",
             "aggregator.config_reader",
+            "aggregator.config_fields",
         ),
     ),
     (
@@ -65,6 +66,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "aggregator.config_edit",
             "aggregator.config_feed_edit",
             "aggregator.config_show",
+            "aggregator.config_docs",
             "aggregator.workers.settings",
         ),
     ),

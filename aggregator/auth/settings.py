@@ -10,28 +10,49 @@ from pathlib import Path
 from typing import Any
 
 from aggregator.auth.records import AuthMode
+from aggregator.config_fields import key_names, read_plain, setting
 from aggregator.config_reader import TableReader
 
 AUTO = "auto"
 """`[web].auth` unset: `builtin` once an account exists, `none` before (first run)."""
+MODES = (AUTO, *(mode.value for mode in AuthMode))
 
 
 @dataclass(frozen=True, slots=True)
 class WebSettings:
-    auth: str = AUTO
-    """"auto", "builtin", "proxy" or "none" (`AuthMode`)."""
-    session_hours: float = 12.0
-    """A sign-in lasts this long."""
-    proxy_header: str = "Remote-User"
-    """`proxy` mode: the header naming the signed-in account."""
-    proxy_addresses: tuple[str, ...] = ()
-    """`proxy` mode: the addresses (or networks, CIDR) the header is trusted from."""
-    allow_anonymous: bool = False
-    """`none` mode on an address other than loopback: refused unless this is true."""
-    failures_before_delay: int = 3
-    """Sign-in failures per account or per address before each next try is slowed."""
-    max_delay_seconds: float = 300.0
-    """The longest a failing account or address waits between tries."""
+    """The `[web]` table; each key's range and meaning are defined here once."""
+
+    auth: str = setting(
+        AUTO,
+        help='`"builtin"`: accounts sign in on `/login`, scripts send personal tokens; '
+        '`"proxy"`: a reverse proxy signs people in and names the account in `proxy_header`; '
+        '`"none"`: nobody signs in (loopback only); `"auto"`: `builtin` once an account '
+        "exists, `none` before",
+        choices=MODES,
+    )
+    session_hours: float = setting(12.0, 0.05, 24 * 366, help="how long a sign-in lasts")
+    proxy_header: str = setting(
+        "Remote-User", help="`proxy`: the header naming the signed-in account"
+    )
+    proxy_addresses: tuple[str, ...] = setting(
+        (),
+        help="`proxy`: the proxy's addresses or CIDR networks, the only connections whose "
+        'header is read (required with `auth = "proxy"`)',
+    )
+    allow_anonymous: bool = setting(
+        False,
+        help="lets `none` (or `auto` before the first account) listen on an address other "
+        "than loopback, with a warning at start",
+    )
+    failures_before_delay: int = setting(
+        3,
+        1,
+        1000,
+        help="sign-in failures per account or per address before each next try is slowed",
+    )
+    max_delay_seconds: float = setting(
+        300.0, 0, 86_400, help="the longest a failing account or address waits between tries"
+    )
 
 
 def effective_mode(settings: WebSettings, accounts_exist: bool) -> AuthMode:
@@ -45,12 +66,6 @@ SESSION_COOKIE = "session"
 """The browser's sign-in: a random secret whose hash the store keeps (`storage/accounts.py`)."""
 
 
-MODES = (AUTO, *(mode.value for mode in AuthMode))
-_NUMBERS: dict[str, tuple[float, float, bool]] = {
-    "session_hours": (0.05, 24 * 366, False),
-    "failures_before_delay": (1, 1000, True),
-    "max_delay_seconds": (0, 86_400, False),
-}
 _HEADER = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")
 """An HTTP field name (RFC 9110 `token`)."""
 
@@ -58,8 +73,8 @@ _HEADER = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")
 def parse_web(table: Mapping[str, Any], path: Path) -> WebSettings:
     """The `[web]` table; every error names the file, the key and what it must be."""
     r = TableReader(table, path, "[web]")
-    r.check_keys(set(_NUMBERS) | {"auth", "proxy_header", "proxy_addresses", "allow_anonymous"})
-    values: dict[str, Any] = r.numbers(_NUMBERS)
+    r.check_keys(key_names(WebSettings))
+    values = read_plain(WebSettings, r)
     auth = r.get("auth", str, f"one of {', '.join(map(repr, MODES))}")
     if auth is not None:
         if auth.strip().lower() not in MODES:
@@ -75,9 +90,6 @@ def parse_web(table: Mapping[str, Any], path: Path) -> WebSettings:
     addresses = r.get("proxy_addresses", list, 'a list such as ["127.0.0.1", "10.0.0.0/24"]')
     if addresses is not None:
         values["proxy_addresses"] = _addresses(addresses, r)
-    anonymous = r.get("allow_anonymous", bool, "true or false")
-    if anonymous is not None:
-        values["allow_anonymous"] = anonymous
     settings = WebSettings(**values)
     if settings.auth == AuthMode.PROXY and not settings.proxy_addresses:
         raise r.fail(

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from aggregator.config_fields import key_names, read_plain, setting
 from aggregator.config_reader import TableReader
 from aggregator.stub_records import APPROVED, REJECTED, STATES
 
@@ -23,18 +24,31 @@ DEFAULT_LISTEN = "127.0.0.1:8080"
 
 @dataclass(frozen=True, slots=True)
 class DigestSettings:
-    title: str = "aggregator digest"
-    base_url: str = f"http://{DEFAULT_LISTEN}"
-    """Public URL of the service, without a trailing slash."""
-    window_days: int = 14
-    """Stubs updated within this many days are in the digest."""
-    limit: int = 50
-    """Entries per page."""
-    states: tuple[str, ...] = EVERY_STATE_BUT_REJECTED
-    cache_seconds: int = 300
-    file: Path | None = None
-    """Where the digest file is written; by default `var/digest.atom` beside a SQLite database
-    and none with PostgreSQL (the digest is still served over HTTP)."""
+    """The `[digest]` table; each key's range and meaning are defined here once."""
+
+    title: str = setting("aggregator digest", help="the feeds' title")
+    base_url: str = setting(
+        f"http://{DEFAULT_LISTEN}",
+        help="public URL of the service for the feeds' links, without a trailing slash",
+        shown="http:// + `[settings].listen`",
+    )
+    window_days: int = setting(14, 1, 3650, help="stubs changed within this many days are in it")
+    limit: int = setting(50, 1, 1000, help="entries per page")
+    states: tuple[str, ...] = setting(
+        EVERY_STATE_BUT_REJECTED,
+        help='`"all"`: every stub but rejected ones; `"approved"`, or a list such as '
+        '`["reviewed", "approved"]`',
+        shown='`"all"`',
+    )
+    cache_seconds: int = setting(
+        300, 0, 86_400, help="`Cache-Control: max-age` of the digest's answers"
+    )
+    file: Path | None = setting(
+        None,
+        help="where the digest file is written (relative to the config file's directory)",
+        shown="`var/digest.atom` beside a SQLite database; none with PostgreSQL (still served "
+        "over HTTP)",
+    )
 
 
 def base_url_of(listen: str) -> str:
@@ -46,8 +60,8 @@ def base_url_of(listen: str) -> str:
 
 def parse_digest(table: Mapping[str, Any], path: Path, listen: str) -> DigestSettings:
     r = TableReader(table, path, "[digest]")
-    r.check_keys({"title", "base_url", "window_days", "limit", "states", "cache_seconds", "file"})
-    values: dict[str, Any] = {"base_url": base_url_of(listen)}
+    r.check_keys(key_names(DigestSettings))
+    values = {"base_url": base_url_of(listen), **read_plain(DigestSettings, r)}
     title = r.get("title", str, "a string")
     if title is not None:
         if not title.strip():
@@ -56,14 +70,6 @@ def parse_digest(table: Mapping[str, Any], path: Path, listen: str) -> DigestSet
     base_url = r.get("base_url", str, 'an http(s) URL such as "https://news.example.org"')
     if base_url is not None:
         values["base_url"] = _base_url(base_url, r)
-    for key, low, high in (
-        ("window_days", 1, 3650),
-        ("limit", 1, 1000),
-        ("cache_seconds", 0, 86_400),
-    ):
-        value = r.number(key, low, high)
-        if value is not None:
-            values[key] = value
     states = _states(r)
     if states is not None:
         values["states"] = states

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from aggregator.config_fields import key_names, read_plain, setting
 from aggregator.config_reader import TableReader, table_of
 from aggregator.drafting.messages import messages
 
@@ -51,68 +52,102 @@ class CategoryRule:
 
 @dataclass(frozen=True, slots=True)
 class DraftingSettings:
-    backend: Backend = Backend.NONE
-    base_url: str | None = None
-    model: str | None = None
-    api_key_env: str | None = None
-    timeout: float = 60.0
-    max_attempts: int = 4
-    structured_output: StructuredOutput = StructuredOutput.JSON_OBJECT
-    price_input_per_million: float | None = None
-    price_output_per_million: float | None = None
-    price_per_million_chars: float | None = None
-    daily_budget: float | None = None
-    """Spending cap per UTC day in the prices' currency (needs the prices)."""
-    daily_units: int | None = None
-    """Cap per UTC day in the backend's units: tokens (openai), characters (the translators)."""
-    write_commentary: bool = True
-    """With the openai backend, also draft Expert Analysis and Summary."""
-    summary_sentences: int = 4
-    key_points: int = 4
-    related_limit: int = 6
-    max_text_chars: int = 50_000
-    """Characters of an article a stub is drafted from; a longer text is cut at a boundary."""
-    retry_minutes: int = 30
-    """How soon a stub whose backend failed is tried again (doubling up to a day)."""
-    stubs_dir: Path | None = None
-    """Where Markdown stubs are written; default `var/stubs` beside the database's `var/`."""
-    default_category: str = "General"
-    disclaimers: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_DISCLAIMERS))
+    """The `[drafting]` table; each key's range and meaning are defined here once."""
+
+    backend: Backend = setting(
+        Backend.NONE, help="what drafts the parts a machine writes; `none`: drafted offline"
+    )
+    base_url: str | None = setting(
+        None,
+        help="the backend's server: any OpenAI-compatible one (Ollama, vLLM, llama.cpp...), "
+        "a LibreTranslate server",
+    )
+    model: str | None = setting(None, help="the model an OpenAI-compatible server is asked for")
+    api_key_env: str | None = setting(
+        None, help="the environment variable holding the key; never the key itself"
+    )
+    timeout: float = setting(60.0, 1, 3600, help="seconds for one request to the backend")
+    max_attempts: int = setting(
+        4,
+        1,
+        20,
+        help="tries of one request to the backend (and rounds for parts that failed validation) "
+        "before the stub waits `retry_minutes`",
+    )
+    structured_output: StructuredOutput = setting(
+        StructuredOutput.JSON_OBJECT,
+        help="how an OpenAI-compatible server is asked for JSON: `json_schema` for LM Studio, "
+        "`none` in the prompt only",
+    )
+    price_input_per_million: float | None = setting(
+        None, 0, 1e9, help="price of a million input tokens (openai): cost is recorded per stub"
+    )
+    price_output_per_million: float | None = setting(
+        None, 0, 1e9, help="price of a million output tokens (openai)"
+    )
+    price_per_million_chars: float | None = setting(
+        None, 0, 1e9, help="price of a million characters (DeepL, LibreTranslate)"
+    )
+    daily_budget: float | None = setting(
+        None,
+        0,
+        1e9,
+        help="spending cap per UTC day in the prices' currency (needs the prices); over it, "
+        "stubs wait for the next day",
+    )
+    daily_units: int | None = setting(
+        None,
+        0,
+        1 << 40,
+        help="cap per UTC day in the backend's units: tokens (openai), characters (the "
+        "translators)",
+    )
+    write_commentary: bool = setting(
+        True, help="with the openai backend, also draft Expert Analysis and Summary"
+    )
+    summary_sentences: int = setting(4, 3, 5, help="sentences of the News Summary")
+    key_points: int = setting(4, 3, 5, help="sentences of Key points")
+    related_limit: int = setting(6, 0, 50, help="most Related News and Background entries")
+    max_text_chars: int = setting(
+        50_000,
+        1000,
+        10_000_000,
+        help="characters of an article a stub is drafted from; a longer text is cut at a "
+        "boundary (below)",
+    )
+    retry_minutes: int = setting(
+        30,
+        1,
+        1440,
+        help="how soon a stub whose backend failed is tried again (doubling up to a day)",
+    )
+    stubs_dir: Path | None = setting(
+        None,
+        help="where Markdown stubs are written (relative to the config file's directory)",
+        shown="`var/stubs` beside the database's `var/`",
+    )
+    default_category: str = setting(
+        "General", help="the category of a stub that no `[[categories]]` rule matches"
+    )
+    disclaimers: Mapping[str, str] = setting(
+        factory=lambda: dict(DEFAULT_DISCLAIMERS),
+        help='`[drafting.disclaimers]`: `ja = "..."`, the disclaimer per target language',
+        shown="the message catalogue's",
+    )
     categories: tuple[CategoryRule, ...] = ()
+    """From the `[[categories]]` tables, not a key of `[drafting]`."""
 
     def disclaimer(self, language: str) -> str:
         return self.disclaimers.get(language) or messages(language)("disclaimer")
 
 
-_NUMBERS: dict[str, tuple[float, float, bool]] = {
-    "timeout": (1, 3600, False),
-    "max_attempts": (1, 20, True),
-    "price_input_per_million": (0, 1e9, False),
-    "price_output_per_million": (0, 1e9, False),
-    "price_per_million_chars": (0, 1e9, False),
-    "daily_budget": (0, 1e9, False),
-    "daily_units": (0, 1 << 40, True),
-    "summary_sentences": (3, 5, True),
-    "key_points": (3, 5, True),
-    "related_limit": (0, 50, True),
-    "max_text_chars": (1000, 10_000_000, True),
-    "retry_minutes": (1, 1440, True),
-}
 _STRINGS = ("base_url", "model", "api_key_env", "default_category")
 
 
 def parse_drafting(table: Mapping[str, Any], categories: list[Any], path: Path) -> DraftingSettings:
     r = TableReader(table, path, "[drafting]")
-    r.check_keys(
-        set(_NUMBERS)
-        | set(_STRINGS)
-        | {"backend", "structured_output", "write_commentary", "stubs_dir", "disclaimers"}
-    )
-    values: dict[str, Any] = {}
-    for key, (low, high, integer) in _NUMBERS.items():
-        value = r.number(key, low, high, integer=integer)
-        if value is not None:
-            values[key] = value if integer else float(value)
+    r.check_keys(key_names(DraftingSettings))
+    values = read_plain(DraftingSettings, r)
     for key in _STRINGS:
         value = r.get(key, str, "a string")
         if value is not None:
@@ -123,9 +158,6 @@ def parse_drafting(table: Mapping[str, Any], categories: list[Any], path: Path) 
     structured = _choice(r, "structured_output", tuple(s.value for s in StructuredOutput))
     if structured is not None:
         values["structured_output"] = StructuredOutput(structured)
-    write = r.get("write_commentary", bool, "true or false")
-    if write is not None:
-        values["write_commentary"] = write
     stubs_dir = r.get("stubs_dir", str, 'a directory such as "var/stubs"')
     if stubs_dir is not None:
         directory = Path(stubs_dir)
