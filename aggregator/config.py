@@ -68,16 +68,22 @@ class Settings:
         help="SQLAlchemy URL (`sqlite:///...` or `postgresql://...`); "
         "`$AGGREGATOR_DATABASE_URL` overrides it",
         shown="SQLite file `var/aggregator.db`",
+        allowed="`sqlite:///...` or `postgresql://...`",
     )
     contact_url: str = setting(
         "https://github.com/aggregator/aggregator",
         help="contact in the User-Agent: `aggregator/0.1.0 (+URL)`",
         shown="project page",
+        allowed="an http(s):// URL or a mailto: address",
     )
     allow_private_networks: tuple[Network, ...] | bool = setting(
-        False, help="`true`, or addresses/CIDR ranges that may be reached although private"
+        False,
+        help="`true`, or addresses/CIDR ranges that may be reached although private",
+        allowed="`true`, `false` or a list of addresses and CIDR ranges",
     )
-    target_language: str = setting("en", help="language the drafts are written in")
+    target_language: str = setting(
+        "en", help="language the drafts are written in", allowed="a language code"
+    )
     default_interval: int = setting(
         60, 1, 10_080, help="minutes between checks of a feed without its own `interval`"
     )
@@ -145,6 +151,7 @@ class Settings:
         "127.0.0.1:8080",
         help="host:port of the web server of `aggregator run` (`$AGGREGATOR_LISTEN`, "
         "`run --listen` override it)",
+        allowed='`"host:port"`',
     )
     retention_days: int = setting(
         90,

@@ -81,6 +81,8 @@ def _readable(value: float) -> str:
 
 
 def _allowed(key: Key) -> str:
+    if key.info.allowed is not None:
+        return key.info.allowed
     if key.info.low is not None and key.info.high is not None:
         what = "integer" if key.kind == "int" else "number"
         return f"{what} {_readable(key.info.low)} to {_readable(key.info.high)}"

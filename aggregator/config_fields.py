@@ -34,6 +34,8 @@ class SettingInfo:
     choices: tuple[str, ...] = ()
     shown: str | None = None
     """The default as the README says it, when it is not a plain value ("number of cores")."""
+    allowed: str | None = None
+    """What a key checked by its table's own code accepts, as the README says it."""
 
 
 @overload
@@ -45,6 +47,7 @@ def setting(
     help: str,
     choices: tuple[str, ...] = (),
     shown: str | None = None,
+    allowed: str | None = None,
 ) -> T: ...
 
 
@@ -57,6 +60,7 @@ def setting(
     help: str,
     choices: tuple[str, ...] = (),
     shown: str | None = None,
+    allowed: str | None = None,
 ) -> T: ...
 
 
@@ -66,6 +70,7 @@ def setting(
     help: str,
     choices: tuple[str, ...] = (),
     shown: str,
+    allowed: str | None = None,
 ) -> Any: ...
 
 
@@ -78,13 +83,15 @@ def setting(
     help: str,
     choices: tuple[str, ...] = (),
     shown: str | None = None,
+    allowed: str | None = None,
 ) -> Any:
     """A dataclass field that is a key of its table: `low`..`high` bound a number (both or
-    neither), `help` is the README's meaning, `shown` the default when it is computed. With
-    neither `default` nor `factory` the key is required (its `shown` says what stands in)."""
+    neither), `help` is the README's meaning, `shown` the default when it is computed and
+    `allowed` what a key its table's code checks accepts. With neither `default` nor `factory`
+    the key is required (its `shown` says what stands in)."""
     if (low is None) != (high is None):
         raise ValueError("a range needs both its ends")
-    info = SettingInfo(help, low, high, choices, shown)
+    info = SettingInfo(help, low, high, choices, shown, allowed)
     if factory is not None:
         return dataclasses.field(default_factory=factory, metadata={_META: info})
     return dataclasses.field(default=default, metadata={_META: info})

@@ -32,12 +32,15 @@ class WebSettings:
     )
     session_hours: float = setting(12.0, 0.05, 24 * 366, help="how long a sign-in lasts")
     proxy_header: str = setting(
-        "Remote-User", help="`proxy`: the header naming the signed-in account"
+        "Remote-User",
+        help="`proxy`: the header naming the signed-in account",
+        allowed="an HTTP header name",
     )
     proxy_addresses: tuple[str, ...] = setting(
         (),
         help="`proxy`: the proxy's addresses or CIDR networks, the only connections whose "
         'header is read (required with `auth = "proxy"`)',
+        allowed="a list of addresses or CIDR networks",
     )
     allow_anonymous: bool = setting(
         False,

@@ -26,11 +26,12 @@ DEFAULT_LISTEN = "127.0.0.1:8080"
 class DigestSettings:
     """The `[digest]` table; each key's range and meaning are defined here once."""
 
-    title: str = setting("aggregator digest", help="the feeds' title")
+    title: str = setting("aggregator digest", help="the feeds' title", allowed="text")
     base_url: str = setting(
         f"http://{DEFAULT_LISTEN}",
         help="public URL of the service for the feeds' links, without a trailing slash",
         shown="http:// + `[settings].listen`",
+        allowed="an http(s) URL without query",
     )
     window_days: int = setting(14, 1, 3650, help="stubs changed within this many days are in it")
     limit: int = setting(50, 1, 1000, help="entries per page")
@@ -39,6 +40,7 @@ class DigestSettings:
         help='`"all"`: every stub but rejected ones; `"approved"`, or a list such as '
         '`["reviewed", "approved"]`',
         shown='`"all"`',
+        allowed=f'`"all"`, `"approved"` or a list of {", ".join(STATES)}',
     )
     cache_seconds: int = setting(
         300, 0, 86_400, help="`Cache-Control: max-age` of the digest's answers"
@@ -48,6 +50,7 @@ class DigestSettings:
         help="where the digest file is written (relative to the config file's directory)",
         shown="`var/digest.atom` beside a SQLite database; none with PostgreSQL (still served "
         "over HTTP)",
+        allowed="a file path",
     )
 
 

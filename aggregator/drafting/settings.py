@@ -61,10 +61,15 @@ class DraftingSettings:
         None,
         help="the backend's server: any OpenAI-compatible one (Ollama, vLLM, llama.cpp...), "
         "a LibreTranslate server",
+        allowed="an http(s):// URL",
     )
-    model: str | None = setting(None, help="the model an OpenAI-compatible server is asked for")
+    model: str | None = setting(
+        None, help="the model an OpenAI-compatible server is asked for", allowed="a model name"
+    )
     api_key_env: str | None = setting(
-        None, help="the environment variable holding the key; never the key itself"
+        None,
+        help="the environment variable holding the key; never the key itself",
+        allowed="a variable name",
     )
     timeout: float = setting(60.0, 1, 3600, help="seconds for one request to the backend")
     max_attempts: int = setting(
@@ -125,14 +130,18 @@ class DraftingSettings:
         None,
         help="where Markdown stubs are written (relative to the config file's directory)",
         shown="`var/stubs` beside the database's `var/`",
+        allowed="a directory",
     )
     default_category: str = setting(
-        "General", help="the category of a stub that no `[[categories]]` rule matches"
+        "General",
+        help="the category of a stub that no `[[categories]]` rule matches",
+        allowed="a category name",
     )
     disclaimers: Mapping[str, str] = setting(
         factory=lambda: dict(DEFAULT_DISCLAIMERS),
         help='`[drafting.disclaimers]`: `ja = "..."`, the disclaimer per target language',
         shown="the message catalogue's",
+        allowed='a table of `language = "text"`',
     )
     categories: tuple[CategoryRule, ...] = ()
     """From the `[[categories]]` tables, not a key of `[drafting]`."""

@@ -67,6 +67,7 @@ class WorkerSettings:
         help='`"host:port"` where `aggregator worker` serves its own `/metrics` (its '
         "refreshes, extractions and drafts; one port per worker on a host)",
         shown='`""` (off)',
+        allowed='`"host:port"` or `""`',
     )
 
 
