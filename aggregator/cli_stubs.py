@@ -71,7 +71,7 @@ def stubs(
         if fmt == "table":
             _table(found, queue.counts())
         else:
-            from aggregator.web.api_answers import Stub as StubAnswer
+            from aggregator.web.api.answers import Stub as StubAnswer
 
             write_json((StubAnswer.of(stub).model_dump(mode="json") for stub in found), fmt)
     finally:

@@ -34,9 +34,9 @@ from aggregator.stub_records import (
     Stub,
 )
 from aggregator.web import rules
-from aggregator.web.api_answers import Stub as StubAnswer
-from aggregator.web.api_answers import StubList
-from aggregator.web.api_bodies import PartEdit
+from aggregator.web.api.answers import Stub as StubAnswer
+from aggregator.web.api.answers import StubList
+from aggregator.web.api.bodies import PartEdit
 
 
 def synthetic_stub(item_id: int, now: datetime) -> Stub:

@@ -380,7 +380,7 @@ def build_figures(config_path: Path) -> dict[str, Any]:
 
 def list_plans(config_path: Path) -> dict[str, list[str]]:
     """SQLite's plans of the statements one `/stubs` request runs, unfiltered and filtered."""
-    from aggregator.web.pages_stubs import read_listing
+    from aggregator.web.pages.stubs import read_listing
 
     store = Store.open(load_config(config_path).settings.database_url)
     desk = Desk(store)

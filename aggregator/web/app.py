@@ -6,11 +6,14 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from aggregator.web import api, digest_routes, ops, pages
+from aggregator.web import ops
+from aggregator.web.api import handlers as api
 from aggregator.web.context import WebContext
+from aggregator.web.digest import routes as digest_routes
 from aggregator.web.gate import Gate
 from aggregator.web.health import HealthCheck
 from aggregator.web.identity import Identity
+from aggregator.web.pages import routes as pages
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),

@@ -5,7 +5,7 @@ Public paths pass whoever asks, without a question to the store (static files, t
 login and logout pages pass too, knowing who asks. On every other request the gate sets
 `request.state.auth_mode` and `request.state.principal`. The digest's addresses pass
 too, with the principal of a session or API token if any: a feed reader cannot sign in, so
-the digest's routes ask for a feed token themselves (`digest_routes.py`). Everything else
+the digest's routes ask for a feed token themselves (`web/digest/routes.py`). Everything else
 needs a principal: without one a page answers 303 to `/login?next=<where it was going>`, the
 API 401 with `WWW-Authenticate: Bearer`. In `none` mode everyone is the anonymous admin.
 
@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from aggregator.auth.records import AuthMode, Principal
 from aggregator.web.context import WebContext
 from aggregator.web.identity import Identity, NoAccount
-from aggregator.web.pages_render import render
+from aggregator.web.pages.render import render
 
 PUBLIC = frozenset({"/login", "/logout", "/healthz", "/metrics", "/api/openapi.json"})
 PUBLIC_PREFIXES = ("/static/", "/favicon")

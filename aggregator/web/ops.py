@@ -8,8 +8,8 @@ from starlette.routing import Route
 
 from aggregator.database_kind import is_postgresql
 from aggregator.storage.health import state_counts
-from aggregator.web import api_operations
-from aggregator.web.api_answers import HealthReport
+from aggregator.web.api import operations
+from aggregator.web.api.answers import HealthReport
 from aggregator.web.context import WebContext
 from aggregator.web.favicon import favicon_ico
 from aggregator.web.health import HealthCheck
@@ -49,7 +49,7 @@ def routes(ctx: WebContext, health: HealthCheck) -> list[Route]:
         )
 
     return [
-        Route(api_operations.HEALTH.path, healthz, methods=["GET", "HEAD"]),
+        Route(operations.HEALTH.path, healthz, methods=["GET", "HEAD"]),
         Route("/metrics", metrics, methods=["GET"]),
         Route("/favicon.ico", favicon, methods=["GET", "HEAD"]),
     ]

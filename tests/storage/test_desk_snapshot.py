@@ -15,7 +15,7 @@ from aggregator.storage.store import Store
 from aggregator.storage.stubs import StubQueue
 from aggregator.storage.tables import stubs
 from aggregator.stub_records import PREPARED, TO_WRITE, Part
-from aggregator.web.pages_stubs import read_listing
+from aggregator.web.pages.stubs import read_listing
 from tests.helpers.storage import LEASE, NOW, article, result, stored_item
 
 SHAPES = (

@@ -32,8 +32,8 @@ from aggregator.web.actions import (
 from aggregator.web.context import WebContext
 from aggregator.web.filters import carried_query, stub_url
 from aggregator.web.identity import asking
-from aggregator.web.pages_render import Form, form_post, form_text, see_other
-from aggregator.web.stub_form import (
+from aggregator.web.pages.render import Form, form_post, form_text, see_other
+from aggregator.web.pages.stub_form import (
     Conflict,
     PartsForm,
     changes,

@@ -22,7 +22,7 @@ from aggregator.web.actions import INVALID, Refusal, Stale, acting, move_stub
 from aggregator.web.context import WebContext
 from aggregator.web.filters import BadQuery, filter_params, read_filter
 from aggregator.web.identity import asking
-from aggregator.web.pages_render import Form, form_post, form_text, see_other
+from aggregator.web.pages.render import Form, form_post, form_text, see_other
 
 FIELD_PREFIX = "stub-"
 MAX_NAMED = 5

@@ -10,14 +10,14 @@ from openapi_spec_validator import validate
 from starlette.routing import Route
 
 from aggregator.stub_records import KINDS, PART_NAMES, STATES
-from aggregator.web import api_operations
-from aggregator.web.api import FALLBACK
-from aggregator.web.api_bodies import PartKindValue, PartNameValue, State
+from aggregator.web.api import operations
+from aggregator.web.api.bodies import PartKindValue, PartNameValue, State
+from aggregator.web.api.handlers import FALLBACK
+from aggregator.web.api.openapi import Operation, openapi_document
 from aggregator.web.app import create_web_app
-from aggregator.web.openapi import Operation, openapi_document
 from tests.web.conftest import Web
 
-OPERATIONS = [op for op in vars(api_operations).values() if isinstance(op, Operation)]
+OPERATIONS = [op for op in vars(operations).values() if isinstance(op, Operation)]
 
 
 def documented(document: dict[str, Any]) -> set[tuple[str, str]]:
@@ -26,7 +26,7 @@ def documented(document: dict[str, Any]) -> set[tuple[str, str]]:
 
 def served(web: Web) -> set[tuple[str, str]]:
     """The API's routes, and those beside it that the document describes (`/healthz`)."""
-    elsewhere = {op.path for op in api_operations.ELSEWHERE}
+    elsewhere = {op.path for op in operations.ELSEWHERE}
     routes = [
         route
         for route in create_web_app(web.ctx).routes
@@ -51,9 +51,9 @@ def test_the_served_document_is_valid_openapi_3_1(web: Web) -> None:
 def test_the_document_describes_every_route_and_nothing_else(web: Web) -> None:
     document = web.client.get("/api/openapi.json").json()
     assert documented(document) == served(web)
-    for path, operations in document["paths"].items():
+    for path, by_method in document["paths"].items():
         in_path = set(re.findall(r"\{(\w+)\}", path))
-        for operation in operations.values():
+        for operation in by_method.values():
             declared = {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
             assert declared == in_path, (path, declared)
             assert operation["responses"]

@@ -16,7 +16,7 @@ from aggregator.storage.store import FeedRow
 from aggregator.web.actions import Refusal, start_fetch
 from aggregator.web.context import WebContext
 from aggregator.web.identity import asking
-from aggregator.web.pages_render import Form, form_post, render, see_other
+from aggregator.web.pages.render import Form, form_post, render, see_other
 
 
 def fetchable(row: FeedRow) -> bool:

@@ -42,7 +42,7 @@ from aggregator.sanitize import strip_control_chars
 from aggregator.storage.accounts import Accounts
 from aggregator.storage.store import Store
 from aggregator.web.context import WebContext
-from aggregator.web.pages_render import Form, auth_mode_of, form_post, form_text, render, see_other
+from aggregator.web.pages.render import Form, auth_mode_of, form_post, form_text, render, see_other
 
 HOME = "/stubs"
 WRONG = "that name and password do not match an account that may sign in"

@@ -1,9 +1,9 @@
 """The OpenAPI document says what the server does for the input rules: each refusal the
 server answers here is a status the document lists for that operation, the state enum is
 enforced (an empty `state=` too), and the editor's name pattern agrees with the server. The
-schemas are generated from the models the handlers validate with (`api_bodies.py`), whose
+schemas are generated from the models the handlers validate with (`web/api/bodies.py`), whose
 validators call the rules; schemathesis sends what they allow and what they do not
-(`test_api_schemathesis.py`)."""
+(`test_schemathesis.py`)."""
 
 from __future__ import annotations
 

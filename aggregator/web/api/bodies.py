@@ -6,7 +6,7 @@ The handlers validate with these models and the OpenAPI document is generated fr
 from the validators: an editor's name, and a category from the config (given as validation
 context: `part` and `categories`). A value that breaks one of them fails validation with the
 rule's `BadInput`, answered 400; any other validation error is a body that does not say what is
-needed, 422 (`api_errors.py`). Depth and size limits are checked before parsing
+needed, 422 (`errors.py`). Depth and size limits are checked before parsing
 (`rules.json_document`).
 """
 

@@ -22,7 +22,7 @@ from aggregator.storage.accounts import AccountError, Accounts
 from aggregator.storage.store import Store
 from aggregator.web.context import WebContext
 from aggregator.web.identity import FEED_TOKEN_PARAM
-from aggregator.web.pages_render import Form, form_post, form_text, principal_of, render, see_other
+from aggregator.web.pages.render import Form, form_post, form_text, principal_of, render, see_other
 
 DIGESTS = ("/digest.atom", "/digest.json")
 NOBODY = "Nobody signs in on this desk, so nobody has feed tokens: the digest is open to all."

@@ -1,5 +1,5 @@
 """The API's OpenAPI 3.1 document, generated from the operations the routes are built from
-(`api_operations.py`) and the pydantic models the handlers validate and answer with.
+(`operations.py`) and the pydantic models the handlers validate and answer with.
 
 Nothing here is written twice: a body's schema is its model's validation schema, an answer's is
 its model's serialisation schema (pydantic's `models_json_schema`, references pointed into
@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from aggregator.web.api_answers import Error, HealthReport, StaleStub
+from aggregator.web.api.answers import Error, HealthReport, StaleStub
 
 REF = "#/components/schemas/{model}"
 ERRORS = {

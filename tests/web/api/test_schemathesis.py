@@ -26,8 +26,8 @@ from schemathesis.specs.openapi.checks import (
 
 from aggregator.cli import cli
 from aggregator.config import load_config
-from aggregator.web import api_operations
-from aggregator.web.openapi import Operation
+from aggregator.web.api import operations
+from aggregator.web.api.openapi import Operation
 from tests.conftest import TEST_SETTINGS, write_config
 from tests.helpers.drafting import serve
 from tests.loopback import Loopback
@@ -42,7 +42,7 @@ CHECKS = [
 ]
 EXAMPLES = 25
 """Per operation and mode: about 30 s for the whole module on a busy 2-core machine."""
-OPERATIONS = [op for op in vars(api_operations).values() if isinstance(op, Operation)]
+OPERATIONS = [op for op in vars(operations).values() if isinstance(op, Operation)]
 
 
 def has_input(op: Operation) -> bool:
@@ -84,10 +84,10 @@ def test_the_api_answers_as_its_document_says(
     operation = schema[op.document_path][op.method]
     pinned: dict[str, Any] = {}
     positive = mode is schemathesis.GenerationMode.POSITIVE
-    if positive and "{item_id}" in op.path and op is not api_operations.DRAFT_ITEM:
+    if positive and "{item_id}" in op.path and op is not operations.DRAFT_ITEM:
         pinned["item_id"] = item_id  # a stub that is there, not only 404s
     strategy = operation.as_strategy(generation_mode=mode, path_parameters=pinned or None)
-    current_version = positive and api_operations.IF_MATCH in op.params
+    current_version = positive and operations.IF_MATCH in op.params
 
     @settings(
         max_examples=EXAMPLES,

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from typing import get_args
 
-from aggregator.web import api_answers as answers
-from aggregator.web import api_bodies as bodies
-from aggregator.web.openapi import Header, Operation, Param
+from aggregator.web.api import answers, bodies
+from aggregator.web.api.openapi import Header, Operation, Param
 
 WRITE_ERRORS = (400, 403, 404, 409, 412, 413, 415, 422, 428)
 """A stub's write: besides the body's errors, 412 when the stub changed since the version its

@@ -11,7 +11,7 @@ import pytest
 from aggregator.config import Config
 from aggregator.drafting.messages import messages
 from aggregator.storage.tables import articles, items
-from aggregator.web.stub_form import digest
+from aggregator.web.pages.stub_form import digest
 from tests.web.conftest import Web, open_web
 from tests.web.editing import (
     DAM,

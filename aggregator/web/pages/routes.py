@@ -1,7 +1,7 @@
 """The editors' pages, served by the app itself: stubs to review and feeds to watch.
 
 Plain HTML forms that work without JavaScript; the stylesheet and a small optional script are
-served from this package, as the content security policy allows nothing else.
+served from web/static, as the content security policy allows nothing else.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from aggregator.web import account, bulk, pages_feeds, pages_stubs, signin
 from aggregator.web.context import WebContext
+from aggregator.web.pages import account, bulk, feeds, signin, stubs
 
 
 def routes(ctx: WebContext) -> list[BaseRoute]:
@@ -21,9 +21,9 @@ def routes(ctx: WebContext) -> list[BaseRoute]:
 
     return [
         Route("/", home, methods=["GET"]),
-        *pages_stubs.routes(ctx),
+        *stubs.routes(ctx),
         *bulk.routes(ctx),
-        *pages_feeds.routes(ctx),
+        *feeds.routes(ctx),
         *signin.routes(ctx),
         *account.routes(ctx),
         Mount("/static", StaticFiles(packages=[("aggregator.web", "static")]), name="static"),

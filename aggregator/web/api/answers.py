@@ -26,7 +26,7 @@ from aggregator.storage import summaries
 from aggregator.storage.desk import Event as EventRecord
 from aggregator.storage.desk import Source as SourceRecord
 from aggregator.storage.store import FeedRow
-from aggregator.web.api_bodies import Action, PartKindValue, PartNameValue, State, never_null
+from aggregator.web.api.bodies import Action, PartKindValue, PartNameValue, State, never_null
 from aggregator.web.health import Health
 
 

@@ -1,4 +1,4 @@
-"""Signing in and out over real HTTP (`web/signin.py` behind the gate): the session cookie's
+"""Signing in and out over real HTTP (`web/pages/signin.py` behind the gate): the session cookie's
 flags, a new session at each sign-in, the lock-out, refused redirects and forged logins, one
 log event per try, and what the pages show of who is signed in."""
 
@@ -19,7 +19,7 @@ from aggregator.auth.passwords import needs_rehash
 from aggregator.auth.records import Role
 from aggregator.config import Config
 from aggregator.storage.accounts import Accounts
-from aggregator.web.signin import WRONG, safe_next
+from aggregator.web.pages.signin import WRONG, safe_next
 from tests.web.conftest import Web, open_web
 from tests.web.editing import TOKEN, VOTE, stub_id
 from tests.web.signing import (

@@ -1,5 +1,5 @@
 """The editors' stub pages: the filtered list, and one stub beside its source with one form for
-its parts (one Save, `pages_stub_edit`) and buttons for the states it may move to.
+its parts (one Save, `stub_edit`) and buttons for the states it may move to.
 
 Everything a page shows is read in one trip to a reader thread (`Database.read`); the list
 reads summaries, not parts. The stub's rendering comes from `render_html`, which escapes and
@@ -29,7 +29,6 @@ from aggregator.storage.desk import TRANSITIONS, Desk, DeskError, Event, Source,
 from aggregator.storage.ordering import SORTS
 from aggregator.storage.summaries import StubSummary
 from aggregator.stub_records import HEADINGS, STATES, Stub
-from aggregator.web import pages_stub_edit
 from aggregator.web.actions import INVALID, Refusal, allowed_categories
 from aggregator.web.context import WebContext
 from aggregator.web.filters import (
@@ -41,8 +40,9 @@ from aggregator.web.filters import (
     sort_problem,
     stub_url,
 )
-from aggregator.web.pages_render import render
-from aggregator.web.stub_form import Conflict, PartsForm
+from aggregator.web.pages import stub_edit
+from aggregator.web.pages.render import render
+from aggregator.web.pages.stub_form import Conflict, PartsForm
 
 PAGE_SIZE = 50
 _PARAGRAPHS = re.compile(r"\n\s*")
@@ -139,7 +139,7 @@ def routes(ctx: WebContext) -> list[Route]:
     return [
         Route("/stubs", stub_list, methods=["GET"]),
         Route("/stubs/{item_id}", stub_page, methods=["GET"]),
-        *pages_stub_edit.routes(ctx, _show, _missing),
+        *stub_edit.routes(ctx, _show, _missing),
     ]
 
 
@@ -194,7 +194,7 @@ async def _show(
 ) -> Response:
     """The stub page; `draft` fills parts with the editor's unsaved text, and `based_on` keeps
     the version and texts the editor's page was rendered from (a refused save must not make
-    them current), `conflicts` the parts someone else saved meanwhile (pages_stub_edit)."""
+    them current), `conflicts` the parts someone else saved meanwhile (stub_edit)."""
     try:
         view: StubView = await ctx.read(read_stub_view, ctx.desk, item_id, listed)
     except DeskError:
@@ -228,7 +228,7 @@ async def _show(
         events=[(e.at, e.who, event_text(e)) for e in reversed(view.events)],
         draft=draft or {},
         categories=allowed_categories(ctx),
-        **pages_stub_edit.form_values(view.stub, view.events, based_on, conflicts),
+        **stub_edit.form_values(view.stub, view.events, based_on, conflicts),
     )
 
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from pydantic import ValidationError
 
-from aggregator.web.api_bodies import NoEditor, State
+from aggregator.web.api.bodies import NoEditor, State
 from aggregator.web.rules import BadInput
 
 BAD_INPUT = 400

@@ -16,7 +16,7 @@ from aggregator.config import Config
 from aggregator.digest.model import category_slug
 from aggregator.drafting.render import render_html
 from aggregator.storage import digest as storage_digest
-from aggregator.web import digest_routes
+from aggregator.web.digest import routes as digest_routes
 from tests.digest.checks import ATOM, check_atom, check_json_feed, entries, link, text_of
 from tests.loopback import Loopback
 from tests.web.conftest import Web, open_web

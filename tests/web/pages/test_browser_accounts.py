@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from aggregator.web.signin import WRONG
+from aggregator.web.pages.signin import WRONG
 from tests.web.conftest import Web
 from tests.web.editing import VOTE, stub_id
 from tests.web.signing import PASSWORDS, add_accounts, stopped_clock

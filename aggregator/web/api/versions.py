@@ -7,8 +7,8 @@ from starlette.responses import Response
 
 from aggregator.stub_records import Stub
 from aggregator.web.actions import PRECONDITION_FAILED, Stale
-from aggregator.web.api_answers import StaleStub
-from aggregator.web.preconditions import stub_etag
+from aggregator.web.api.answers import StaleStub
+from aggregator.web.api.preconditions import stub_etag
 
 
 def etag_of(stub: Stub) -> dict[str, str]:

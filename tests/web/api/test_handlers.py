@@ -1,5 +1,5 @@
 """The JSON API over real HTTP: every endpoint and its errors (its OpenAPI document:
-`test_openapi.py`, `test_api_schemathesis.py`)."""
+`test_openapi.py`, `test_schemathesis.py`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from aggregator.storage.tables import feeds
 from aggregator.stub_records import PART_NAMES
-from aggregator.web.api import MAX_BODY_BYTES
+from aggregator.web.api.handlers import MAX_BODY_BYTES
 from tests.web.conftest import Web
 from tests.web.editing import DAM, VOTE, diversify, if_match, stub_id
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from aggregator.web.api_bodies import Empty, PartEdit, StateMove
-from aggregator.web.api_errors import refusal
+from aggregator.web.api.bodies import Empty, PartEdit, StateMove
+from aggregator.web.api.errors import refusal
 
 CATEGORY = {"part": "category", "categories": ("General", "Politics")}
 

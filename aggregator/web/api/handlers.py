@@ -14,7 +14,7 @@ not allowed in the current state, 413 body too large, 415 not JSON, 422 JSON tha
 what is needed.
 
 A stub's answers carry its version as a strong `ETag`; its writes must send it back in
-`If-Match`: 428 without it, 412 when the stub changed since (`api_versions.stale_answer`).
+`If-Match`: 428 without it, 412 when the stub changed since (`versions.stale_answer`).
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from starlette.routing import BaseRoute, Match, Route
 from aggregator.net.headers import media_type
 from aggregator.storage.desk import Desk, DeskError, Event, Source, StubFilter
 from aggregator.storage.store import FeedRow
-from aggregator.web import api_operations as described_as
 from aggregator.web.actions import (
     Refusal,
     Stale,
@@ -42,7 +41,8 @@ from aggregator.web.actions import (
     move_stub,
     start_fetch,
 )
-from aggregator.web.api_answers import (
+from aggregator.web.api import operations as described_as
+from aggregator.web.api.answers import (
     Answer,
     ArticleQueued,
     Error,
@@ -53,18 +53,18 @@ from aggregator.web.api_answers import (
     StubList,
     StubWithSource,
 )
-from aggregator.web.api_answers import Event as EventAnswer
-from aggregator.web.api_answers import Stub as StubAnswer
-from aggregator.web.api_answers import StubSummary as SummaryAnswer
-from aggregator.web.api_bodies import DEFAULT_LIMIT, MAX_LIMIT, Empty, PartEdit, StateMove
-from aggregator.web.api_errors import refusal
-from aggregator.web.api_versions import etag_of, stale_answer
+from aggregator.web.api.answers import Event as EventAnswer
+from aggregator.web.api.answers import Stub as StubAnswer
+from aggregator.web.api.answers import StubSummary as SummaryAnswer
+from aggregator.web.api.bodies import DEFAULT_LIMIT, MAX_LIMIT, Empty, PartEdit, StateMove
+from aggregator.web.api.errors import refusal
+from aggregator.web.api.openapi import Operation, openapi_document
+from aggregator.web.api.preconditions import PreconditionRequired, based_on
+from aggregator.web.api.versions import etag_of, stale_answer
 from aggregator.web.context import WebContext
 from aggregator.web.filters import BadQuery, GetList, Paging, read_filter, read_paging
 from aggregator.web.identity import asking
 from aggregator.web.incoming import BodyTooLarge, cross_site_reason, read_body
-from aggregator.web.openapi import Operation, openapi_document
-from aggregator.web.preconditions import PreconditionRequired, based_on
 from aggregator.web.rules import BadInput, json_document
 
 MAX_BODY_BYTES = 1 << 20

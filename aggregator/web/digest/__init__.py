@@ -1,0 +1,1 @@
+"""The digest feeds over HTTP: Atom and JSON Feed pages, conditional and gzipped."""
