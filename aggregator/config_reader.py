@@ -53,16 +53,40 @@ def table_of(value: Any, path: Path, where: str) -> Mapping[str, Any]:
 
 def url_key(url: str) -> str:
     """A URL in the form used to spot duplicates: scheme and host lower-cased, default port
-    and fragment dropped, an empty path as "/". Anything unparseable is compared as written."""
+    and fragment dropped, an empty path as "/". Anything unparseable is compared as written.
+    Taken again until it no longer changes: splitting and joining a URL with stray spaces
+    or an empty query can expose more to drop, and a key read again must be the same key."""
+    key = _url_key_once(url)
+    for _ in range(4):
+        again = _url_key_once(key)
+        if again == key:
+            break
+        key = again
+    return key
+
+
+def _url_key_once(url: str) -> str:
+    text = _trimmed(url)
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(text)
         port = parts.port
     except ValueError:
-        return url.strip()
+        return text
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     if ":" in host:
         host = f"[{host}]"
     if port is not None and port != _DEFAULT_PORTS.get(scheme):
         host = f"{host}:{port}"
-    return urlunsplit((scheme, host, parts.path or "/", parts.query, ""))
+    return _trimmed(urlunsplit((scheme, host, parts.path or "/", parts.query, "")))
+
+
+def _trimmed(text: str) -> str:
+    """`text` without the spaces and control characters at either end, Unicode's as well as
+    the ones `urlsplit` drops itself (so that a key read again is the same key)."""
+    start, end = 0, len(text)
+    while start < end and (text[start].isspace() or text[start] < " "):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] < " "):
+        end -= 1
+    return text[start:end]
