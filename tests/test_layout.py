@@ -21,8 +21,6 @@ UNTESTED = {
     "__main__.py": "glue: `python -m aggregator` calls cli.main (3 lines)",
     "app.py": "wiring of the parts: every end-to-end test opens an App (tests/helpers/feeds.py)",
     "articles/pages.py": "glue over net.client and robots: covered by tests/articles/test_chain.py",
-    "cli_context.py": "CLI glue: covered by tests/test_cli*.py through CliRunner",
-    "cli_output.py": "CLI glue: covered by tests/test_cli_listing.py and test_cli_stubs.py",
     "drafting/drafter.py": "covered by tests/drafting/test_machine.py and test_end_to_end.py",
     "drafting/render_html.py": "one of render.py's writers: tests/drafting/test_render.py",
     "drafting/render_layout.py": "render.py's layout: tests/drafting/test_render.py",
@@ -50,8 +48,8 @@ UNTESTED = {
     "web/pages/stub_edit.py": "one Save: tests/web/api/test_versions.py and test_edited_parts",
     "web/pages/stub_form.py": "the stub page's form: tests/web/api/test_versions.py (a stale save)",
     "web/pages/stubs.py": "the list and a stub's page: tests/web/pages/test_routes.py",
-    "workers/queue.py": "covered by tests/workers/test_enqueue_batches.py and test_cli_workers.py",
-    "workers/status.py": "covered by tests/test_cli_workers.py and tests/workers/test_tasks.py",
+    "workers/queue.py": "covered by tests/workers/test_enqueue_batches.py and cli/test_workers.py",
+    "workers/status.py": "covered by tests/cli/test_workers.py and tests/workers/test_tasks.py",
     "workers/worker.py": "covered by tests/workers/test_cluster.py and test_worker_metrics.py",
 }
 
@@ -66,8 +64,6 @@ IN_FLIGHT = {
             "auth/roles.py",
             "auth/secrets.py",
             "auth/settings.py",
-            "cli_tokens.py",
-            "cli_users.py",
             "storage/accounts.py",
         ],
         "issue 18 (accounts, sign-in, the gate) is changing it now",

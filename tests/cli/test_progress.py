@@ -11,7 +11,7 @@ from typing import Any
 from click.testing import CliRunner, Result
 
 from aggregator.cli import cli
-from aggregator.cli_progress import JobProgress, progress_line
+from aggregator.cli.progress import JobProgress, progress_line
 from aggregator.config import Config
 from tests.helpers.feeds import rss
 from tests.helpers.translators import SlowTranslator, translator_config

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from aggregator.cli import cli
-from aggregator.cli_listing import parse_since
+from aggregator.cli.listing import parse_since
 from aggregator.config import Config
 from tests.helpers.drafting import STORIES, serve
 from tests.helpers.feeds import rss

@@ -1,4 +1,4 @@
-"""What the CLI shows: rich tables on a terminal, plain text when piped (progress: cli_progress)."""
+"""What the CLI shows: rich tables on a terminal, plain text when piped (progress: progress.py)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from aggregator.cli_context import Context, pass_context
+from aggregator.cli.context import Context, pass_context
 
 
 @click.command()

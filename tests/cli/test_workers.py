@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from aggregator.cli_workers import QUEUES
+from aggregator.cli.workers import QUEUES
 from aggregator.config import Config
 from aggregator.workers import queue
 from tests.helpers.cli import aggregator

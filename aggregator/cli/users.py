@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from aggregator.cli_context import Context, pass_context
-from aggregator.cli_listing import format_option, write_json
+from aggregator.cli.context import Context, pass_context
+from aggregator.cli.listing import format_option, write_json
 
 if TYPE_CHECKING:
     from aggregator.auth.records import Account

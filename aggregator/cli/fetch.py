@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from aggregator.cli_context import Context, pass_context
-from aggregator.cli_listing import check_names, refuse_retired
+from aggregator.cli.context import Context, pass_context
+from aggregator.cli.listing import check_names, refuse_retired
 
 if TYPE_CHECKING:
     from aggregator.articles.worker import ExtractionReport
@@ -78,7 +78,7 @@ def fetch(
                 "set enabled = true to fetch it"
             )
     if to_workers:
-        from aggregator.cli_workers import queue_fetch
+        from aggregator.cli.workers import queue_fetch
 
         queued = asyncio.run(queue_fetch(config, names, force=all_feeds or bool(names)))
         if fmt == "json":
@@ -142,7 +142,7 @@ async def _fetch(
     """Ctrl-C cancels this task (asyncio.run's handler): the stage under way stops, its units
     in flight are cancelled, and what was done is returned for the summary."""
     from aggregator.app import App
-    from aggregator.cli_progress import job_progress
+    from aggregator.cli.progress import job_progress
 
     run = FetchRun()
     async with App(config) as app:

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from aggregator.cli_context import Context, pass_context
-from aggregator.cli_listing import (
+from aggregator.cli.context import Context, pass_context
+from aggregator.cli.listing import (
     check_names,
     format_option,
     limit_option,
@@ -115,7 +115,7 @@ def _table(found: list[Stub], counts: dict[str, int]) -> None:
 @pass_context
 def draft(ctx: Context, item_id: int | None, redo: bool) -> None:
     """Draft the stubs that are due (new articles, machine steps to retry), or one, or redo."""
-    from aggregator.cli_fetch import stubs_line
+    from aggregator.cli.fetch import stubs_line
 
     config = ctx.config()
     report = asyncio.run(_draft(config, item_id, redo))

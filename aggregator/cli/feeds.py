@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from aggregator.cli_context import Context, pass_context
-from aggregator.cli_feed_admin import disable, remove, reset, update_urls
-from aggregator.cli_listing import format_option, limit_option
+from aggregator.cli.context import Context, pass_context
+from aggregator.cli.feed_admin import disable, remove, reset, update_urls
+from aggregator.cli.listing import format_option, limit_option
 from aggregator.net.hosts import site_name
 
 if TYPE_CHECKING:
@@ -65,8 +65,8 @@ def feeds(ctx: Context, fmt: str, limit: int | None) -> None:
     import dataclasses
 
     from aggregator.app import utc_now
-    from aggregator.cli_listing import write_json
-    from aggregator.cli_output import feeds_table
+    from aggregator.cli.listing import write_json
+    from aggregator.cli.output import feeds_table
     from aggregator.storage.opening import open_existing
 
     config = ctx.config()

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from aggregator.cli_context import Context, pass_context
-from aggregator.cli_listing import format_option, write_json
-from aggregator.cli_users import ROLES, accounts_of, echo_columns
+from aggregator.cli.context import Context, pass_context
+from aggregator.cli.listing import format_option, write_json
+from aggregator.cli.users import ROLES, accounts_of, echo_columns
 
 if TYPE_CHECKING:
     from datetime import datetime

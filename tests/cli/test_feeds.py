@@ -12,9 +12,10 @@ from lxml import etree
 
 from aggregator.cli import cli
 from aggregator.config import Config, load_config
+from tests.helpers.cli import aggregator
 from tests.loopback import Loopback, Reply
 
-OPML = Path(__file__).parent / "data" / "opml"
+OPML = Path(__file__).parent.parent / "data" / "opml"
 RSS = "application/rss+xml"
 DRAFTING = '\n# drafting comes after the feeds\n[drafting]\nbackend = "none"\n'
 
@@ -340,3 +341,24 @@ def test_export_then_import_into_an_empty_config(
     assert feeds_of(empty) == feeds_of(source.path)
     again = invoke(empty, "import", str(opml))
     assert again.stdout.endswith("0 feeds added, 3 skipped\n")
+
+
+def test_feeds_table_when_piped(two_feeds: Config) -> None:
+    aggregator("fetch", config=two_feeds.path)
+    result = aggregator("feeds", config=two_feeds.path)
+    header, *rows = result.stdout.splitlines()
+    assert header.split("\t") == [
+        "name",
+        "url",
+        "status",
+        "last success",
+        "items",
+        "errors",
+        "next check",
+    ]
+    table = {row.split("\t")[0]: row.split("\t") for row in rows}
+    assert table["good"][2] == "ok (200)"
+    assert table["good"][4] == "2"
+    assert table["bad"][2] == "error (500): HTTP 500"
+    assert table["bad"][5] == "1"
+    assert "error backoff after 1 consecutive error" in table["bad"][6]

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from aggregator.cli_context import Context, pass_context
-from aggregator.cli_listing import format_option, limit_option
+from aggregator.cli.context import Context, pass_context
+from aggregator.cli.listing import format_option, limit_option
 
 if TYPE_CHECKING:
     from aggregator.config import Config
@@ -68,13 +68,13 @@ def workers(ctx: Context, fmt: str, limit: int | None) -> None:
         sys.stdout.write("\n")
         return
     if fmt == "jsonl":
-        from aggregator.cli_listing import write_json
+        from aggregator.cli.listing import write_json
 
         tasks = ({"kind": "task", **dataclasses.asdict(t)} for t in view.tasks)
         alive = ({"kind": "worker", "worker": w, "last_heartbeat": at} for w, at in view.workers)
         write_json([*tasks, *alive], "jsonl")
         return
-    from aggregator.cli_output import queue_table
+    from aggregator.cli.output import queue_table
 
     queue_table(view, sys.stdout)
 
@@ -83,7 +83,7 @@ async def queue_fetch(config: Config, names: Sequence[str], *, force: bool) -> i
     """`fetch --queue`: refresh tasks for the workers; how many were queued (a feed whose
     refresh already waits is not queued twice)."""
     from aggregator.app import App
-    from aggregator.cli_listing import refuse_retired
+    from aggregator.cli.listing import refuse_retired
     from aggregator.workers.tasks import Tasks
     from aggregator.workers.worker import check_postgresql, open_tasks_queue
 

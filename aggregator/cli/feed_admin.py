@@ -1,5 +1,5 @@
-"""`feeds disable`, `feeds remove`, `feeds reset` and `feeds update-urls`: what an operator
-changes about one feed without opening the TOML file.
+"""`enable`, `feeds disable`, `feeds remove`, `feeds reset` and `feeds update-urls`: what an
+operator changes about one feed without opening the TOML file.
 
 The config file stays the operator's: edits go through `config_feed_edit`, which touches only
 the lines it must and replaces the file once the result loads. The store follows the config on
@@ -15,13 +15,41 @@ from typing import TYPE_CHECKING
 
 import click
 
-from aggregator.cli_context import Context, pass_context
-from aggregator.cli_listing import check_names
+from aggregator.cli.context import Context, pass_context
+from aggregator.cli.listing import check_names
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from aggregator.config import Config
+
+
+@click.command()
+@click.argument("name")
+@pass_context
+def enable(ctx: Context, name: str) -> None:
+    """Re-enable a feed that was retired (HTTP 410), or disabled in the config (`enabled =
+    true` is written there); it is fetched on the next pass."""
+    from aggregator.app import utc_now
+    from aggregator.storage.opening import open_existing
+
+    config = ctx.config()
+    store = open_existing(config)
+    try:
+        known = {f.name for f in config.feeds} | store.feed_names().keys()
+        check_names("NAME", [name], known, noun="feed")
+        feed = config.feed(name)
+        if feed is not None and not feed.enabled:
+            config = enable_in_config(config, name)
+            store.sync_feeds(config.feeds, utc_now())
+            click.echo(f"{name}: enabled = true in {config.path}")
+        if not store.enable_feed(name):
+            raise click.ClickException(
+                f"no stored feed named {name!r}; run `aggregator fetch` first"
+            )
+    finally:
+        store.close()
+    click.echo(f"{name}: enabled, due now")
 
 
 @click.command("disable")

@@ -13,15 +13,17 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner, Result
 
 from aggregator.cli import cli
-from aggregator.cli_fetch import stubs_line
+from aggregator.cli.fetch import stubs_line
 from aggregator.config import Config
 from aggregator.drafting.drafter import DraftReport
 from aggregator.records import DraftOutcome
+from tests.helpers.cli import aggregator
 from tests.helpers.feeds import rss
 from tests.loopback import Loopback, Reply
 
@@ -237,3 +239,56 @@ def test_the_stubs_line_names_each_outcome() -> None:
         "4 stubs drafted in 2.0 s (1 with machine steps pending); 2 failed, to retry"
     )
     assert [o.value for o in DraftOutcome] == ["drafted", "pending", "failed"]
+
+
+def test_fetch_reports_failed_feeds_but_succeeds(two_feeds: Config) -> None:
+    result = aggregator("fetch", "--all", config=two_feeds.path)
+    assert result.returncode == 0, result.stderr
+    first_line = result.stdout.splitlines()[0]
+    assert first_line.startswith("2 feeds in ")
+    assert "1 error, 1 ok; 2 new items, 0 changed" in first_line
+    assert "bad: HTTP 500" in result.stdout
+
+
+def test_fetch_only_named_feeds(two_feeds: Config, site: Loopback) -> None:
+    result = aggregator("fetch", "--feed", "good", config=two_feeds.path)
+    assert result.returncode == 0, result.stderr
+    assert site.hits("/bad") == []
+    assert aggregator("fetch", "--feed", "nope", config=two_feeds.path).returncode == 2
+
+
+def test_second_fetch_finds_nothing_due(two_feeds: Config, site: Loopback) -> None:
+    aggregator("fetch", config=two_feeds.path)
+    result = aggregator("fetch", config=two_feeds.path)
+    assert result.stdout.startswith("0 feeds in ")
+    assert len(site.hits("/good")) == 1
+
+
+def test_concurrent_fetches_never_store_an_item_twice(site: Loopback, tmp_path: Path) -> None:
+    feeds: list[dict[str, Any]] = []
+    for i in range(20):
+        site.route(f"/f{i}", Reply(body=rss([(f"urn:{i}:{j}", f"T{j}") for j in range(10)])))
+        feeds.append({"name": f"f{i}", "url": site.url(f"/f{i}")})
+    config = tmp_path / "feeds.toml"
+    from tests.conftest import TEST_SETTINGS, write_config
+
+    write_config(config, feeds, {**TEST_SETTINGS, "database_url": f"sqlite:///{tmp_path / 'a.db'}"})
+    env = {**os.environ, "PYTHONWARNINGS": "error"}
+    command = [sys.executable, "-m", "aggregator", "--config", str(config), "fetch", "--all"]
+    runs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) for _ in range(3)]
+    outputs = [run.communicate(timeout=60)[0] for run in runs]
+    assert all(run.returncode == 0 for run in runs), outputs
+    result = aggregator("items", "--format", "jsonl", config=config)
+    guids = [json.loads(line)["guid"] for line in result.stdout.splitlines()]
+    assert len(guids) == 200
+    assert len(set(guids)) == 200
+    assert sum(int(o.split("; ")[1].split()[0]) for o in outputs) == 200
+
+
+def test_fetch_without_extraction_leaves_articles_queued(two_feeds: Config, site: Loopback) -> None:
+    result = aggregator("fetch", "--no-extract", config=two_feeds.path)
+    assert result.returncode == 0, result.stderr
+    assert "articles extracted" not in result.stdout
+    assert [r.path for r in site.requests if r.path.startswith("/item/")] == []
+    items = aggregator("items", "--format", "jsonl", config=two_feeds.path).stdout
+    assert {json.loads(line)["extraction_state"] for line in items.splitlines()} == {"pending"}

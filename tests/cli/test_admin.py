@@ -17,6 +17,7 @@ from click.testing import CliRunner, Result
 
 from aggregator.cli import cli
 from aggregator.config import Config
+from tests.helpers.cli import aggregator
 from tests.helpers.feeds import rss
 from tests.loopback import Loopback, Reply
 from tests.service_process import running_service
@@ -195,3 +196,18 @@ def test_cleanup_by_hand_says_what_it_removed_and_keeps_approved_stubs(
     again = invoke(config, "cleanup", "--format", "json")
     counts = json.loads(again.stdout)
     assert (counts["articles"], counts["stubs"], counts["older_than_days"]) == (0, 0, 90)
+
+
+def test_check_config_accepts_a_good_file(two_feeds: Config) -> None:
+    result = aggregator("--config", str(two_feeds.path), "check-config")
+    assert result.returncode == 0, result.stderr
+    assert "ok (2 feeds, 2 enabled)" in result.stdout
+
+
+def test_check_config_names_the_file_feed_and_key(tmp_path: Path) -> None:
+    path = tmp_path / "feeds.toml"
+    path.write_text('[[feeds]]\nname = "intranet"\nurl = "http://192.168.0.10/rss"\n')
+    result = aggregator("check-config", config=path)
+    assert result.returncode == 1
+    assert f'{path}: feeds[1] "intranet".url: 192.168.0.10 is a private' in result.stderr
+    assert "Traceback" not in result.stderr

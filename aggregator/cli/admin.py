@@ -1,5 +1,6 @@
-"""`aggregator config --show`, `aggregator healthcheck` and `aggregator cleanup`: what an
-operator runs beside the service. Imports are local to each command so `--help` stays fast."""
+"""`aggregator check-config`, `aggregator config --show`, `aggregator healthcheck` and
+`aggregator cleanup`: what an operator runs beside the service. Imports are local to each
+command so `--help` stays fast."""
 
 from __future__ import annotations
 
@@ -10,12 +11,33 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from aggregator.cli_context import Context, pass_context
+from aggregator.cli.context import Context, pass_context
 
 if TYPE_CHECKING:
     from aggregator.config_show import Shown
 
 HEALTH_PATH = "/healthz"
+
+
+@click.command("check-config")
+@pass_context
+def check_config(ctx: Context) -> None:
+    """Validate the config file without fetching anything; check that the modules the work
+    needs import, and read the database without writing to it."""
+    from aggregator.selfcheck import check_only
+
+    config = ctx.config()
+    database = check_only(config)
+    enabled = sum(1 for f in config.feeds if f.enabled)
+    if config.problems:
+        for problem in config.problems:
+            click.echo(f"error: {problem}", err=True)
+        raise click.ClickException(
+            f"{len(config.problems)} feed(s) cannot be fetched as configured; "
+            "the other feeds would still be served"
+        )
+    click.echo(f"{config.path}: ok ({len(config.feeds)} feeds, {enabled} enabled)")
+    click.echo(database)
 
 
 @click.command("config")
