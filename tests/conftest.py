@@ -7,9 +7,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from aggregator.config import Config, load_config
 from tests.loopback import Loopback
+
+# Property tests look for wrong answers, not slow ones: on a busy machine hypothesis's 200 ms
+# deadline per example fails tests that are right. Time bounds on pathological input are
+# pytest-timeout's (`timeout` markers), with room for a loaded machine.
+settings.register_profile("aggregator", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("aggregator")
 
 if TYPE_CHECKING:
     from tests.helpers.feeds import Harness
