@@ -202,11 +202,13 @@ class App:
             backfill=backfill_of(config),
         )
         self.robots = RobotsCache(self.http)
+        self.article_queue = ArticleQueue(self.store)
+        """The articles to extract, for the commands and pages that queue or take one."""
         self.articles = ArticleWorker(
             http=self.http,
             robots=self.robots,
             pool=self.parser,
-            queue=ArticleQueue(self.store),
+            queue=self.article_queue,
             db=self.db,
             rules=lambda: config.rules,
             clock=clock,

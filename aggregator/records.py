@@ -302,3 +302,24 @@ class DraftOutcome(enum.StrEnum):
     """Drafted and stored, with a machine step (translation, writing) to try again."""
     FAILED = "failed"
     """Not stored: an error of ours, logged; the stub is tried again later."""
+
+
+@dataclass(frozen=True, slots=True)
+class SavedRefresh:
+    """What the store did with one refresh (`StageStorage.save_refresh`)."""
+
+    plan: ItemPlan
+    new_item_ids: tuple[int, ...]
+    queued_item_ids: tuple[int, ...] = ()
+    """New items whose articles were queued: all of them, but on a first fetch the newest."""
+
+
+@dataclass(frozen=True, slots=True)
+class PendingArticle:
+    """An item whose page is to be fetched and extracted, with what the chain needs of it."""
+
+    item_id: int
+    feed: str
+    feed_language: str | None
+    item: ParsedItem
+    attempts: int

@@ -20,6 +20,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "aggregator.records",
             "aggregator.stub_records",
+            # What the stages need of the store, as Protocols the store satisfies.
+            "aggregator.stage_storage",
             "aggregator.errors",
             "aggregator.version",
             # Accounts, roles and the [web] settings as records and pure decisions: the store
@@ -56,10 +58,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "aggregator.drafting",
             "aggregator.digest",
-            # The stages that run on the store: a feed's refresh saves it, the article
-            # worker takes its queue (above storage, as the drafter is).
-            "aggregator.feeds.refresh",
-            "aggregator.articles.worker",
             # The config gathers each area's settings and drafting reads it whole; the
             # [workers] table's definition is one of those settings, so it sits here too.
             "aggregator.config",

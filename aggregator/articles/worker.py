@@ -28,12 +28,11 @@ from aggregator.records import (
     ExtractionMethod,
     ExtractionOutcome,
     GivenBack,
+    PendingArticle,
     Retry,
 )
+from aggregator.stage_storage import ArticleStorage
 from aggregator.stopping import Stop, Stopped, until_cut
-from aggregator.storage.articles import ArticleQueue, PendingArticle
-from aggregator.storage.leases import give_back
-from aggregator.storage.tables import articles
 
 if TYPE_CHECKING:
     from aggregator.articles.rules import SiteRule
@@ -98,7 +97,7 @@ class ArticleWorker:
     http: HttpClient
     robots: RobotsCache
     pool: Pool
-    queue: ArticleQueue
+    queue: ArticleStorage
     db: Database
     rules: Callable[[], Sequence[SiteRule]]
     """Called when an article is made: the rules module loads only when there is work."""
@@ -174,9 +173,7 @@ class ArticleWorker:
             await self.db.run(self.queue.release, pending.item_id, reason, self.clock())
             raise
         except Stopped:
-            await self.db.run(
-                give_back, self.queue.store, articles, [pending.item_id], self.clock()
-            )
+            await self.db.run(self.queue.give_back, [pending.item_id], self.clock())
             self.log.info("article.stopped", item=pending.item_id, feed=pending.feed)
             return GivenBack()
         except Exception as exc:  # one article must never stop the others

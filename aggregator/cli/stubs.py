@@ -147,11 +147,11 @@ async def _extract_now(app: Any, item_id: int) -> None:
     the cleanup) and extract it here, which queues its stub."""
     from aggregator.records import Retry
 
-    state = await app.db.run(app.articles.queue.request, item_id, app.clock())
+    state = await app.db.run(app.article_queue.request, item_id, app.clock())
     if state is None:
         raise click.ClickException(f"there is no item {item_id} (see `aggregator items`)")
     claimed = await app.db.run(
-        lambda: app.articles.queue.claim_due(app.clock(), 1, app.articles.lease, item_ids=[item_id])
+        lambda: app.article_queue.claim_due(app.clock(), 1, app.articles.lease, item_ids=[item_id])
     )
     if not claimed:
         raise click.ClickException(

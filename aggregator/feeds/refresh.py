@@ -26,9 +26,10 @@ from aggregator.records import (
     Outcome,
     ParsedFeed,
     RefreshReport,
+    SavedRefresh,
 )
+from aggregator.stage_storage import RefreshStorage
 from aggregator.stopping import Stop, Stopped, until_cut
-from aggregator.storage.store import SavedRefresh, Store
 
 T = TypeVar("T")
 
@@ -47,7 +48,7 @@ class Refresher:
 
     http: HttpClient
     parser: Parser
-    store: Store
+    store: RefreshStorage
     db: Database
     policy: SchedulePolicy
     clock: Callable[[], datetime]

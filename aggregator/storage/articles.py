@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from aggregator.faults import crash_point
-from aggregator.records import Article, ParsedItem
+from aggregator.records import Article, ParsedItem, PendingArticle
 from aggregator.storage import search
 from aggregator.storage.cleanup import EXPIRED
 from aggregator.storage.database import Database
-from aggregator.storage.leases import claim
+from aggregator.storage.leases import claim, give_back
 from aggregator.storage.stubs import queue_stub
 from aggregator.storage.tables import articles, feeds, items
 
@@ -33,17 +32,6 @@ BACKLOG_REASON = (
     "older than the newest {n} items of the feed's first fetch: not extracted; "
     "`aggregator draft --item ID` extracts and drafts it"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class PendingArticle:
-    """An item whose page is to be fetched and extracted, with what the chain needs of it."""
-
-    item_id: int
-    feed: str
-    feed_language: str | None
-    item: ParsedItem
-    attempts: int
 
 
 def enqueue_articles(
@@ -216,6 +204,11 @@ class ArticleQueue:
                 .where(articles.c.item_id == item_id)
                 .values(last_error=error, next_attempt_at=at)
             )
+
+    def give_back(self, item_ids: Sequence[int], now: datetime) -> None:
+        """End the lease of claimed articles not worked on (the run is stopping): due again
+        at `now`, no attempt counted (`leases.give_back`)."""
+        give_back(self.store, articles, item_ids, now)
 
     def counts(self) -> dict[str, int]:
         with self.store.engine.connect() as conn:

@@ -13,7 +13,14 @@ from sqlalchemy.engine import Engine
 
 from aggregator.database_kind import is_postgresql
 from aggregator.faults import crash_point
-from aggregator.records import FeedToFetch, FeedUpdate, ItemPlan, ItemRecord, Outcome
+from aggregator.records import (
+    FeedToFetch,
+    FeedUpdate,
+    ItemPlan,
+    ItemRecord,
+    Outcome,
+    SavedRefresh,
+)
 from aggregator.storage.articles import enqueue_articles
 from aggregator.storage.engine import WRITE_OPTION, create_engine, migrate
 from aggregator.storage.items import insert_items, update_items
@@ -65,14 +72,6 @@ class FeedRow:
 SYNC_LOCK = 0x61676773  # pg_advisory_xact_lock key held while the feeds follow the config
 # Statements built once: SQLAlchemy then reuses their compiled form from its cache.
 _UPDATE_FEED = feeds.update().where(feeds.c.id == sa.bindparam("feed_id"))
-
-
-@dataclass(frozen=True, slots=True)
-class SavedRefresh:
-    plan: ItemPlan
-    new_item_ids: tuple[int, ...]
-    queued_item_ids: tuple[int, ...] = ()
-    """New items whose articles were queued: all of them, but on a first fetch the newest."""
 
 
 class Store:

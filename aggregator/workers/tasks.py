@@ -321,7 +321,7 @@ class Tasks:
         app = self.app
         for one in [item_id] if item_id is not None else item_ids:
             claimed = await app.db.run(
-                lambda one=one: app.articles.queue.claim_due(
+                lambda one=one: app.article_queue.claim_due(
                     app.clock(),
                     1,
                     app.articles.lease,

@@ -72,6 +72,16 @@ def test_retry_counts_the_attempt_and_release_does_not(store: Store) -> None:
     assert pending.attempts == 1
 
 
+def test_an_article_given_back_is_due_at_once_without_an_attempt(store: Store) -> None:
+    item_id, other = stored_item(store, "a"), stored_item(store, "b")
+    queue = ArticleQueue(store)
+    assert len(queue.claim_due(NOW, 10, LEASE)) == 2
+    queue.give_back([item_id], NOW + timedelta(seconds=5))
+    (pending,) = queue.claim_due(NOW + timedelta(seconds=5), 10, LEASE)
+    assert (pending.item_id, pending.attempts) == (item_id, 0)  # the other one stays leased
+    assert row(store, other).next_attempt_at > NOW + timedelta(seconds=5)
+
+
 def test_held_back_and_changed_items(store: Store) -> None:
     held, changed = stored_item(store, "a"), stored_item(store, "b")
     with store.writing() as conn:

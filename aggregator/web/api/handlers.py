@@ -216,7 +216,7 @@ def routes(ctx: WebContext) -> list[BaseRoute]:
         app = ctx.app
         state = None
         if value.isascii() and value.isdigit() and len(value) < 12:
-            state = await ctx.db(app.articles.queue.request, int(value), app.clock())
+            state = await ctx.db(app.article_queue.request, int(value), app.clock())
         if state is None:
             raise ApiError(404, f"no item {value!r}")
         return answer(ArticleQueued(item_id=int(value), article=state), 202)
