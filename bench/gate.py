@@ -24,7 +24,7 @@ import httpx
 
 from aggregator.app import App, utc_now
 from aggregator.auth.issue import issue_token
-from aggregator.auth.records import Role, TokenKind
+from aggregator.auth.model import Role, TokenKind
 from aggregator.auth.secrets import new_secret, secret_hash
 from aggregator.auth.settings import SESSION_COOKIE
 from aggregator.config import load_config

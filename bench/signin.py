@@ -26,8 +26,8 @@ import httpx
 
 from aggregator.app import App, utc_now
 from aggregator.auth import lockout
+from aggregator.auth.model import Role
 from aggregator.auth.passwords import hash_password
-from aggregator.auth.records import Role
 from aggregator.config import load_config
 from aggregator.logs import configure_logging
 from aggregator.service.metrics import Metrics

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from aggregator.auth.records import Account, IssuedToken, Role, Token, TokenKind
+from aggregator.auth.model import Account, IssuedToken, Role, Token, TokenKind
 from aggregator.auth.secrets import new_secret, secret_hash
 
 

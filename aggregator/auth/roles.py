@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aggregator.auth.records import RANK, Principal, Role
+from aggregator.auth.model import RANK, Principal, Role
 from aggregator.stub_records import DRAFT, REVIEWED
 
 EDITOR_MOVES = frozenset({(DRAFT, REVIEWED)})

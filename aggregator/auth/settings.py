@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from aggregator.auth.records import AuthMode
+from aggregator.auth.model import AuthMode
 from aggregator.config_fields import key_names, read_plain, setting
 from aggregator.config_reader import TableReader
 

@@ -14,7 +14,7 @@ from aggregator.cli.users import ROLES, accounts_of, echo_columns
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from aggregator.auth.records import IssuedToken, Token
+    from aggregator.auth.model import IssuedToken, Token
     from aggregator.config import Config
 
 
@@ -42,7 +42,7 @@ def create(ctx: Context, name: str, role: str | None, label: str, feed: bool) ->
     """Make a token of account NAME and print its secret, once."""
     from aggregator.app import utc_now
     from aggregator.auth.issue import issue_token
-    from aggregator.auth.records import TokenKind, role_named
+    from aggregator.auth.model import TokenKind, role_named
 
     config = ctx.config()
     kind = TokenKind.FEED if feed else TokenKind.API
@@ -82,7 +82,7 @@ def revoke(ctx: Context, token_id: int) -> None:
 
 
 def _show_issued(issued: IssuedToken, config: Config) -> None:
-    from aggregator.auth.records import TokenKind
+    from aggregator.auth.model import TokenKind
 
     token = issued.token
     described = f"token {token.id} of {token.account}: {token.kind}, {token.role}"

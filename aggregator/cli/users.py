@@ -18,7 +18,7 @@ from aggregator.cli.context import Context, pass_context
 from aggregator.cli.listing import format_option, write_json
 
 if TYPE_CHECKING:
-    from aggregator.auth.records import Account
+    from aggregator.auth.model import Account
     from aggregator.storage.accounts import Accounts
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -56,8 +56,8 @@ def users() -> None:
 def add(ctx: Context, name: str, role: str, password_stdin: bool) -> None:
     """Add an account; its password is asked for (or read with --password-stdin)."""
     from aggregator.app import utc_now
+    from aggregator.auth.model import role_named
     from aggregator.auth.passwords import hash_password
-    from aggregator.auth.records import role_named
 
     with accounts_of(ctx, create=True) as accounts:
         _refuse_taken(accounts, name)
@@ -121,7 +121,7 @@ def passwd(ctx: Context, name: str, password_stdin: bool) -> None:
 @pass_context
 def role(ctx: Context, name: str, role: str) -> None:
     """Give an account another role; its tokens above the new role come down to it."""
-    from aggregator.auth.records import role_named
+    from aggregator.auth.model import role_named
 
     with accounts_of(ctx) as accounts:
         account = accounts.set_role(name, role_named(role))
@@ -240,7 +240,7 @@ def _refuse_taken(accounts: Accounts, name: str) -> None:
 
 def _warn_without_admin(accounts: Accounts) -> None:
     """Accounts remain but no enabled admin among them: say how to make one."""
-    from aggregator.auth.records import Role
+    from aggregator.auth.model import Role
 
     remaining = [a for a in accounts.list() if not a.disabled]
     if remaining and not any(a.role is Role.ADMIN for a in remaining):

@@ -16,7 +16,7 @@ import socket
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aggregator.auth.records import AuthMode
+from aggregator.auth.model import AuthMode
 from aggregator.errors import ConfigError
 
 if TYPE_CHECKING:

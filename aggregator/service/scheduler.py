@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aggregator.app import App, var_directory
-from aggregator.auth.records import AuthMode
+from aggregator.auth.model import AuthMode
 from aggregator.auth.settings import AUTO, effective_mode
 from aggregator.config import Config
 from aggregator.database_kind import url_kind

@@ -9,8 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from aggregator.auth.model import Account, Role, Token, TokenKind
 from aggregator.auth.names import account_name, name_key
-from aggregator.auth.records import Account, Role, Token, TokenKind
 from aggregator.errors import AggregatorError
 from aggregator.storage.tables import accounts, signin_failures, tokens
 

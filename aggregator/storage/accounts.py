@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from aggregator.auth.model import RANK, Account, Role, Token, TokenKind
 from aggregator.auth.names import name_key
-from aggregator.auth.records import RANK, Account, Role, Token, TokenKind
 from aggregator.storage.account_rows import (
     TOKEN_COLUMNS,
     TOKENS,

@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 from aggregator.app import stubs_directory
-from aggregator.auth.records import Principal
+from aggregator.auth.model import Principal
 from aggregator.auth.roles import may_edit, why_not_admin, why_not_move
 from aggregator.drafting.files import write_stub_file
 from aggregator.storage.desk import MAX_PART_CHARS, TRANSITIONS, DeskError

@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from aggregator.auth.records import AuthMode, Principal
+from aggregator.auth.model import AuthMode, Principal
 from aggregator.web.context import WebContext
 from aggregator.web.identity import Identity, NoAccount
 from aggregator.web.pages.render import render

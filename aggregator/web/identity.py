@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from aggregator.auth.records import RANK, Account, AuthMode, Principal, Role, Token, TokenKind
+from aggregator.auth.model import RANK, Account, AuthMode, Principal, Role, Token, TokenKind
 from aggregator.auth.secrets import secret_hash
 from aggregator.auth.settings import AUTO, SESSION_COOKIE, effective_mode, proxy_networks
 from aggregator.logs import get_logger

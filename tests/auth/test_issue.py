@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from aggregator.auth.issue import issue_token
-from aggregator.auth.records import Role, TokenKind
+from aggregator.auth.model import Role, TokenKind
 from aggregator.auth.secrets import secret_hash
 from aggregator.storage.accounts import AccountError, Accounts
 from aggregator.storage.store import Store

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from aggregator.auth.records import Principal, Role
+from aggregator.auth.model import Principal, Role
 from aggregator.auth.roles import (
     may_edit,
     may_manage_accounts,

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from aggregator.auth.records import AuthMode
+from aggregator.auth.model import AuthMode
 from aggregator.auth.settings import WebSettings, effective_mode, parse_web, proxy_networks
 from aggregator.config import Config
 from aggregator.errors import ConfigError

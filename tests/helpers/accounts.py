@@ -9,8 +9,8 @@ import httpx
 
 from aggregator.app import utc_now
 from aggregator.auth.issue import issue_token
+from aggregator.auth.model import Account, IssuedToken, Role, TokenKind
 from aggregator.auth.passwords import hash_password
-from aggregator.auth.records import Account, IssuedToken, Role, TokenKind
 from aggregator.storage.accounts import Accounts
 from aggregator.storage.store import Store
 

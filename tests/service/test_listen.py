@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from aggregator.auth.records import AuthMode, Role
+from aggregator.auth.model import AuthMode, Role
 from aggregator.auth.settings import WebSettings
 from aggregator.config import Config
 from aggregator.errors import ConfigError

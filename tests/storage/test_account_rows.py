@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from aggregator.auth.records import Role
+from aggregator.auth.model import Role
 from aggregator.storage.account_rows import (
     MAX_LABEL_CHARS,
     AccountError,

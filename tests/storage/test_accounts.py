@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from aggregator.auth.issue import issue_token
-from aggregator.auth.records import Role, TokenKind
+from aggregator.auth.model import Role, TokenKind
 from aggregator.auth.secrets import new_secret, secret_hash
 from aggregator.storage.accounts import AccountError, Accounts
 from aggregator.storage.cleanup import clean_up

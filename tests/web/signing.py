@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 
 import httpx
 
+from aggregator.auth.model import Account, Role
 from aggregator.auth.passwords import hash_password
-from aggregator.auth.records import Account, Role
 from aggregator.storage.accounts import Accounts
 from tests.web.conftest import Web
 from tests.web.editing import TOKEN

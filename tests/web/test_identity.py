@@ -15,7 +15,7 @@ import structlog
 from starlette.types import ASGIApp
 
 from aggregator.app import App
-from aggregator.auth.records import AuthMode, Role
+from aggregator.auth.model import AuthMode, Role
 from aggregator.config import Config
 from aggregator.service.metrics import Metrics
 from aggregator.storage.accounts import Accounts

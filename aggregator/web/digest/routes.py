@@ -28,7 +28,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from aggregator.auth.records import AuthMode, TokenKind
+from aggregator.auth.model import AuthMode, TokenKind
 from aggregator.digest.build import DigestMaker, matching_categories
 from aggregator.digest.cache import DocumentCache, EntryCache, Rendered
 from aggregator.digest.conditional import http_date, not_modified

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from aggregator.auth.issue import issue_token
-from aggregator.auth.records import IssuedToken, Principal, Token, TokenKind
+from aggregator.auth.model import IssuedToken, Principal, Token, TokenKind
 from aggregator.storage.accounts import AccountError, Accounts
 from aggregator.storage.store import Store
 from aggregator.web.context import WebContext

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from aggregator.auth.records import Principal
+from aggregator.auth.model import Principal
 from aggregator.stub_records import STATES
 from aggregator.web.actions import INVALID, Refusal, Stale, acting, move_stub
 from aggregator.web.context import WebContext

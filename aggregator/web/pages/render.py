@@ -20,7 +20,7 @@ import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from aggregator.auth.records import AuthMode, Principal, Role
+from aggregator.auth.model import AuthMode, Principal, Role
 from aggregator.auth.roles import may_manage_feeds, may_move
 from aggregator.auth.settings import AUTO
 from aggregator.net.headers import media_type

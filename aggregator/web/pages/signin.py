@@ -27,6 +27,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from aggregator.auth import lockout
+from aggregator.auth.model import Account, AuthMode
 from aggregator.auth.passwords import (
     DUMMY_HASH,
     MAX_PASSWORD_CHARS,
@@ -34,7 +35,6 @@ from aggregator.auth.passwords import (
     needs_rehash,
     password_matches,
 )
-from aggregator.auth.records import Account, AuthMode
 from aggregator.auth.secrets import new_secret, secret_hash
 from aggregator.auth.settings import SESSION_COOKIE
 from aggregator.logs import get_logger

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from aggregator.auth.records import Role, TokenKind
+from aggregator.auth.model import Role, TokenKind
 from aggregator.auth.secrets import new_secret, secret_hash
 from aggregator.auth.settings import SESSION_COOKIE
 from aggregator.config import Config

@@ -8,7 +8,7 @@ from __future__ import annotations
 import feedparser
 import pytest
 
-from aggregator.auth.records import Role, TokenKind
+from aggregator.auth.model import Role, TokenKind
 from aggregator.auth.secrets import new_secret
 from tests.digest.checks import check_atom, link
 from tests.helpers.accounts import BUILTIN, add_account, bearer, issue, revoke

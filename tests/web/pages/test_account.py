@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from aggregator.auth.issue import issue_token
-from aggregator.auth.records import TokenKind
+from aggregator.auth.model import TokenKind
 from aggregator.storage.accounts import Accounts
 from tests.web.conftest import Web
 from tests.web.editing import TOKEN

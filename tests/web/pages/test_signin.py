@@ -15,8 +15,8 @@ import structlog
 from argon2 import PasswordHasher
 from structlog.testing import capture_logs
 
+from aggregator.auth.model import Role
 from aggregator.auth.passwords import needs_rehash
-from aggregator.auth.records import Role
 from aggregator.config import Config
 from aggregator.storage.accounts import Accounts
 from aggregator.web.pages.signin import WRONG, safe_next

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aggregator.auth.records import RANK, Principal, Role, role_named
+from aggregator.auth.model import RANK, Principal, Role, role_named
 
 
 @pytest.mark.parametrize(
