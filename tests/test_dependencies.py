@@ -20,7 +20,7 @@ INDIRECT = {
     "lxml-html-clean": "lxml.html.clean, which trafilatura's jusText imports",
     "psycopg": "the driver SQLAlchemy loads for postgresql:// URLs",
     "python-multipart": "starlette's form parsing on the editors' pages",
-    "httptools": "uvicorn's HTTP parser, named by service/scheduler.py's http= setting",
+    "httptools": "uvicorn's HTTP parser, named by service/process.py's http= setting",
 }
 
 

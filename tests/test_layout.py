@@ -29,7 +29,9 @@ UNTESTED = {
     "feeds/fast_fields.py": "the fast path: tests/feeds/test_fastpath*.py against feedparser",
     "feeds/fast_walk.py": "the fast path: tests/feeds/test_fastpath*.py against feedparser",
     "records.py": "frozen records without logic: every stage's tests build them",
-    "service/service.py": "covered by tests/service/test_scheduler.py and test_drain.py",
+    "service/jobs.py": "the jobs' table: tests/service/test_process.py runs the service on it, "
+    "test_stage_passes.py checks its overlap rule",
+    "service/service.py": "covered by tests/service/test_process.py and test_drain.py",
     "stage_storage.py": "Protocols: mypy checks the store against them where the app hands it over",
     "storage/database.py": "a Protocol: mypy checks Store against it where a Store is passed",
     "storage/migrations/env.py": "alembic's entry: tests/test_database_rules.py runs it",

@@ -27,7 +27,7 @@ def run(ctx: Context, listen: str | None) -> None:
     sock = bind_listen(config)  # first: the port may be taken
     try:
         ctx.checked_config(config)
-        from aggregator.service.scheduler import serve  # imports every part: after the check
+        from aggregator.service.process import serve  # imports every part: after the check
 
         asyncio.run(serve(config, sock=sock))
     finally:

@@ -34,7 +34,7 @@ def test_intervals_during_a_long_pass_become_one_more_pass_without_a_warning(
     log: io.StringIO,
 ) -> None:
     """A pass lasting several intervals: the scheduler starts the job again meanwhile (as
-    `service.scheduler` allows, `max_instances=2`), which asks for one more pass after it."""
+    `service.jobs` allows, `max_instances=2`), which asks for one more pass after it."""
     passes: list[tuple[float, float]] = []
 
     async def scenario() -> None:

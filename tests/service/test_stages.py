@@ -18,7 +18,7 @@ BACKLOG = 4_000
 """Twice the issue's 2,000: drafting ran at 17 stubs/s beside another test (1,007 stubs drafted
 when the probe fell due, a minute in), so a quiet machine can finish 2,000 first."""
 TICK = 2
-JITTER = max(1, TICK // 10)  # the tick job's jitter (aggregator.service.scheduler)
+JITTER = max(1, TICK // 10)  # the tick job's jitter (aggregator.service.jobs)
 LATE = TICK + JITTER + 2.0
 """How late after its due time a fetch may start and be saved: one tick and its jitter, and
 two seconds for the fetch itself on a loaded machine. Before, it waited for the backlog."""

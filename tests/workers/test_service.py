@@ -10,7 +10,7 @@ import httpx
 import sqlalchemy as sa
 
 from aggregator.config import Config
-from aggregator.service.scheduler import serve
+from aggregator.service.process import serve
 from aggregator.storage.engine import create_engine
 from tests.helpers.service import feeds_on, free_port, item_count
 from tests.loopback import Loopback

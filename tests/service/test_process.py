@@ -14,7 +14,7 @@ from collections.abc import Callable
 import httpx
 
 from aggregator.config import Config
-from aggregator.service.scheduler import serve
+from aggregator.service.process import serve
 from tests.helpers.feeds import rss
 from tests.helpers.service import feeds_on, free_port, item_count, wait_for
 from tests.loopback import Loopback, Reply

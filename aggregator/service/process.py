@@ -1,9 +1,10 @@
-"""The embedded service: one process, one event loop, hosting the scheduler and the web server.
+"""The embedded service: one process, one event loop, hosting the scheduler and the web server
+(`serve`, what `aggregator run` starts).
 
-APScheduler 3 runs a few fixed jobs (the jittered fetch tick, extraction, drafting, the digest,
-the cleanup); per-feed timing lives in the store. The fetch tick never waits for extraction or
-drafting, which are woken when work arrives (`aggregator.service.stages`). uvicorn serves the
-digest feeds, the editors' pages and the API.
+APScheduler 3 runs a few fixed jobs (`service/jobs.py`: the jittered fetch tick, extraction,
+drafting, the digest, the cleanup); per-feed timing lives in the store. The fetch tick never
+waits for extraction or drafting, which are woken when work arrives
+(`aggregator.service.stages`). uvicorn serves the digest feeds, the editors' pages and the API.
 
 With PostgreSQL the work goes to `aggregator worker` processes instead: no tick is scheduled,
 "fetch now" queues refresh tasks, and `[workers].in_service` runs a worker in this process too.
@@ -23,7 +24,7 @@ import signal
 import socket
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
 from typing import Any
 
 from aggregator.app import App, var_directory
@@ -32,6 +33,7 @@ from aggregator.auth.settings import AUTO, effective_mode
 from aggregator.config import Config
 from aggregator.database_kind import url_kind
 from aggregator.logs import get_logger
+from aggregator.service.jobs import schedule_jobs
 from aggregator.service.listen import anonymous_exposure, bind, split_listen, url_to_open
 from aggregator.service.metrics import Metrics
 from aggregator.service.service import Service
@@ -39,7 +41,6 @@ from aggregator.workers.tasks import Tasks
 from aggregator.workers.worker import open_tasks_queue, work_until
 
 GRACE_SECONDS = 30.0
-CLEANUP_HOURS = 24
 
 
 def _server(asgi: Any, listen: str) -> Any:
@@ -68,58 +69,6 @@ def _server(asgi: Any, listen: str) -> Any:
         http="httptools",  # 1.4x the requests/s of h11 on the desk's list (bench/serve.py)
     )
     return Server(config)
-
-
-def _schedule(scheduler: Any, service: Service, config: Config) -> None:
-    settings = config.settings
-    now = datetime.now(UTC)
-    tick = settings.tick_seconds
-    # However late the loop gets to a run (the default grace is 1 s), it still runs, once.
-    scheduler.add_job(
-        service.tick,
-        "interval",
-        seconds=tick,
-        jitter=max(1, tick // 10),
-        next_run_time=now,
-        max_instances=1,
-        coalesce=True,
-        misfire_grace_time=None,
-        id="tick",
-    )
-    # Extraction and drafting run when woken by the stage before them; the interval picks up
-    # retries and queued redos. Started with the tick: a backlog left by the last run is taken.
-    # An interval falling during a pass starts a second instance, which `Stage.run` turns into
-    # one more pass after it (the scheduler would otherwise skip it with a warning each time).
-    for stage in (service.extraction, service.drafting):
-        scheduler.add_job(
-            stage.run,
-            "interval",
-            seconds=tick,
-            next_run_time=now,
-            max_instances=2,
-            coalesce=True,
-            misfire_grace_time=None,
-            id=stage.job_id,
-        )
-        stage.scheduler = scheduler
-    scheduler.add_job(
-        service.digest,
-        "interval",
-        minutes=settings.digest_minutes,
-        next_run_time=now + timedelta(seconds=min(tick, 60)),
-        max_instances=1,
-        coalesce=True,
-        id="digest",
-    )
-    scheduler.add_job(
-        service.cleanup,
-        "interval",
-        hours=CLEANUP_HOURS,
-        next_run_time=now + timedelta(minutes=5),
-        max_instances=1,
-        coalesce=True,
-        id="cleanup",
-    )
 
 
 async def serve(
@@ -194,7 +143,7 @@ async def _serve(
     web = asyncio.create_task(server.serve(sockets=[sock]))
     scheduler = AsyncIOScheduler(timezone=UTC)
     if tasks is None:
-        _schedule(scheduler, service, config)
+        schedule_jobs(scheduler, service, config)
     scheduler.start()
     worker_stop = asyncio.Event()
     worker = None
