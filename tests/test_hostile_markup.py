@@ -31,7 +31,7 @@ from aggregator.cli import cli
 from aggregator.config import Config, load_config
 from aggregator.storage.tables import articles, items
 from tests.conftest import TEST_SETTINGS, write_config
-from tests.helpers.browser import CHROMIUM_ARGS, chromium_or_skip
+from tests.helpers.browser import launched_chromium
 from tests.loopback import Loopback, Reply
 from tests.web.conftest import Web, open_web
 
@@ -256,14 +256,8 @@ class Watch:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the dev extra has playwright")
-    chromium = chromium_or_skip()
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with launched_chromium() as launched:
+        yield launched
 
 
 def _dismissed(dialog: Dialog, watch: Watch) -> None:

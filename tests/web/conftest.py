@@ -24,7 +24,7 @@ from aggregator.service.metrics import Metrics
 from aggregator.storage.desk import Desk
 from aggregator.web.app import create_web_app
 from aggregator.web.context import WebContext
-from tests.helpers.browser import CHROMIUM_ARGS, chromium_or_skip
+from tests.helpers.browser import chromium_or_skip, launched_chromium
 from tests.helpers.drafting import serve
 from tests.loopback import Loopback
 
@@ -126,15 +126,8 @@ def browser(chromium: Path, web: Web) -> Iterator[Browser]:
     """Chromium, started after the live server and stopped before it: Playwright's sync API
     runs an asyncio loop on this thread while it is open, and the server's fixture needs
     `asyncio.run` on it to set up and to close."""
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="the dev extra installs playwright"
-    )
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with launched_chromium(chromium) as launched:
+        yield launched
 
 
 @pytest.fixture
